@@ -1,0 +1,33 @@
+# Live capture of known operations (create, write, read, chmod, rename,
+# delete, exec of a copied binary, a name with a space, a comma, a quote and
+# a newline) on a scratch tmpfs and on a directory of the root filesystem:
+# each is recorded with the right type, path, pid and comm; fanotop's own
+# events and events outside PATH are not.
+. "$TESTS_DIR/lib.sh"
+need_root
+. "$TESTS_DIR/capture_common.sh"
+
+run_ops() { # run_ops DIR FORMAT
+    dir=$1/watched
+    outside=$1/outside
+    mkdir -p "$dir" "$outside"
+    echo x >"$outside/file"
+    rec="$SCRATCH/ops.$2"
+    fanotop_start "$rec" --format="$2" "$dir"
+    "$FSOPS" ops "$dir" >"$SCRATCH/fsops.out" || fail "fsops failed"
+    "$FSOPS" read "$outside/file" || fail "fsops read failed"
+    fanotop_stop
+    pid=$(sed -n 's/^pid //p' "$SCRATCH/fsops.out")
+    child=$(sed -n 's/^child //p' "$SCRATCH/fsops.out")
+    "$PY" "$TESTS_DIR/capture_check.py" ops "$rec" "$dir" "$pid" "$child" "$FPID" "$outside" ||
+        fail "$2 record on $1 is wrong"
+    grep -qE '^fanotop: [0-9]+ events, 0 kernel overflows, 0 ring losses$' "$SCRATCH/fanotop.err" ||
+        fail "no summary line: $(cat "$SCRATCH/fanotop.err")"
+}
+
+tmp=$(mount_tmpfs)
+run_ops "$tmp" csv
+run_ops "$(rootfs_dir)" csv
+rm -rf "${tmp:?}"/*
+run_ops "$tmp" jsonl
+exit 0

@@ -1,0 +1,108 @@
+/* mountinfo parsing: fields, optional fields, octal escapes in mount points,
+ * malformed lines skipped; pseudo filesystems recognised; path prefixes
+ * respect component boundaries; the mount of a live path is found. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "mounts.h"
+
+#include <string.h>
+
+static const char sample[] =
+    "22 27 0:21 / /proc rw,relatime - proc proc rw\n"
+    "27 1 254:0 / / rw,relatime shared:1 master:2 - ext4 /dev/vda rw,discard\n"
+    "this line is broken\n"
+    "40 27 0:40 /sub /mnt/with\\040space\\011tab rw - tmpfs my\\134src rw,size=4k\n"
+    "41 27 0:41 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n"
+    "42 27 0:42 / /mnt/fuse rw - fuse.sshfs host:/x rw\n";
+
+static void fields_and_escapes_parse(void **state)
+{
+    (void)state;
+    struct mount_table t;
+    assert_int_equal(mounts_parse(sample, strlen(sample), &t), 0);
+    assert_int_equal(t.n, 5);
+    assert_int_equal(t.v[1].id, 27);
+    assert_int_equal(t.v[1].parent, 1);
+    assert_int_equal(t.v[1].major, 254);
+    assert_int_equal(t.v[1].minor, 0);
+    assert_string_equal(t.v[1].point, "/");
+    assert_string_equal(t.v[1].fstype, "ext4"); /* after two optional fields */
+    assert_string_equal(t.v[1].source, "/dev/vda");
+    assert_string_equal(t.v[2].root, "/sub");
+    assert_string_equal(t.v[2].point, "/mnt/with space\ttab");
+    assert_string_equal(t.v[2].source, "my\\src");
+    assert_string_equal(t.v[4].fstype, "fuse.sshfs");
+    mounts_free(&t);
+}
+
+static void empty_and_garbage_input(void **state)
+{
+    (void)state;
+    struct mount_table t;
+    assert_int_equal(mounts_parse("", 0, &t), 0);
+    assert_int_equal(t.n, 0);
+    mounts_free(&t);
+    const char junk[] = "1 2 3\n- - -\n1 2 x:y / / rw - a b\n\n";
+    assert_int_equal(mounts_parse(junk, sizeof junk - 1, &t), 0);
+    assert_int_equal(t.n, 0);
+    mounts_free(&t);
+}
+
+static void pseudo_filesystems_are_recognised(void **state)
+{
+    (void)state;
+    const char *pseudo[] = {"proc",        "sysfs",    "cgroup",  "cgroup2",    "devpts",
+                            "securityfs",  "debugfs",  "tracefs", "bpf",        "pstore",
+                            "configfs",    "fusectl",  "mqueue",  "hugetlbfs",  "autofs",
+                            "binfmt_misc", "efivarfs", "nsfs",    "rpc_pipefs", "selinuxfs"};
+    for (size_t i = 0; i < sizeof pseudo / sizeof pseudo[0]; i++)
+        assert_true(mounts_is_pseudo(pseudo[i]));
+    const char *real[] = {"ext4",    "xfs",  "btrfs",      "tmpfs", "devtmpfs",
+                          "overlay", "nfs4", "fuse.sshfs", "vfat",  "zfs"};
+    for (size_t i = 0; i < sizeof real / sizeof real[0]; i++)
+        assert_false(mounts_is_pseudo(real[i]));
+}
+
+static void prefixes_stop_at_component_boundaries(void **state)
+{
+    (void)state;
+    assert_true(mounts_path_under("/etc", 4, "/etc", 4));
+    assert_true(mounts_path_under("/etc/passwd", 11, "/etc", 4));
+    assert_false(mounts_path_under("/etcetera", 9, "/etc", 4));
+    assert_false(mounts_path_under("/et", 3, "/etc", 4));
+    assert_true(mounts_path_under("/anything", 9, "/", 1));
+    assert_false(mounts_path_under("?/name", 6, "/", 1));
+}
+
+static void live_root_is_found(void **state)
+{
+    (void)state;
+    struct mount_table t;
+    assert_int_equal(mounts_read(&t), 0);
+    assert_true(t.n > 0);
+    const struct mount_entry *m = mounts_find(&t, "/");
+    assert_non_null(m);
+    assert_string_equal(m->point, "/");
+    m = mounts_find(&t, "/proc/self");
+    assert_non_null(m);
+    assert_string_equal(m->fstype, "proc");
+    mounts_free(&t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(fields_and_escapes_parse),
+        cmocka_unit_test(empty_and_garbage_input),
+        cmocka_unit_test(pseudo_filesystems_are_recognised),
+        cmocka_unit_test(prefixes_stop_at_component_boundaries),
+        cmocka_unit_test(live_root_is_found),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
