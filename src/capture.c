@@ -48,6 +48,10 @@
  * which make cached directory paths stale. */
 #define FID_INTERNAL (FAN_MOVED_FROM | FAN_MOVED_TO | FAN_ONDIR)
 
+/* The events the fd group is for; the FID group takes them too where the
+ * filesystem can report file handles (no descriptor per event). */
+#define FD_EVENTS (FAN_OPEN | FAN_ACCESS | FAN_MODIFY | FAN_CLOSE | FAN_OPEN_EXEC)
+
 struct capture {
     struct follow *follow;
     pid_t self;
@@ -66,6 +70,8 @@ struct capture {
      * against the user's devices (SCOPE_MOUNT, SCOPE_FILESYSTEM) */
     dev_t *devs;
     size_t ndevs;
+    uint64_t *user_fsids; /* the same for exec events of the FID group */
+    size_t nuser_fsids;
     bool exec_dev_check;
     unsigned char *buf;
     size_t fd_buflen;
@@ -124,12 +130,19 @@ static bool in_prefix(const struct capture *c, const char *path, size_t len)
 }
 
 /* An exec-only event from a filesystem marked just to name processes? */
-static bool exec_outside(const struct capture *c, uint64_t mask, int fd)
+static bool exec_outside(const struct capture *c, const struct decode_event *ev, bool fd_mode)
 {
-    if (!c->exec_dev_check || (mask & (FAN_OPEN | FAN_ACCESS | FAN_MODIFY | FAN_CLOSE)))
+    if (!c->exec_dev_check || !(ev->mask & FAN_OPEN_EXEC) ||
+        (ev->mask & (FAN_OPEN | FAN_ACCESS | FAN_MODIFY | FAN_CLOSE)))
         return false;
+    if (!fd_mode) {
+        for (size_t i = 0; i < c->nuser_fsids; i++)
+            if (ev->has_fid && c->user_fsids[i] == ev->fid.fsid)
+                return false;
+        return true;
+    }
     struct stat st;
-    if (fd < 0 || fstat(fd, &st) < 0)
+    if (ev->fd < 0 || fstat(ev->fd, &st) < 0)
         return true;
     for (size_t i = 0; i < c->ndevs; i++)
         if (c->devs[i] == st.st_dev)
@@ -221,36 +234,6 @@ static int exec_followers(int fd)
     return n > 0 ? proc_exec_followers(head, (size_t)n) : 0;
 }
 
-static void fd_event(struct capture *c, struct source *src, const struct decode_event *ev)
-{
-    uint32_t types = decode_types(ev->mask) & c->types;
-    bool exec = ev->mask & FAN_OPEN_EXEC;
-    if (!types && !exec)
-        return;
-    struct proc_info *p = event_proc(c, ev->pid, ev->mask, types != 0);
-    if (!p)
-        return;
-    uint32_t flags = decode_flags(ev->mask);
-    size_t len = 0;
-    bool named = false;
-    if (exec) {
-        /* Exec events name the process even when they are not shown. */
-        len = resolve_fd(c->res, ev->fd, c->path, sizeof c->path, &flags);
-        named = true;
-        proc_exec(c->procs, p, (flags & FA_EV_UNRESOLVED) ? NULL : c->path, len,
-                  exec_followers(ev->fd));
-    }
-    if (!types || !followed(c, p))
-        return;
-    if (!named)
-        len = resolve_fd(c->res, ev->fd, c->path, sizeof c->path, &flags);
-    if (!in_prefix(c, c->path, len) || exec_outside(c, ev->mask, ev->fd)) {
-        c->n_filtered++;
-        return;
-    }
-    emit(c, src, p, ev->pid, types, flags, c->path, len);
-}
-
 /* A file's DELETE_SELF comes before the DELETE of its last name and carries
  * only the file's own handle, which no longer opens. With target FIDs the
  * DELETE that follows names it: find it among the next few events. */
@@ -269,34 +252,79 @@ static bool name_from_delete(struct capture *c, const unsigned char *buf, size_t
     return false;
 }
 
-static void fid_event(struct capture *c, struct source *src, const struct decode_event *ev,
-                      const unsigned char *buf, size_t buflen, size_t next)
+/* The path an event names, the way its group reports it, into c->path. */
+static size_t event_path(struct capture *c, const struct decode_event *ev, bool fd_mode,
+                         const unsigned char *buf, size_t buflen, size_t next, uint32_t *flags)
 {
-    uint32_t types = decode_types(ev->mask) & c->types;
-    /* A renamed directory makes every cached path below it stale. */
-    if ((ev->mask & FAN_ONDIR) && (ev->mask & (FAN_MOVED_FROM | FAN_MOVED_TO | FAN_MOVE_SELF)))
-        resolve_forget(c->res);
-    if (!types)
-        return;
-    struct proc_info *p = event_proc(c, ev->pid, ev->mask, true);
-    if (!p || !followed(c, p))
-        return;
-    uint32_t flags = decode_flags(ev->mask);
     size_t len = 0;
+    if (fd_mode)
+        return resolve_fd(c->res, ev->fd, c->path, sizeof c->path, flags);
     if (ev->has_dfid) {
         /* no name, or ".": the event is on the directory itself */
         len = resolve_dfid(c->res, &ev->dfid, ev->name, ev->name_len, c->path, sizeof c->path,
-                           &flags);
+                           flags);
+        /* An open file keeps the name it had: is it still there? */
+        if ((ev->mask & FD_EVENTS) && ev->has_fid &&
+            resolve_gone(c->res, &ev->fid, ev->name, ev->name_len))
+            *flags |= FA_EV_DELETED;
     } else if (ev->has_fid) {
         if (!((ev->mask & FAN_DELETE_SELF) && c->target_fid &&
-              name_from_delete(c, buf, buflen, next, ev, &flags, &len)))
-            len = resolve_fid(c->res, &ev->fid, c->path, sizeof c->path, &flags);
+              name_from_delete(c, buf, buflen, next, ev, flags, &len)))
+            len = resolve_fid(c->res, &ev->fid, c->path, sizeof c->path, flags);
     } else {
-        flags |= FA_EV_UNRESOLVED;
+        *flags |= FA_EV_UNRESOLVED;
         len = 1;
         memcpy(c->path, "?", 2);
     }
-    if (!in_prefix(c, c->path, len)) {
+    return len;
+}
+
+/* An exec names its process even when it is not shown. The file's first
+ * bytes tell whether an interpreter's exec follows. */
+static void name_by_exec(struct capture *c, struct proc_info *p, const struct decode_event *ev,
+                         bool fd_mode, size_t len, uint32_t flags)
+{
+    int fd = fd_mode ? ev->fd : ev->has_fid ? resolve_open(c->res, &ev->fid, O_RDONLY) : -1;
+    proc_exec(c->procs, p, (flags & FA_EV_UNRESOLVED) ? NULL : c->path, len,
+              exec_followers(fd));
+    if (!fd_mode && fd >= 0)
+        close(fd);
+}
+
+/* One event of either group: BUF[NEXT..BUFLEN) holds the events after it. */
+static void file_event(struct capture *c, struct source *src, const struct decode_event *ev,
+                       bool fd_mode, const unsigned char *buf, size_t buflen, size_t next)
+{
+    uint64_t mask = ev->mask;
+    uint32_t types = decode_types(mask) & c->types;
+    if (!fd_mode) {
+        /* A renamed directory makes every cached path below it stale. */
+        if ((mask & FAN_ONDIR) && (mask & (FAN_MOVED_FROM | FAN_MOVED_TO | FAN_MOVE_SELF)))
+            resolve_forget(c->res);
+        if ((mask & FAN_DELETE) && !(mask & FAN_ONDIR) && c->target_fid && ev->has_fid)
+            resolve_unlinked(c->res, &ev->fid);
+        /* FAN_ONDIR is asked for directory renames; their opens and reads
+         * are not file access (the fd group never reports them). */
+        if (mask & FAN_ONDIR)
+            types &= ~(uint32_t)FA_FD_TYPES;
+    }
+    bool exec = (mask & FAN_OPEN_EXEC) && !(mask & FAN_ONDIR);
+    if (!types && !exec)
+        return;
+    struct proc_info *p = event_proc(c, ev->pid, mask, types != 0);
+    if (!p)
+        return;
+    uint32_t flags = decode_flags(mask);
+    size_t len = 0;
+    if (exec) {
+        len = event_path(c, ev, fd_mode, buf, buflen, next, &flags);
+        name_by_exec(c, p, ev, fd_mode, len, flags);
+    }
+    if (!types || !followed(c, p))
+        return;
+    if (!exec)
+        len = event_path(c, ev, fd_mode, buf, buflen, next, &flags);
+    if (!in_prefix(c, c->path, len) || exec_outside(c, ev, fd_mode)) {
         c->n_filtered++;
         return;
     }
@@ -321,10 +349,8 @@ static size_t read_group(struct capture *c, struct source *src, int group, bool 
     while ((st = decode_next(c->buf, (size_t)n, &off, &ev)) == DECODE_OK) {
         if (ev.mask & FAN_Q_OVERFLOW)
             emit_overflow(c, src);
-        else if (fd_mode)
-            fd_event(c, src, &ev);
         else
-            fid_event(c, src, &ev, c->buf, (size_t)n, off);
+            file_event(c, src, &ev, fd_mode, c->buf, (size_t)n, off);
         if (ev.bad_info)
             c->n_errors++;
         /* Every event fd is closed here, exactly once, whatever happened above. */
@@ -400,6 +426,7 @@ static void capture_destroy(void *impl)
     free(c->prefix);
     free(c->prefix_len);
     free(c->devs);
+    free(c->user_fsids);
     free(c->buf);
     free(c);
 }
@@ -664,61 +691,97 @@ oom:
     return -1;
 }
 
-static int mark_all(struct capture_setup *s, char *err, size_t errlen, int *status)
+/* Let the resolver open T's handles; remember a user filesystem's id. */
+static int add_fid_fs(struct capture *c, const struct target *t)
+{
+    /* open_by_handle_at refuses an O_PATH mount fd */
+    int mfd = open(t->rep->point, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    struct statfs sf;
+    uint64_t fsid = 0;
+    if (mfd >= 0 && fstatfs(mfd, &sf) == 0)
+        memcpy(&fsid, &sf.f_fsid, sizeof fsid);
+    if (mfd < 0 || resolve_add_fs(c->res, fsid, mfd) < 0)
+        return -1;
+    if (!t->user)
+        return 0;
+    uint64_t *n = realloc(c->user_fsids, (c->nuser_fsids + 1) * sizeof *n);
+    if (!n)
+        return -1;
+    c->user_fsids = n;
+    c->user_fsids[c->nuser_fsids++] = fsid;
+    return 0;
+}
+
+/* Mark target T. Where the filesystem can report file handles, the FID
+ * group takes every event of T, exec included: one queue keeps an exec
+ * before the events of the program it starts, and the kernel opens no
+ * file per event. Elsewhere, and for --mount (mount marks cannot report
+ * directory events), fd events go to the fd group. */
+static int mark_one(struct capture_setup *s, struct target *t, char *missing, size_t mlen,
+                    char *err, size_t errlen, int *status)
 {
     const struct options *opt = s->opt;
     struct capture *c = s->c;
     uint64_t fd_user = fan_mask_of(c->types & FA_FD_TYPES);
     uint64_t fid_user = fan_mask_of(c->types & FA_FID_TYPES);
-    char missing[512] = "";
-    for (size_t i = 0; i < s->nt; i++) {
-        struct target *t = &s->t[i];
-        bool fs_user = t->user && !t->mount_scope;
-        uint64_t mask = FAN_OPEN_EXEC | (fs_user ? fd_user : 0);
-        const char *how = mark_target(c->fd_group, mask, t, &s->mt, true);
+    bool fs_user = t->user && !t->mount_scope;
+    uint64_t fd_mask = FAN_OPEN_EXEC | (fs_user ? fd_user : 0);
+    uint64_t fid_mask = t->user ? fid_user : 0;
+    if (!t->mount_scope) {
+        fid_mask |= fd_mask;
+        /* a removed name tells which open files are left without one */
+        if (fs_user && fd_user && c->target_fid)
+            fid_mask |= FAN_DELETE;
+    }
+    const char *fid_how = NULL;
+    if (c->fid_group >= 0 && fid_mask) {
+        fid_how = mark_target(c->fid_group, fid_mask | FID_INTERNAL, t, &s->mt, false);
+        if (fid_how && add_fid_fs(c, t) < 0) {
+            set_err(err, errlen, status, 1, "cannot open %s: %s", t->rep->point,
+                    strerror(errno));
+            return -1;
+        }
+        if (!fid_how && fid_user && t->user)
+            notice_add(missing, mlen, "%s (%s: %s)", t->rep->point, t->rep->fstype,
+                       fid_reason(errno));
+    }
+    const char *how = fid_how;
+    if (!fid_how || t->mount_scope) {
+        how = mark_target(c->fd_group, fd_mask, t, &s->mt, true);
         if (!how && t->user && opt->npaths) {
             set_err(err, errlen, status, 1, "cannot watch %s: %s", t->why, strerror(errno));
             return -1;
         }
-        if (t->mount_scope && fd_user) {
-            for (size_t k = 0; k < opt->npaths; k++) {
-                const struct mount_entry *m = mounts_find(&s->mt, s->real[k]);
-                if (m && m->major == t->major && m->minor == t->minor &&
-                    add_mark(c->fd_group, FAN_MARK_MOUNT, fd_user, m->point) < 0) {
-                    set_err(err, errlen, status, 1, "cannot watch %s: %s", opt->paths[k],
-                            strerror(errno));
-                    return -1;
-                }
-            }
-            how = "mount";
-        }
-        const char *fid_how = NULL;
-        if (t->user && c->fid_group >= 0) {
-            fid_how = mark_target(c->fid_group, fid_user | FID_INTERNAL, t, &s->mt, false);
-            if (fid_how) {
-                /* open_by_handle_at refuses an O_PATH mount fd */
-                int mfd = open(t->rep->point, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-                struct statfs sf;
-                uint64_t fsid = 0;
-                if (mfd >= 0 && fstatfs(mfd, &sf) == 0)
-                    memcpy(&fsid, &sf.f_fsid, sizeof fsid);
-                if (mfd < 0 || resolve_add_fs(c->res, fsid, mfd) < 0) {
-                    set_err(err, errlen, status, 1, "cannot open %s: %s", t->rep->point,
-                            strerror(errno));
-                    return -1;
-                }
-            } else {
-                notice_add(missing, sizeof missing, "%s (%s: %s)", t->rep->point, t->rep->fstype,
-                           fid_reason(errno));
-            }
-        }
-        if (opt->verbose && t->user)
-            fprintf(stderr, "fanotop: watching %s (%s, %s mark%s)\n", t->rep->point, t->rep->fstype,
-                    how ? how : "no", fid_how || !fid_user ? "" : ", no FID events");
-        else if (opt->verbose && how)
-            fprintf(stderr, "fanotop: naming processes by exec on %s (%s)\n", t->rep->point,
-                    t->rep->fstype);
     }
+    if (t->mount_scope && fd_user) {
+        for (size_t k = 0; k < opt->npaths; k++) {
+            const struct mount_entry *m = mounts_find(&s->mt, s->real[k]);
+            if (m && m->major == t->major && m->minor == t->minor &&
+                add_mark(c->fd_group, FAN_MARK_MOUNT, fd_user, m->point) < 0) {
+                set_err(err, errlen, status, 1, "cannot watch %s: %s", opt->paths[k],
+                        strerror(errno));
+                return -1;
+            }
+        }
+        how = "mount";
+    }
+    if (opt->verbose && t->user)
+        fprintf(stderr, "fanotop: watching %s (%s, %s mark%s%s)\n", t->rep->point,
+                t->rep->fstype, how ? how : "no",
+                fid_how && !t->mount_scope ? ", file handles" : "",
+                fid_how || !fid_user ? "" : ", no FID events");
+    else if (opt->verbose && how)
+        fprintf(stderr, "fanotop: naming processes by exec on %s (%s)\n", t->rep->point,
+                t->rep->fstype);
+    return 0;
+}
+
+static int mark_all(struct capture_setup *s, char *err, size_t errlen, int *status)
+{
+    char missing[512] = "";
+    for (size_t i = 0; i < s->nt; i++)
+        if (mark_one(s, &s->t[i], missing, sizeof missing, err, errlen, status) < 0)
+            return -1;
     if (missing[0])
         fprintf(stderr, "fanotop: notice: no create/delete/move/attrib events on %s\n", missing);
     return 0;
@@ -742,14 +805,13 @@ static int open_groups(struct capture *c, const struct options *opt, char *err, 
             set_err(err, errlen, status, 1, "cannot create a fanotify group: %s", strerror(e));
         return -1;
     }
-    if (!(c->types & FA_FID_TYPES))
-        return 0;
+    /* Also without FID event types: it carries fd events where it can. */
     unsigned fid = base | FAN_REPORT_DFID_NAME | FAN_REPORT_FID;
     c->fid_group = init_group(fid | FAN_REPORT_TARGET_FID, O_RDONLY | O_CLOEXEC, &tid);
     c->target_fid = c->fid_group >= 0;
     if (c->fid_group < 0 && errno == EINVAL)
         c->fid_group = init_group(fid, O_RDONLY | O_CLOEXEC, &tid);
-    if (c->fid_group < 0)
+    if (c->fid_group < 0 && (c->types & FA_FID_TYPES))
         fprintf(stderr,
                 "fanotop: notice: no create/delete/move/attrib events: this kernel cannot "
                 "report file handles with names (Linux 5.9 or later): %s\n",

@@ -12,20 +12,31 @@
 #include <unistd.h>
 
 /* Directory handles seen by a busy system are few; a bounded cache that is
- * dropped whole when full (or when a directory moves) keeps lookups O(1)
- * without an eviction policy to get wrong. */
-#define CACHE_SLOTS    16384
-#define CACHE_MAX_USED (CACHE_SLOTS / 2)
+ * dropped whole when half full (or when a directory moves) keeps lookups
+ * O(1) without an eviction policy to get wrong. */
+#define DIR_SLOTS  65536
+#define GONE_SLOTS 4096
 
 static const char deleted_suffix[] = " (deleted)";
 
-struct dir_entry {
+/* Whether a file that lost a name has lost its last one. */
+enum gone { GONE_UNKNOWN, GONE_YES, GONE_NO };
+
+/* A file handle and bytes of its own: a directory's path, or nothing. */
+struct fid_entry {
     uint64_t hash; /* 0 = empty slot */
     uint64_t fsid;
     int32_t type;
     uint32_t hb;
-    uint32_t path_len;
-    unsigned char *blob; /* handle bytes, then the path and its NUL */
+    uint32_t extra_len;
+    enum gone gone;
+    unsigned char *blob; /* handle bytes, then the extra bytes and a NUL */
+};
+
+/* Open addressing, linear probing; cleared whole when half full. */
+struct fid_table {
+    struct fid_entry *slots;
+    size_t nslots, used;
 };
 
 struct fs {
@@ -37,23 +48,91 @@ struct resolver {
     int proc_fd; /* /proc/self/fd: one readlinkat per event instead of a path walk */
     struct fs *fs;
     size_t nfs;
-    struct dir_entry *slots;
-    size_t used;
+    struct fid_table dirs; /* directory handle -> path */
+    struct fid_table gone; /* files that lost a name (DELETE events) */
     struct resolve_stats st;
 };
+
+static bool table_init(struct fid_table *t, size_t nslots)
+{
+    t->slots = calloc(nslots, sizeof *t->slots);
+    t->nslots = nslots;
+    t->used = 0;
+    return t->slots != NULL;
+}
+
+static void table_clear(struct fid_table *t)
+{
+    for (size_t i = 0; t->used && i < t->nslots; i++) {
+        if (t->slots[i].hash)
+            t->used--;
+        free(t->slots[i].blob);
+        t->slots[i] = (struct fid_entry){0};
+    }
+}
+
+static uint64_t hash_fid(const struct decode_fid *f)
+{
+    /* FNV-1a over fsid, type and handle bytes; never 0 (0 marks an empty slot). */
+    uint64_t h = 1469598103934665603ULL;
+    const unsigned char *parts[3] = {(const unsigned char *)&f->fsid,
+                                     (const unsigned char *)&f->handle_type, f->fh + 8};
+    size_t lens[3] = {sizeof f->fsid, sizeof f->handle_type, f->handle_bytes};
+    for (int k = 0; k < 3; k++)
+        for (size_t i = 0; i < lens[k]; i++) {
+            h ^= parts[k][i];
+            h *= 1099511628211ULL;
+        }
+    return h ? h : 1;
+}
+
+static struct fid_entry *table_find(struct fid_table *t, const struct decode_fid *f, uint64_t h)
+{
+    for (size_t i = h & (t->nslots - 1);; i = (i + 1) & (t->nslots - 1)) {
+        struct fid_entry *e = &t->slots[i];
+        if (!e->hash)
+            return NULL;
+        if (e->hash == h && e->fsid == f->fsid && e->type == f->handle_type &&
+            e->hb == f->handle_bytes && memcmp(e->blob, f->fh + 8, e->hb) == 0)
+            return e;
+    }
+}
+
+/* A new entry for F (not in T) with EXTRA bytes, or NULL out of memory. */
+static struct fid_entry *table_add(struct fid_table *t, const struct decode_fid *f, uint64_t h,
+                                   const void *extra, size_t n)
+{
+    if (t->used >= t->nslots / 2)
+        table_clear(t);
+    unsigned char *blob = malloc(f->handle_bytes + n + 1);
+    if (!blob)
+        return NULL;
+    memcpy(blob, f->fh + 8, f->handle_bytes);
+    if (n)
+        memcpy(blob + f->handle_bytes, extra, n);
+    blob[f->handle_bytes + n] = '\0';
+    size_t i = h & (t->nslots - 1);
+    while (t->slots[i].hash)
+        i = (i + 1) & (t->nslots - 1);
+    t->slots[i] = (struct fid_entry){.hash = h,
+                                     .fsid = f->fsid,
+                                     .type = f->handle_type,
+                                     .hb = f->handle_bytes,
+                                     .extra_len = (uint32_t)n,
+                                     .blob = blob};
+    t->used++;
+    return &t->slots[i];
+}
 
 struct resolver *resolve_create(void)
 {
     struct resolver *r = calloc(1, sizeof *r);
     if (!r)
         return NULL;
-    r->slots = calloc(CACHE_SLOTS, sizeof *r->slots);
     r->proc_fd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (!r->slots || r->proc_fd < 0) {
-        if (r->proc_fd >= 0)
-            close(r->proc_fd);
-        free(r->slots);
-        free(r);
+    if (!table_init(&r->dirs, DIR_SLOTS) || !table_init(&r->gone, GONE_SLOTS) ||
+        r->proc_fd < 0) {
+        resolve_destroy(r);
         return NULL;
     }
     return r;
@@ -61,23 +140,24 @@ struct resolver *resolve_create(void)
 
 void resolve_forget(struct resolver *r)
 {
-    for (size_t i = 0; i < CACHE_SLOTS; i++) {
-        free(r->slots[i].blob);
-        r->slots[i] = (struct dir_entry){0};
-    }
-    r->used = 0;
+    table_clear(&r->dirs);
 }
 
 void resolve_destroy(struct resolver *r)
 {
     if (!r)
         return;
-    resolve_forget(r);
-    free(r->slots);
+    if (r->dirs.slots)
+        table_clear(&r->dirs);
+    if (r->gone.slots)
+        table_clear(&r->gone);
+    free(r->dirs.slots);
+    free(r->gone.slots);
     for (size_t i = 0; i < r->nfs; i++)
         close(r->fs[i].mount_fd);
     free(r->fs);
-    close(r->proc_fd);
+    if (r->proc_fd >= 0)
+        close(r->proc_fd);
     free(r);
 }
 
@@ -176,38 +256,13 @@ size_t resolve_fd(struct resolver *r, int fd, char *buf, size_t len, uint32_t *f
     return n;
 }
 
-static uint64_t hash_fid(const struct decode_fid *f)
-{
-    /* FNV-1a over fsid, type and handle bytes; never 0 (0 marks an empty slot). */
-    uint64_t h = 1469598103934665603ULL;
-    const unsigned char *parts[3] = {(const unsigned char *)&f->fsid,
-                                     (const unsigned char *)&f->handle_type, f->fh + 8};
-    size_t lens[3] = {sizeof f->fsid, sizeof f->handle_type, f->handle_bytes};
-    for (int k = 0; k < 3; k++)
-        for (size_t i = 0; i < lens[k]; i++) {
-            h ^= parts[k][i];
-            h *= 1099511628211ULL;
-        }
-    return h ? h : 1;
-}
-
 /* Open the object of FID through its filesystem's mount fd and readlink it. */
 static size_t open_fid(struct resolver *r, const struct decode_fid *f, char *buf, size_t len,
                        uint32_t *flags, bool *ok)
 {
     *ok = false;
-    int mfd = mount_fd_of(r, f->fsid);
-    if (mfd < 0 || f->handle_bytes > MAX_HANDLE_SZ)
-        return 0;
-    union {
-        struct file_handle fh;
-        char raw[sizeof(struct file_handle) + MAX_HANDLE_SZ];
-    } h;
-    h.fh.handle_bytes = f->handle_bytes;
-    h.fh.handle_type = f->handle_type;
-    memcpy(h.fh.f_handle, f->fh + 8, f->handle_bytes);
     /* O_PATH: opening for a name must not itself make an fanotify event. */
-    int fd = open_by_handle_at(mfd, &h.fh, O_PATH | O_CLOEXEC);
+    int fd = resolve_open(r, f, O_PATH);
     if (fd < 0) {
         r->st.stale++;
         return 0;
@@ -222,17 +277,11 @@ static size_t dir_path(struct resolver *r, const struct decode_fid *dir, char *b
                        uint32_t *flags, bool *ok)
 {
     uint64_t h = hash_fid(dir);
-    size_t i = h & (CACHE_SLOTS - 1);
-    for (;; i = (i + 1) & (CACHE_SLOTS - 1)) {
-        struct dir_entry *e = &r->slots[i];
-        if (!e->hash)
-            break;
-        if (e->hash == h && e->fsid == dir->fsid && e->type == dir->handle_type &&
-            e->hb == dir->handle_bytes && memcmp(e->blob, dir->fh + 8, e->hb) == 0) {
-            r->st.hits++;
-            *ok = true;
-            return set_str(buf, len, (const char *)e->blob + e->hb, e->path_len);
-        }
+    const struct fid_entry *e = table_find(&r->dirs, dir, h);
+    if (e) {
+        r->st.hits++;
+        *ok = true;
+        return set_str(buf, len, (const char *)e->blob + e->hb, e->extra_len);
     }
     r->st.misses++;
     uint32_t f = 0;
@@ -240,25 +289,8 @@ static size_t dir_path(struct resolver *r, const struct decode_fid *dir, char *b
     if (!*ok)
         return 0;
     *flags |= f;
-    if (f & (FA_EV_DELETED | FA_EV_UNRESOLVED))
-        return n; /* a removed directory's name is not worth keeping */
-    if (r->used >= CACHE_MAX_USED)
-        resolve_forget(r);
-    unsigned char *blob = malloc(dir->handle_bytes + n + 1);
-    if (!blob)
-        return n;
-    memcpy(blob, dir->fh + 8, dir->handle_bytes);
-    memcpy(blob + dir->handle_bytes, buf, n + 1);
-    /* Re-probe: resolve_forget may have emptied the table. */
-    for (i = h & (CACHE_SLOTS - 1); r->slots[i].hash; i = (i + 1) & (CACHE_SLOTS - 1)) {
-    }
-    r->slots[i] = (struct dir_entry){.hash = h,
-                                     .fsid = dir->fsid,
-                                     .type = dir->handle_type,
-                                     .hb = dir->handle_bytes,
-                                     .path_len = (uint32_t)n,
-                                     .blob = blob};
-    r->used++;
+    if (!(f & (FA_EV_DELETED | FA_EV_UNRESOLVED))) /* a removed directory's name is not kept */
+        table_add(&r->dirs, dir, h, buf, n);
     return n;
 }
 
@@ -295,6 +327,73 @@ size_t resolve_fid(struct resolver *r, const struct decode_fid *fid, char *buf, 
         return set_str(buf, len, "?", 1);
     }
     return n;
+}
+
+void resolve_unlinked(struct resolver *r, const struct decode_fid *obj)
+{
+    uint64_t h = hash_fid(obj);
+    struct fid_entry *e = table_find(&r->gone, obj, h);
+    if (!e)
+        e = table_add(&r->gone, obj, h, NULL, 0);
+    if (e)
+        e->gone = GONE_UNKNOWN;
+}
+
+/* "#123": the name the kernel gives a file made with O_TMPFILE. */
+static bool tmpfile_name(const char *name, size_t n)
+{
+    if (!name || n < 2 || name[0] != '#')
+        return false;
+    for (size_t i = 1; i < n; i++)
+        if (name[i] < '0' || name[i] > '9')
+            return false;
+    return true;
+}
+
+/* Has OBJ no name left? A handle that no longer opens is gone too. */
+static bool no_links(struct resolver *r, const struct decode_fid *obj)
+{
+    int fd = resolve_open(r, obj, O_PATH);
+    if (fd < 0)
+        return true;
+    struct stat st;
+    bool gone = fstat(fd, &st) == 0 && st.st_nlink == 0;
+    close(fd);
+    return gone;
+}
+
+bool resolve_gone(struct resolver *r, const struct decode_fid *obj, const char *name,
+                  size_t name_len)
+{
+    bool tmp = tmpfile_name(name, name_len);
+    if (!r->gone.used && !tmp)
+        return false;
+    uint64_t h = hash_fid(obj);
+    struct fid_entry *e = table_find(&r->gone, obj, h);
+    if (!e && tmp)
+        e = table_add(&r->gone, obj, h, NULL, 0);
+    if (!e)
+        return tmp;
+    if (e->gone == GONE_UNKNOWN)
+        e->gone = no_links(r, obj) ? GONE_YES : GONE_NO;
+    return e->gone == GONE_YES;
+}
+
+int resolve_open(struct resolver *r, const struct decode_fid *fid, int flags)
+{
+    int mfd = mount_fd_of(r, fid->fsid);
+    if (mfd < 0 || fid->handle_bytes > MAX_HANDLE_SZ) {
+        errno = ESTALE;
+        return -1;
+    }
+    union {
+        struct file_handle fh;
+        char raw[sizeof(struct file_handle) + MAX_HANDLE_SZ];
+    } h;
+    h.fh.handle_bytes = fid->handle_bytes;
+    h.fh.handle_type = fid->handle_type;
+    memcpy(h.fh.f_handle, fid->fh + 8, fid->handle_bytes);
+    return open_by_handle_at(mfd, &h.fh, flags | O_CLOEXEC);
 }
 
 void resolve_get_stats(const struct resolver *r, struct resolve_stats *out)

@@ -43,6 +43,20 @@ size_t resolve_dfid(struct resolver *r, const struct decode_fid *dir, const char
 size_t resolve_fid(struct resolver *r, const struct decode_fid *fid, char *buf, size_t len,
                    uint32_t *flags);
 
+/* A name of the file OBJ was removed (a DELETE event's target): its later
+ * events may be on a file with no name left. */
+void resolve_unlinked(struct resolver *r, const struct decode_fid *obj);
+
+/* Has the file OBJ, reported under entry NAME, lost its last name (a file
+ * given to resolve_unlinked, or an O_TMPFILE file, "#INO")? Looks at the
+ * file itself once per removal. */
+bool resolve_gone(struct resolver *r, const struct decode_fid *obj, const char *name,
+                  size_t name_len);
+
+/* open_by_handle_at(2) of FID with FLAGS (plus O_CLOEXEC) through its
+ * filesystem's mount fd; -1 with errno set. */
+int resolve_open(struct resolver *r, const struct decode_fid *fid, int flags);
+
 /* Directories were renamed or removed: cached directory paths may be stale. */
 void resolve_forget(struct resolver *r);
 
