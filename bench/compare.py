@@ -183,6 +183,7 @@ class Monitor:
         self.tmux_sock = None
         self.status = None  # wait status, once reaped
         self.rusage = None
+        self.extra = []  # more options for fanotop-record
 
     def command(self):
         a = self.args
@@ -193,7 +194,7 @@ class Monitor:
         if self.name == "minreader":
             return [a.minreader, self.dir], self.out
         if self.name == "fanotop-record":
-            return [a.fanotop, "--record=" + self.out, self.dir], None
+            return [a.fanotop, "--record=" + self.out] + self.extra + [self.dir], None
         raise ValueError(self.name)
 
     def start(self):
@@ -463,9 +464,9 @@ def ops_of(args, mode):
     return args.ops // CREATE_SHARE if mode == "create" else args.ops
 
 
-def run_load(args, load_dir, mode, procs):
+def run_load(args, load_dir, mode, procs, files=None):
     cmd = [args.loadgen, "run", load_dir, "-m", mode, "-p", str(procs), "-n",
-           str(ops_of(args, mode)), "-k", str(args.files)]
+           str(ops_of(args, mode)), "-k", str(files or args.files)]
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode != 0:
         raise SystemExit("loadgen failed: " + r.stderr.strip())
@@ -548,6 +549,72 @@ def one_run(args, name, load_dir, out_dir, mode, procs, tag):
         except OSError:
             pass
     return res
+
+
+def drain_run(args, load_dir, out_dir, tag):
+    """fanotop --record --unlimited-queue is stopped (SIGSTOP) while a read
+    load queues all its events in the kernel, then let go: how fast it works
+    through the backlog, from SIGCONT to the last growth of its output. Each
+    operation has a file of its own: with the whole load queued, the kernel
+    would merge a file's revisit into its earlier, still queued, record."""
+    load_dir = os.path.join(load_dir, "drain")
+    if not os.path.isdir(load_dir):
+        os.makedirs(load_dir)
+        subprocess.run([args.loadgen, "prepare", load_dir, "-k", str(args.ops)], check=True,
+                       stdout=subprocess.DEVNULL)
+    mon = Monitor("fanotop-record", args, load_dir, out_dir, tag)
+    mon.extra = ["--unlimited-queue"]
+    if not mon.start():
+        if mon.pid and not mon.exited():
+            mon.stop()
+        return {"notes": mon.notes, "failed": True}
+    os.kill(mon.pid, signal.SIGSTOP)
+    load = run_load(args, load_dir, "read", 1, files=args.ops)
+    size, c0 = mon.output_size(), mon.cpu_ns()
+    t0 = t_last = time.monotonic()
+    os.kill(mon.pid, signal.SIGCONT)
+    while time.monotonic() - t_last < 0.5:
+        time.sleep(0.002)
+        s = mon.output_size()
+        if s != size:
+            size, t_last = s, time.monotonic()
+    c1 = mon.cpu_ns()
+    mon.stop()
+    counts = parse_fanotop_csv(mon.out, load["pids"])
+    overflows, losses = parse_fanotop_summary(mon.err)
+    with open(mon.out, newline="", encoding="utf-8", errors="surrogateescape") as f:
+        records = sum(1 for r in csv.reader(f)) - 1
+    for p in (mon.out, mon.err):
+        try:
+            os.unlink(p)
+        except OSError:
+            pass
+    events = sum(counts.get(t, 0) for t in MODE_TYPES["read"])
+    want = sum(load["expected"][t] for t in MODE_TYPES["read"])
+    secs = t_last - t0
+    return {"events": events, "want": want, "records": records, "seconds": secs,
+            "ev_s": events / secs if secs > 0 else None,
+            "rec_s": records / secs if secs > 0 else None,
+            "ns_ev": (c1 - c0) / events if events and c0 is not None and c1 else None,
+            "overflows": overflows, "losses": losses, "notes": mon.notes}
+
+
+def drain_block(args, runs, fs, load_dir):
+    ok = [r for r in runs if not r.get("failed")]
+    title = ("== backlog drain, %s (%s): fanotop --record --unlimited-queue stopped during "
+             "a read load of %d ops on as many files, then continued" % (fs, load_dir, args.ops))
+    if not ok:
+        return [title, "  failed: " + "; ".join(n for r in runs for n in r["notes"]), ""]
+    return [title,
+            "  events (types) drained per second: %s; kernel records per second: %s"
+            % (med_spread([r["ev_s"] for r in ok], f_k), med_spread([r["rec_s"] for r in ok], f_k)),
+            "  seconds: %s; CPU ns per event: %s; events recorded / queued: %s / %d;"
+            " overflows %s, ring losses %s"
+            % (med_spread([r["seconds"] for r in ok], f_2),
+               med_spread([r["ns_ev"] for r in ok], f_int),
+               med_spread([r["events"] for r in ok], f_int), ok[0]["want"],
+               med_spread([r["overflows"] for r in ok], f_int),
+               med_spread([r["losses"] for r in ok], f_int)), ""]
 
 
 # ---- table ----------------------------------------------------------------------------------
@@ -693,6 +760,8 @@ def main():
     ap.add_argument("--files", type=int, default=20000, help="FILES of the round robin")
     ap.add_argument("--reps", type=int)
     ap.add_argument("--drain-timeout", type=float, default=60)
+    ap.add_argument("--no-backlog", action="store_true",
+                    help="skip the backlog drain measurement of fanotop --record")
     args = ap.parse_args()
     preset = PRESETS[args.preset or "default"]
     configs = preset[0]
@@ -740,7 +809,7 @@ def main():
         dirs = {}
         if "tmpfs" in fss:
             dirs["tmpfs"] = os.path.join(scratch, "load")
-            mount_tmpfs(dirs["tmpfs"], "256m")
+            mount_tmpfs(dirs["tmpfs"], "1g")
             mounts.append(dirs["tmpfs"])
         if "rootfs" in fss:
             dirs["rootfs"] = os.path.join(rootdir, "load")
@@ -779,6 +848,15 @@ def main():
                     fs, d, mode, procs, "es" if procs > 1 else "", ops_of(args, mode))
                 block = [title] + render(config_table(runs, monitors, mode)) + ratio_rows(runs)
                 block.append("")
+                for line in block:
+                    print(line, flush=True)
+                lines += block
+            if "fanotop-record" in monitors and not args.no_backlog:
+                runs = []
+                for rep in range(args.reps):
+                    log("  %s backlog drain rep %d" % (fs, rep + 1))
+                    runs.append(drain_run(args, d, out_dir, "%s-drain-%d" % (fs, rep)))
+                block = drain_block(args, runs, fs, d)
                 for line in block:
                     print(line, flush=True)
                 lines += block
