@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Side-by-side benchmark of file-access monitors on the same load, same run.
 
-Run it with `make bench-compare` (about 8 minutes here; BENCH_ARGS=--quick
+Run it with `make bench-compare` (about 5 minutes here; BENCH_ARGS=--quick
 for one minute, --full for every mode with 1 and 2 processes on both
 filesystems, 200000 operations), as root, since every monitor here needs
 fanotify. Other knobs: --fs, --modes, --monitors, --ops, --files, --reps.
@@ -48,6 +48,11 @@ Method:
   refresh: every event in DIR is the load's. Kernel overflows and ring
   losses as the tool reports them ('-': it does not report them); peak RSS
   = VmHWM just before it is stopped.
+- Backlog drain (after each filesystem's table; --no-backlog skips it):
+  fanotop --record --unlimited-queue is stopped with SIGSTOP while a read
+  load of OPS operations, each on a file of its own, queues every event in
+  the kernel, then continued; events (types) and kernel records drained per
+  second, from SIGCONT to the last growth of its output, and CPU per event.
 - Each configuration runs every monitor REPS times (3), with the monitor order
   rotated per repetition; the table shows the median and [min-max].
   fanotop's figures are also given as ratios to minreader's.

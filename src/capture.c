@@ -712,6 +712,30 @@ static int add_fid_fs(struct capture *c, const struct target *t)
     return 0;
 }
 
+/* Do handles of the filesystem at POINT open again? overlayfs without
+ * nfs_export, and some FUSE filesystems, report handles they cannot open:
+ * their events could not be named from the handle cache. */
+static bool handles_open(const char *point)
+{
+    union {
+        struct file_handle fh;
+        char raw[sizeof(struct file_handle) + MAX_HANDLE_SZ];
+    } h;
+    h.fh.handle_bytes = MAX_HANDLE_SZ;
+    int mnt_id;
+    if (name_to_handle_at(AT_FDCWD, point, &h.fh, &mnt_id, 0) < 0)
+        return false;
+    int mfd = open(point, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (mfd < 0)
+        return false;
+    int fd = open_by_handle_at(mfd, &h.fh, O_PATH | O_CLOEXEC);
+    close(mfd);
+    if (fd < 0)
+        return false;
+    close(fd);
+    return true;
+}
+
 /* Mark target T. Where the filesystem can report file handles, the FID
  * group takes every event of T, exec included: one queue keeps an exec
  * before the events of the program it starts, and the kernel opens no
@@ -727,7 +751,8 @@ static int mark_one(struct capture_setup *s, struct target *t, char *missing, si
     bool fs_user = t->user && !t->mount_scope;
     uint64_t fd_mask = FAN_OPEN_EXEC | (fs_user ? fd_user : 0);
     uint64_t fid_mask = t->user ? fid_user : 0;
-    if (!t->mount_scope) {
+    bool fast = c->fid_group >= 0 && !t->mount_scope && handles_open(t->rep->point);
+    if (fast) {
         fid_mask |= fd_mask;
         /* a removed name tells which open files are left without one */
         if (fs_user && fd_user && c->target_fid)
@@ -746,7 +771,7 @@ static int mark_one(struct capture_setup *s, struct target *t, char *missing, si
                        fid_reason(errno));
     }
     const char *how = fid_how;
-    if (!fid_how || t->mount_scope) {
+    if (!fid_how || !fast) {
         how = mark_target(c->fd_group, fd_mask, t, &s->mt, true);
         if (!how && t->user && opt->npaths) {
             set_err(err, errlen, status, 1, "cannot watch %s: %s", t->why, strerror(errno));
@@ -768,7 +793,7 @@ static int mark_one(struct capture_setup *s, struct target *t, char *missing, si
     if (opt->verbose && t->user)
         fprintf(stderr, "fanotop: watching %s (%s, %s mark%s%s)\n", t->rep->point,
                 t->rep->fstype, how ? how : "no",
-                fid_how && !t->mount_scope ? ", file handles" : "",
+                fid_how && fast ? ", file handles" : "",
                 fid_how || !fid_user ? "" : ", no FID events");
     else if (opt->verbose && how)
         fprintf(stderr, "fanotop: naming processes by exec on %s (%s)\n", t->rep->point,
