@@ -171,7 +171,10 @@ bool ui_term_start(struct ui *ui)
     noecho();
     nonl();
     keypad(stdscr, TRUE);
-    set_escdelay(25); /* Esc closes a prompt at once, not after a second */
+    /* Esc closes a prompt at once, not after a second; a slow link that
+     * splits escape sequences can ask for a longer wait. */
+    if (!getenv("ESCDELAY"))
+        set_escdelay(25);
     curs_set(0);
     setup_styles(ui->color);
     ui_term_set_mouse(ui->mouse);

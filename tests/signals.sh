@@ -25,7 +25,7 @@ PY
 # tty's own echo: the test sees the terminal modes fanotop left behind. Short
 # relative names keep each typed command on one pane line.
 ln -s "$FANOTOP" "$SCRATCH/fanotop" || fail "cannot link the binary"
-ui_session "env LC_ALL=C.UTF-8 PS1='prompt\$ ' dash -i"
+ui_session "env LC_ALL=C.UTF-8 ESCDELAY=300 PS1='prompt\$ ' dash -i"
 wait_for '^prompt\$'
 type_text "cd $SCRATCH && stty -g >stty.before"
 keys Enter

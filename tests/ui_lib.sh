@@ -44,7 +44,9 @@ _q() {
 # (UTF-8 locale, cwd $SCRATCH). Its stderr goes to $SCRATCH/ui.err and its
 # exit status to $SCRATCH/ui.rc; the pane then shows UI-EXITED.
 ui_start() {
-    envs="LC_ALL=C.UTF-8"
+    # A key's escape sequence can reach the pane in pieces when the machine
+    # is busy (tests run in parallel, under sanitizers): wait for the rest.
+    envs="LC_ALL=C.UTF-8 ESCDELAY=300"
     while [ $# -gt 0 ] && [ "$1" != "--" ]; do
         envs="$envs $(_q "$1")"
         shift

@@ -120,7 +120,7 @@ fi
 terminal_restored
 
 # ---- Ctrl-Z and fg, from an interactive shell ----
-ui_session "env LC_ALL=C.UTF-8 PS1='prompt\$ ' bash --norc --noprofile -i"
+ui_session "env LC_ALL=C.UTF-8 ESCDELAY=300 PS1='prompt\$ ' bash --norc --noprofile -i"
 wait_for '^prompt\$'
 type_text "$FANOTOP --replay=$fixture --no-config"
 keys Enter
