@@ -11,7 +11,7 @@ knob=/proc/sys/fs/fanotify/max_queued_events
 dir=$(mount_tmpfs)
 rec="$SCRATCH/overflow.csv"
 
-flock -x 9
+flock -x -w 300 9 || fail "the capture tests lock is still held after 300 s"
 old=$(cat "$knob")
 at_exit "echo $old >$knob"
 echo 64 >"$knob"
@@ -32,7 +32,7 @@ summary=$(grep 'kernel overflows' "$SCRATCH/fanotop.err")
 "$PY" "$TESTS_DIR/capture_check.py" count "$rec" "$dir/after/file" 1 || fail "no events after the overflow"
 
 rec="$SCRATCH/unlimited.csv"
-flock -x 9
+flock -x -w 300 9 || fail "the capture tests lock is still held after 300 s"
 echo 64 >"$knob"
 CAPTURE_LOCKED=1 fanotop_start "$rec" --unlimited-queue "$dir"
 echo "$old" >"$knob"

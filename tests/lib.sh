@@ -13,8 +13,17 @@ skip() {
     exit 77
 }
 
+# Root tests watch the real kernel. tests/capture_overflow.sh lowers the
+# machine's fanotify queue limit while its own fanotop starts, holding this
+# lock exclusively: a root test holds it shared from here to its end, so
+# that no fanotop of its own is ever started with that tiny queue
+# (capture_common.sh narrows it to each start).
 need_root() {
     [ "$(id -u)" = 0 ] || skip "needs root"
+    if command -v flock >/dev/null 2>&1; then
+        exec 9>>"${TMPDIR:-/tmp}/fanotop-capture-tests.lock"
+        flock -s -w 300 9 || fail "the capture tests lock is still held after 300 s"
+    fi
 }
 
 # A scratch directory removed at exit; tests add their own cleanup with at_exit.

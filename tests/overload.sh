@@ -80,7 +80,7 @@ knob=/proc/sys/fs/fanotify/max_queued_events
 (while :; do "$FSOPS" flood "$dir" 20000 >/dev/null 2>&1 || exit; done) &
 load=$!
 at_exit "kill $load 2>/dev/null"
-flock -x 9
+flock -x -w 300 9 || fail "the capture tests lock is still held after 300 s"
 old=$(cat "$knob")
 at_exit "echo $old >$knob"
 echo 64 >"$knob"
