@@ -295,23 +295,21 @@ int batch_run(struct app *app)
     store_tick(st, fa_now_ns()); /* the first rate interval starts now */
     long printed = 0;
     int status = 0, write_errno = 0;
-    bool child_done = false;
-    int64_t child_done_at = 0;
+    struct follow_end end = {0};
 
     for (;;) {
+        bool caught_up = follow_end_caught_up(&end, app->src, fa_now_ns());
         size_t n = wire_drain(app->ring, 4096, app->procs, &sink);
-        if (follow_check_stop(app->follow, child_done) == FOLLOW_STOP)
+        if (follow_check_stop(app->follow, end.done) == FOLLOW_STOP)
             break; /* Ctrl-C went to a followed command first: we stop when it exits */
         int64_t now = fa_now_ns();
-        if (app->follow && !child_done && follow_reap(app->follow, &status)) {
-            child_done = true;
-            child_done_at = now;
-        }
+        if (app->follow)
+            follow_end_reap(app->follow, app->src, &end, &status, now);
         /* source_finished before ring_empty: once the source is done, an
          * empty ring means every record has been drained. */
         bool finished = !app->live && source_finished(app->src) && ring_empty(app->ring);
-        /* Let capture read what the kernel still queues for the command's last moments. */
-        bool child_end = child_done && n == 0 && now - child_done_at > 300000000;
+        /* The command's last events are in, and drained. */
+        bool child_end = caught_up && n == 0;
         bool last = finished || child_end;
         if (last || (periodic && now >= next)) {
             store_tick(st, now);

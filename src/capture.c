@@ -365,9 +365,9 @@ static size_t read_group(struct capture *c, struct source *src, int group, bool 
 static int capture_run(struct source *src, void *impl)
 {
     struct capture *c = impl;
-    struct pollfd pfd[3];
-    int groups[3];
-    bool fd_mode[3];
+    struct pollfd pfd[4];
+    int groups[2];
+    bool fd_mode[2];
     nfds_t n = 0;
     if (c->fd_group >= 0) {
         groups[n] = c->fd_group;
@@ -380,16 +380,28 @@ static int capture_run(struct source *src, void *impl)
         pfd[n++] = (struct pollfd){.fd = c->fid_group, .events = POLLIN};
     }
     nfds_t ngroups = n;
+    nfds_t forks = n, wake = n;
     if (c->forks >= 0)
-        pfd[n++] = (struct pollfd){.fd = c->forks, .events = POLLIN};
+        pfd[(forks = n++)] = (struct pollfd){.fd = c->forks, .events = POLLIN};
+    if (source_wake_fd(src) >= 0)
+        pfd[(wake = n++)] = (struct pollfd){.fd = source_wake_fd(src), .events = POLLIN};
     int64_t next_sweep = clock_ns(CLOCK_MONOTONIC) + SWEEP_NS;
     while (!source_should_stop(src)) {
-        int r = poll(pfd, n, POLL_MS);
+        /* Nothing ready means every event queued so far has been read and
+         * is in the ring: that answers the sync requests made before. */
+        uint64_t wanted = source_sync_wanted(src);
+        int r = poll(pfd, n, 0);
+        if (r == 0) {
+            source_sync_done(src, wanted);
+            r = poll(pfd, n, POLL_MS);
+        }
         if (r < 0 && errno != EINTR)
             return 1;
+        if (wake < n && (pfd[wake].revents & POLLIN))
+            source_sync_poll(src);
         /* Forks first, always: a child's fork is reported before its file
          * events, which may be in the batch read next. */
-        if (c->forks >= 0)
+        if (forks < n)
             proc_events_read(c->procs, clock_ns(CLOCK_MONOTONIC));
         size_t got = 0;
         for (nfds_t i = 0; r > 0 && i < ngroups; i++)

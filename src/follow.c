@@ -6,6 +6,7 @@
 
 #include "follow.h"
 #include "signals.h"
+#include "source.h"
 
 #include <errno.h>
 #include <grp.h>
@@ -346,10 +347,13 @@ static bool membership(struct follow *f, pid_t pid, pid_t ppid, int depth)
 {
     if (pid == f->self || pid <= 0)
         return false;
-    if (is_root(f, pid))
+    /* Kept in the cache too: their children's events may come when they
+     * are gone from /proc. */
+    if (is_root(f, pid) || (f->child && ppid == f->self)) {
+        /* our child or an orphan of the tree re-parented to us */
+        cache_put(f, pid, ppid, true);
         return true;
-    if (f->child && ppid == f->self)
-        return true; /* our child or an orphan of the tree re-parented to us */
+    }
     if (ppid <= 1 || depth > FOLLOW_MAX_DEPTH)
         return false;
     struct member *m = cache_find(f, pid);
@@ -371,6 +375,24 @@ bool follow_match(struct follow *f, pid_t pid, pid_t ppid)
      * pid almost always has another parent, and one with the same parent
      * belongs to the same tree anyway. */
     return membership(f, pid, ppid, 0);
+}
+
+/* How long to wait for the capture's answer before ending anyway. */
+#define END_GRACE_NS 1000000000LL
+
+void follow_end_reap(struct follow *f, struct source *src, struct follow_end *e, int *status,
+                     int64_t now)
+{
+    if (e->done || !follow_reap(f, status))
+        return;
+    e->done = true;
+    e->at = now;
+    e->ticket = source_sync_request(src);
+}
+
+bool follow_end_caught_up(const struct follow_end *e, const struct source *src, int64_t now)
+{
+    return e->done && (source_synced(src, e->ticket) || now - e->at > END_GRACE_NS);
 }
 
 pid_t follow_child(const struct follow *f)

@@ -8,9 +8,11 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct follow;
+struct source;
 
 /* Prepare following for OPT: for a COMMAND, fork the child, which waits on a
  * pipe until follow_launch (so no event is missed). NULL on failure with one
@@ -30,6 +32,24 @@ pid_t follow_child(const struct follow *f);
 /* Reap the COMMAND if it has exited: returns true once with its exit status
  * (128+signal when killed) in *STATUS. */
 bool follow_reap(struct follow *f, int *status);
+
+/* The end of a followed COMMAND, for the loops that stop with it (record,
+ * batch): reaped, when, and the capture sync asked for then. */
+struct follow_end {
+    bool done;
+    int64_t at;
+    uint64_t ticket;
+};
+
+/* Reap F's COMMAND (follow_reap into *STATUS); once it has ended, ask SRC to
+ * catch up with the kernel. NOW: fa_now_ns(). */
+void follow_end_reap(struct follow *f, struct source *src, struct follow_end *e, int *status,
+                     int64_t now);
+
+/* Has the capture read every event the kernel queued before COMMAND ended
+ * (or, failing an answer, has a second passed)? Ask before draining the
+ * ring: an empty ring after a true answer holds nothing of COMMAND's. */
+bool follow_end_caught_up(const struct follow_end *e, const struct source *src, int64_t now);
 
 /* Forward SIG to the COMMAND (Ctrl-C goes to it first). */
 void follow_signal(struct follow *f, int sig);

@@ -81,28 +81,25 @@ int record_run(struct app *app)
     int64_t start = fa_now_ns();
     int64_t deadline = opt->duration > 0 ? start + (int64_t)(opt->duration * 1e9) : 0;
     int status = 0;
-    bool child_done = false;
-    int64_t child_done_at = 0;
+    struct follow_end end = {0};
 
     for (;;) {
+        bool caught_up = follow_end_caught_up(&end, app->src, fa_now_ns());
         size_t n = wire_drain(app->ring, 4096, app->procs, &sink);
         if (rs.write_errno)
             break;
         if (rs.limit && rs.written >= rs.limit)
             break;
-        if (follow_check_stop(app->follow, child_done) == FOLLOW_STOP)
+        if (follow_check_stop(app->follow, end.done) == FOLLOW_STOP)
             break; /* Ctrl-C went to a followed command first: we stop when it exits */
         int64_t now = fa_now_ns();
         if (deadline && now >= deadline)
             break;
-        if (app->follow && !child_done && follow_reap(app->follow, &status)) {
-            child_done = true;
-            child_done_at = now;
-        }
+        if (app->follow)
+            follow_end_reap(app->follow, app->src, &end, &status, now);
         if (n == 0) {
-            /* Let the capture thread read what the kernel still queues for the
-             * command's last moments before stopping. */
-            if (child_done && now - child_done_at > 300000000)
+            /* The command's last events are in, and drained. */
+            if (caught_up)
                 break;
             if (!app->live && source_finished(app->src) && ring_empty(app->ring))
                 break;

@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -20,6 +21,8 @@ struct source {
     _Atomic bool finished;
     _Atomic int status;
     _Atomic uint64_t events, overflows, errors, filtered;
+    _Atomic uint64_t sync_wanted, sync_done;
+    int wake_fd; /* eventfd: source_sync_request wakes a source waiting in poll */
 };
 
 static void *source_thread(void *arg)
@@ -46,6 +49,7 @@ struct source *source_start(const struct source_ops *ops, void *impl, struct rin
     src->ops = ops;
     src->impl = impl;
     src->ring = r;
+    src->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     /* Signals go to the main thread, whose loops watch for them. */
     sigset_t all, old;
     sigfillset(&all);
@@ -53,6 +57,8 @@ struct source *source_start(const struct source_ops *ops, void *impl, struct rin
     int rc = pthread_create(&src->thread, NULL, source_thread, src);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (rc != 0) {
+        if (src->wake_fd >= 0)
+            close(src->wake_fd);
         free(src);
         return NULL;
     }
@@ -67,6 +73,8 @@ void source_stop(struct source *src)
     pthread_join(src->thread, NULL);
     if (src->ops->destroy)
         src->ops->destroy(src->impl);
+    if (src->wake_fd >= 0)
+        close(src->wake_fd);
     free(src);
 }
 
@@ -116,4 +124,44 @@ void source_count(struct source *src, uint64_t events, uint64_t overflows, uint6
         atomic_fetch_add_explicit(&src->errors, errors, memory_order_relaxed);
     if (filtered)
         atomic_fetch_add_explicit(&src->filtered, filtered, memory_order_relaxed);
+}
+
+uint64_t source_sync_request(struct source *src)
+{
+    uint64_t ticket = atomic_fetch_add(&src->sync_wanted, 1) + 1;
+    uint64_t one = 1;
+    if (src->wake_fd >= 0 && write(src->wake_fd, &one, sizeof one) < 0) {
+        /* the counter is full: the source is awake anyway */
+    }
+    return ticket;
+}
+
+bool source_synced(const struct source *src, uint64_t ticket)
+{
+    /* acquire: the records pushed before the answer are visible in the ring */
+    return atomic_load_explicit(&((struct source *)src)->sync_done, memory_order_acquire) >=
+           ticket;
+}
+
+int source_wake_fd(const struct source *src)
+{
+    return src->wake_fd;
+}
+
+void source_sync_poll(struct source *src)
+{
+    uint64_t v;
+    if (src->wake_fd >= 0 && read(src->wake_fd, &v, sizeof v) < 0) {
+        /* EAGAIN: already read */
+    }
+}
+
+uint64_t source_sync_wanted(const struct source *src)
+{
+    return atomic_load(&((struct source *)src)->sync_wanted);
+}
+
+void source_sync_done(struct source *src, uint64_t wanted)
+{
+    atomic_store_explicit(&src->sync_done, wanted, memory_order_release);
 }

@@ -46,11 +46,26 @@ int source_status(const struct source *src);
 
 void source_get_stats(const struct source *src, struct source_stats *out);
 
+/* Catching up: after SOURCE_SYNC_REQUEST (the followed command has ended,
+ * say), SOURCE_SYNCED(TICKET) turns true once a live source has found
+ * nothing more waiting for it, with every record it read before in the ring.
+ * A replay source never answers: callers keep a time limit. */
+uint64_t source_sync_request(struct source *src);
+bool source_synced(const struct source *src, uint64_t ticket);
+
 /* For implementations. */
 struct ring *source_ring(struct source *src);
 const _Atomic bool *source_stop_flag(struct source *src);
 bool source_should_stop(const struct source *src);
 void source_count(struct source *src, uint64_t events, uint64_t overflows, uint64_t errors,
                   uint64_t filtered);
+/* An fd that turns readable on source_sync_request: poll it with the
+ * source's own fds and call source_sync_poll when it is readable. */
+int source_wake_fd(const struct source *src);
+void source_sync_poll(struct source *src);
+/* The newest request, read before a look at the source's own fds; after a
+ * look that found nothing, answer it with source_sync_done. */
+uint64_t source_sync_wanted(const struct source *src);
+void source_sync_done(struct source *src, uint64_t wanted);
 
 #endif

@@ -45,6 +45,22 @@ if len({pids[f]["pid"] for f in pids}) != 3:
     sys.exit("expected three distinct processes: %r" % {f: pids[f]["pid"] for f in pids})
 PY
 
+# A grandchild whose parent is gone before any of their events is read, and
+# a command that ends at once: fanotop ends when the command does, once
+# capture has read everything the command's tree left in the kernel's queue.
+i=0
+while [ $i -lt 10 ]; do
+    "$FANOTOP" --record="$SCRATCH/quick.csv" "$dir" -- \
+        sh -c "echo x >'$dir/Q'; cat '$dir/Q' >/dev/null" 2>"$SCRATCH/err" ||
+        fail "fanotop exited $?: $(cat "$SCRATCH/err")"
+    # comm: sh, or dash (the file sh runs) when it is gone before its events are read
+    grep -qE ",(sh|dash),[^,]*,[^,]*,[^,]*close_write[^,]*,$dir/Q\$" "$SCRATCH/quick.csv" ||
+        fail "run $i: no write of the command: $(cat "$SCRATCH/quick.csv")"
+    grep -qE ",cat,[^,]*,[^,]*,[^,]*access[^,]*,$dir/Q\$" "$SCRATCH/quick.csv" ||
+        fail "run $i: no read of its child cat: $(cat "$SCRATCH/quick.csv")"
+    i=$((i + 1))
+done
+
 # Exit status pass-through, and 128+signal.
 expect_status 7 "$FANOTOP" --record=/dev/null "$dir" -- sh -c 'exit 7'
 expect_status 143 "$FANOTOP" --record=/dev/null "$dir" -- sh -c 'kill -TERM $$'
