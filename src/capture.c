@@ -153,6 +153,13 @@ static bool exec_outside(const struct capture *c, const struct decode_event *ev,
 static void emit(struct capture *c, struct source *src, struct proc_info *p, pid_t tid,
                  uint32_t types, uint32_t flags, const char *path, size_t len)
 {
+    /* Marked the way the kernel and lsof mark it: a file written after its
+     * last name went is what fills a disk that du cannot account for. */
+    static const char gone[] = " (deleted)";
+    if ((flags & FA_EV_DELETED) && path == c->path && len + sizeof gone <= sizeof c->path) {
+        memcpy(c->path + len, gone, sizeof gone);
+        len += sizeof gone - 1;
+    }
     struct ring *r = source_ring(src);
     const _Atomic bool *stop = source_stop_flag(src);
     /* Counted whether or not the ring takes it: --verbose accounts for every

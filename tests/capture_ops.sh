@@ -27,7 +27,27 @@ run_ops() { # run_ops DIR FORMAT [fd-only]
         fail "no summary line: $(cat "$SCRATCH/fanotop.err")"
 }
 
+# A file written after its last name has gone is marked " (deleted)", as
+# the kernel and lsof mark it.
+deleted_check() { # deleted_check DIR
+    d=$1/gone-test
+    mkdir -p "$d"
+    fanotop_start "$SCRATCH/gone.csv" "$d"
+    exec 7>"$d/gone"
+    rm "$d/gone"
+    echo x >&7
+    exec 7>&-
+    echo y >"$d/kept"
+    fanotop_stop
+    grep -qE ",[^,]*(modify|close_write)[^,]*,$d/gone \(deleted\)\$" "$SCRATCH/gone.csv" ||
+        fail "no write to the deleted file marked in $1: $(cat "$SCRATCH/gone.csv")"
+    grep -qE ",[^,]*close_write[^,]*,$d/kept\$" "$SCRATCH/gone.csv" ||
+        fail "a file with its name was marked in $1: $(cat "$SCRATCH/gone.csv")"
+}
+
 tmp=$(mount_tmpfs)
+deleted_check "$tmp"
+deleted_check "$(rootfs_dir)"
 run_ops "$tmp" csv
 run_ops "$(rootfs_dir)" csv
 rm -rf "${tmp:?}"/*
@@ -38,6 +58,7 @@ mkdir -p "$ram"
 mount -t ramfs fanotop-test "$ram" || fail "cannot mount ramfs"
 echo "umount -l '$ram' 2>/dev/null" >>"$_cleanup_file"
 run_ops "$ram" csv fd-only
+deleted_check "$ram"
 grep -q "^fanotop: notice: no create/delete/move/attrib events on $ram (ramfs: " \
     "$SCRATCH/fanotop.err" || fail "no notice for ramfs: $(cat "$SCRATCH/fanotop.err")"
 exit 0
