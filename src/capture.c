@@ -129,18 +129,11 @@ static bool in_prefix(const struct capture *c, const char *path, size_t len)
     return false;
 }
 
-/* An exec-only event from a filesystem marked just to name processes? */
-static bool exec_outside(const struct capture *c, const struct decode_event *ev, bool fd_mode)
+/* An fd-mode exec-only event from a filesystem marked just to name processes? */
+static bool exec_outside(const struct capture *c, const struct decode_event *ev)
 {
-    if (!c->exec_dev_check || !(ev->mask & FAN_OPEN_EXEC) ||
-        (ev->mask & (FAN_OPEN | FAN_ACCESS | FAN_MODIFY | FAN_CLOSE)))
+    if (!c->exec_dev_check || (ev->mask & (FAN_OPEN | FAN_ACCESS | FAN_MODIFY | FAN_CLOSE)))
         return false;
-    if (!fd_mode) {
-        for (size_t i = 0; i < c->nuser_fsids; i++)
-            if (ev->has_fid && c->user_fsids[i] == ev->fid.fsid)
-                return false;
-        return true;
-    }
     struct stat st;
     if (ev->fd < 0 || fstat(ev->fd, &st) < 0)
         return true;
@@ -148,6 +141,19 @@ static bool exec_outside(const struct capture *c, const struct decode_event *ev,
         if (c->devs[i] == st.st_dev)
             return false;
     return true;
+}
+
+/* Is a FID-group event from a filesystem of the user's? The others are
+ * marked only for exec events, to name processes. */
+static bool fid_user_fs(const struct capture *c, const struct decode_event *ev)
+{
+    const struct decode_fid *f = ev->has_dfid ? &ev->dfid : ev->has_fid ? &ev->fid : NULL;
+    if (!f)
+        return true; /* nothing to tell by: keep it, marked unresolved */
+    for (size_t i = 0; i < c->nuser_fsids; i++)
+        if (c->user_fsids[i] == f->fsid)
+            return true;
+    return false;
 }
 
 static void emit(struct capture *c, struct source *src, struct proc_info *p, pid_t tid,
@@ -314,6 +320,8 @@ static void file_event(struct capture *c, struct source *src, const struct decod
          * are not file access (the fd group never reports them). */
         if (mask & FAN_ONDIR)
             types &= ~(uint32_t)FA_FD_TYPES;
+        if (types && !fid_user_fs(c, ev))
+            types = 0;
     }
     bool exec = (mask & FAN_OPEN_EXEC) && !(mask & FAN_ONDIR);
     if (!types && !exec)
@@ -331,7 +339,7 @@ static void file_event(struct capture *c, struct source *src, const struct decod
         return;
     if (!exec)
         len = event_path(c, ev, fd_mode, buf, buflen, next, &flags);
-    if (!in_prefix(c, c->path, len) || exec_outside(c, ev, fd_mode)) {
+    if (!in_prefix(c, c->path, len) || (fd_mode && exec_outside(c, ev))) {
         c->n_filtered++;
         return;
     }

@@ -26,10 +26,14 @@ for scope in --mount --filesystem; do
     rec="$SCRATCH/scope$scope.csv"
     fanotop_start "$rec" "$scope" "$tmp/a"
     reads "$tmp/a/deep/er/f" "$tmp/b/f" "$root/r/f"
+    # the root fs is marked too, to name processes by their execs: nothing
+    # else of it shows, renames included
+    mv "$root/r/f" "$root/r/f2" && mv "$root/r/f2" "$root/r/f"
     fanotop_stop
     has "$rec" "$tmp/a/deep/er/f" "$scope"
     has "$rec" "$tmp/b/f" "$scope"
     hasnt "$rec" "$root/r/f" "$scope"
+    hasnt "$rec" "$root/r/f2" "$scope"
 done
 
 # A filesystem mounted below PATH is part of "everything under PATH".
