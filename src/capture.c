@@ -42,6 +42,9 @@
 #define SWEEP_NS     10000000000LL
 #define LOOKAHEAD    16  /* events searched for the DELETE that names a DELETE_SELF */
 #define FD_RESERVE   256 /* fds kept free for everything but event fds */
+/* More than one event with its info records takes (metadata, two handles,
+ * a name of at most NAME_MAX bytes). */
+#define MAX_EVENT_BYTES 4096
 #define FOLLOW_CHAIN 8   /* gone ancestors told to follow per event */
 
 /* Asked for in the FID group whatever the user's types: directory renames,
@@ -346,11 +349,15 @@ static void file_event(struct capture *c, struct source *src, const struct decod
     emit(c, src, p, ev->pid, types, flags, c->path, len);
 }
 
-/* Read one batch from GROUP; returns the bytes read (0 when none). */
-static size_t read_group(struct capture *c, struct source *src, int group, bool fd_mode)
+/* Read one batch from GROUP; returns the bytes read (0 when none). *EMPTIED
+ * tells whether the read took all that was queued: the kernel stops filling
+ * the buffer only at an event that does not fit, and none is this large. */
+static size_t read_group(struct capture *c, struct source *src, int group, bool fd_mode,
+                         bool *emptied)
 {
     size_t want = fd_mode ? c->fd_buflen : READ_BUF;
     ssize_t n = read(group, c->buf, want);
+    *emptied = n < 0 || (size_t)n + MAX_EVENT_BYTES <= want;
     if (n < 0) {
         if (errno != EAGAIN && errno != EINTR)
             c->n_errors++; /* EMFILE, ENOMEM ...: the kernel keeps or drops; we go on */
@@ -402,8 +409,9 @@ static int capture_run(struct source *src, void *impl)
         pfd[(wake = n++)] = (struct pollfd){.fd = source_wake_fd(src), .events = POLLIN};
     int64_t next_sweep = clock_ns(CLOCK_MONOTONIC) + SWEEP_NS;
     while (!source_should_stop(src)) {
-        /* Nothing ready means every event queued so far has been read and
-         * is in the ring: that answers the sync requests made before. */
+        /* Queues found empty, by poll or by reads that took all they held,
+         * mean that every event queued before has been read and is in the
+         * ring: that answers the sync requests made before the look. */
         uint64_t wanted = source_sync_wanted(src);
         int r = poll(pfd, n, 0);
         if (r == 0) {
@@ -419,9 +427,15 @@ static int capture_run(struct source *src, void *impl)
         if (forks < n)
             proc_events_read(c->procs, clock_ns(CLOCK_MONOTONIC));
         size_t got = 0;
-        for (nfds_t i = 0; r > 0 && i < ngroups; i++)
+        bool all_emptied = true;
+        for (nfds_t i = 0; r > 0 && i < ngroups; i++) {
+            bool emptied = true;
             if (pfd[i].revents & POLLIN)
-                got += read_group(c, src, groups[i], fd_mode[i]);
+                got += read_group(c, src, groups[i], fd_mode[i], &emptied);
+            all_emptied = all_emptied && emptied;
+        }
+        if (r > 0 && all_emptied)
+            source_sync_done(src, wanted);
         source_count(src, c->n_events, c->n_overflows, c->n_errors, c->n_filtered);
         c->n_events = c->n_overflows = c->n_errors = c->n_filtered = 0;
         int64_t now = clock_ns(CLOCK_MONOTONIC);
@@ -914,6 +928,12 @@ struct source *capture_start(const struct options *opt, struct follow *follow, s
     /* Subscribed now, while we may (root): names the parents of processes
      * that are gone before their events are read. */
     c->forks = proc_events_start(c->procs);
+    /* The followed command was forked before that subscription: its fork
+     * is told here, or its events read after it is gone from /proc (and
+     * reaped) would have no parent to be followed by. */
+    if (follow && follow_child(follow) > 0)
+        proc_note_fork(c->procs, follow_child(follow), follow_child(follow), c->self,
+                       clock_ns(CLOCK_MONOTONIC));
     if (opt->verbose && c->forks < 0)
         fprintf(stderr, "fanotop: no process events from the kernel (proc connector): parents "
                         "of short-lived processes may be unknown\n");

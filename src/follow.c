@@ -377,8 +377,10 @@ bool follow_match(struct follow *f, pid_t pid, pid_t ppid)
     return membership(f, pid, ppid, 0);
 }
 
-/* How long to wait for the capture's answer before ending anyway. */
-#define END_GRACE_NS 1000000000LL
+/* How long to wait for the capture's answer before ending anyway: it comes
+ * within a read or two of the kernel's queues, even under a flood; this only
+ * guards against a capture thread that cannot answer. */
+#define END_GRACE_NS 10000000000LL
 
 void follow_end_reap(struct follow *f, struct source *src, struct follow_end *e, int *status,
                      int64_t now)

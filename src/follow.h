@@ -47,7 +47,7 @@ void follow_end_reap(struct follow *f, struct source *src, struct follow_end *e,
                      int64_t now);
 
 /* Has the capture read every event the kernel queued before COMMAND ended
- * (or, failing an answer, has a second passed)? Ask before draining the
+ * (or, failing an answer, have ten seconds passed)? Ask before draining the
  * ring: an empty ring after a true answer holds nothing of COMMAND's. */
 bool follow_end_caught_up(const struct follow_end *e, const struct source *src, int64_t now);
 
