@@ -42,8 +42,8 @@
 #define SWEEP_NS     10000000000LL
 #define LOOKAHEAD    16  /* events searched for the DELETE that names a DELETE_SELF */
 #define FD_RESERVE   256 /* fds kept free for everything but event fds */
-/* More than one event with its info records takes (metadata, two handles,
- * a name of at most NAME_MAX bytes). */
+/* More than one FID-group event with its info records takes (metadata, two
+ * handles, a name of at most NAME_MAX bytes); fd-group events have none. */
 #define MAX_EVENT_BYTES 4096
 #define FOLLOW_CHAIN 8   /* gone ancestors told to follow per event */
 
@@ -357,7 +357,8 @@ static size_t read_group(struct capture *c, struct source *src, int group, bool 
 {
     size_t want = fd_mode ? c->fd_buflen : READ_BUF;
     ssize_t n = read(group, c->buf, want);
-    *emptied = n < 0 || (size_t)n + MAX_EVENT_BYTES <= want;
+    size_t largest = fd_mode ? FAN_EVENT_METADATA_LEN : MAX_EVENT_BYTES;
+    *emptied = n < 0 || (size_t)n + largest <= want;
     if (n < 0) {
         if (errno != EAGAIN && errno != EINTR)
             c->n_errors++; /* EMFILE, ENOMEM ...: the kernel keeps or drops; we go on */
