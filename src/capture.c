@@ -1,8 +1,10 @@
-/* Live capture. Two fanotify groups: one in fd mode for open, access,
- * modify, close and exec (the kernel hands us an open fd per event), one in
- * FID mode for directory-entry and inode events (a directory handle plus a
- * name). Both are read with poll() and large read()s on one thread, which
- * names the process and the path and pushes records into the ring. */
+/* Live capture. Two fanotify groups: one in FID mode (a directory handle
+ * plus a name per event) for directory-entry and inode events, and, where
+ * the filesystem's handles can be opened again, for open, access, modify,
+ * close and exec too; one in fd mode (the kernel hands us an open fd per
+ * event) for those on the other filesystems. Both are read with poll() and
+ * large read()s on one thread, which names the process and the path and
+ * pushes records into the ring. */
 #include "config.h"
 
 #include "capture.h"

@@ -568,8 +568,9 @@ struct proc_info *proc_lookup(struct proc_cache *c, pid_t tid, uint64_t mask, in
         p->seen = now;
         e = p;
     }
-    /* Only fd-mode events share the exec events' queue, so only they prove
-     * that the interpreters of an exec have been opened already. */
+    /* Open, write and close events come in the exec events' queue (the
+     * capture puts both in one group per filesystem), so they prove that
+     * the interpreters of an exec have been opened already. */
     bool runs = !exec && (mask & (FAN_OPEN | FAN_MODIFY | FAN_CLOSE_WRITE));
     if (runs)
         e->interps = 0;
