@@ -117,7 +117,9 @@ wait_gone "^Search:"
 keys n Enter
 wait_for "^Path: /tmp/"
 path1=$(grep '^Path: ' "$SCRATCH/pane")
-keys Escape n Enter
+keys Escape
+wait_gone "^Path: " # the same details would pass the check below
+keys n Enter
 wait_for "^Path: /tmp/"
 [ "$(grep '^Path: ' "$SCRATCH/pane")" != "$path1" ] || fail "n did not move to the next match"
 keys Escape
