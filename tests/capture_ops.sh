@@ -34,6 +34,14 @@ deleted_check() { # deleted_check DIR
     mkdir -p "$d"
     fanotop_start "$SCRATCH/gone.csv" "$d"
     exec 7>"$d/gone"
+    # The kernel merges a write into the open still queued for the same
+    # file: let fanotop read the open first.
+    n=0
+    until grep -q "$d/gone\$" "$SCRATCH/gone.csv" 2>/dev/null; do
+        n=$((n + 1))
+        [ $n -lt 200 ] || fail "the open of $d/gone was not recorded"
+        sleep 0.05
+    done
     rm "$d/gone"
     echo x >&7
     exec 7>&-
