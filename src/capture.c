@@ -53,10 +53,6 @@
  * which make cached directory paths stale. */
 #define FID_INTERNAL (FAN_MOVED_FROM | FAN_MOVED_TO | FAN_ONDIR)
 
-/* The events the fd group is for; the FID group takes them too where the
- * filesystem can report file handles (no descriptor per event). */
-#define FD_EVENTS (FAN_OPEN | FAN_ACCESS | FAN_MODIFY | FAN_CLOSE | FAN_OPEN_EXEC)
-
 struct capture {
     struct follow *follow;
     pid_t self;
@@ -75,7 +71,7 @@ struct capture {
      * against the user's devices (SCOPE_MOUNT, SCOPE_FILESYSTEM) */
     dev_t *devs;
     size_t ndevs;
-    uint64_t *user_fsids; /* the same for exec events of the FID group */
+    uint64_t *user_fsids; /* the user's filesystems, for events of the FID group */
     size_t nuser_fsids;
     bool exec_dev_check;
     unsigned char *buf;
@@ -270,9 +266,10 @@ static bool name_from_delete(struct capture *c, const unsigned char *buf, size_t
     return false;
 }
 
-/* The path an event names, the way its group reports it, into c->path. */
-static size_t event_path(struct capture *c, const struct decode_event *ev, bool fd_mode,
-                         const unsigned char *buf, size_t buflen, size_t next, uint32_t *flags)
+/* The path an event of TYPES names, the way its group reports it, into c->path. */
+static size_t event_path(struct capture *c, const struct decode_event *ev, uint32_t types,
+                         bool fd_mode, const unsigned char *buf, size_t buflen, size_t next,
+                         uint32_t *flags)
 {
     size_t len = 0;
     if (fd_mode)
@@ -282,7 +279,7 @@ static size_t event_path(struct capture *c, const struct decode_event *ev, bool 
         len = resolve_dfid(c->res, &ev->dfid, ev->name, ev->name_len, c->path, sizeof c->path,
                            flags);
         /* An open file keeps the name it had: is it still there? */
-        if ((ev->mask & FD_EVENTS) && ev->has_fid &&
+        if ((types & FA_FD_TYPES) && ev->has_fid &&
             resolve_gone(c->res, &ev->fid, ev->name, ev->name_len))
             *flags |= FA_EV_DELETED;
     } else if (ev->has_fid) {
@@ -337,13 +334,13 @@ static void file_event(struct capture *c, struct source *src, const struct decod
     uint32_t flags = decode_flags(mask);
     size_t len = 0;
     if (exec) {
-        len = event_path(c, ev, fd_mode, buf, buflen, next, &flags);
+        len = event_path(c, ev, types | FA_BIT(FA_OPEN_EXEC), fd_mode, buf, buflen, next, &flags);
         name_by_exec(c, p, ev, fd_mode, len, flags);
     }
     if (!types || !followed(c, p))
         return;
     if (!exec)
-        len = event_path(c, ev, fd_mode, buf, buflen, next, &flags);
+        len = event_path(c, ev, types, fd_mode, buf, buflen, next, &flags);
     if (!in_prefix(c, c->path, len) || (fd_mode && exec_outside(c, ev))) {
         c->n_filtered++;
         return;
@@ -405,11 +402,11 @@ static int capture_run(struct source *src, void *impl)
         pfd[n++] = (struct pollfd){.fd = c->fid_group, .events = POLLIN};
     }
     nfds_t ngroups = n;
-    nfds_t forks = n, wake = n;
     if (c->forks >= 0)
-        pfd[(forks = n++)] = (struct pollfd){.fd = c->forks, .events = POLLIN};
-    if (source_wake_fd(src) >= 0)
-        pfd[(wake = n++)] = (struct pollfd){.fd = source_wake_fd(src), .events = POLLIN};
+        pfd[n++] = (struct pollfd){.fd = c->forks, .events = POLLIN};
+    bool wake = source_wake_fd(src) >= 0; /* polled last */
+    if (wake)
+        pfd[n++] = (struct pollfd){.fd = source_wake_fd(src), .events = POLLIN};
     int64_t next_sweep = clock_ns(CLOCK_MONOTONIC) + SWEEP_NS;
     while (!source_should_stop(src)) {
         /* Queues found empty, by poll or by reads that took all they held,
@@ -423,11 +420,11 @@ static int capture_run(struct source *src, void *impl)
         }
         if (r < 0 && errno != EINTR)
             return 1;
-        if (wake < n && (pfd[wake].revents & POLLIN))
+        if (wake && (pfd[n - 1].revents & POLLIN))
             source_sync_poll(src);
         /* Forks first, always: a child's fork is reported before its file
          * events, which may be in the batch read next. */
-        if (forks < n)
+        if (c->forks >= 0)
             proc_events_read(c->procs, clock_ns(CLOCK_MONOTONIC));
         size_t got = 0;
         bool all_emptied = true;
@@ -735,16 +732,16 @@ oom:
     return -1;
 }
 
-/* Let the resolver open T's handles; remember a user filesystem's id. */
-static int add_fid_fs(struct capture *c, const struct target *t)
+/* Give the resolver MFD (T's mount, opened for it) to open T's handles
+ * through; remember a user filesystem's id. MFD is the resolver's, also on
+ * failure. */
+static int add_fid_fs(struct capture *c, const struct target *t, int mfd)
 {
-    /* open_by_handle_at refuses an O_PATH mount fd */
-    int mfd = open(t->rep->point, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     struct statfs sf;
     uint64_t fsid = 0;
-    if (mfd >= 0 && fstatfs(mfd, &sf) == 0)
+    if (fstatfs(mfd, &sf) == 0)
         memcpy(&fsid, &sf.f_fsid, sizeof fsid);
-    if (mfd < 0 || resolve_add_fs(c->res, fsid, mfd) < 0)
+    if (resolve_add_fs(c->res, fsid, mfd) < 0)
         return -1;
     if (!t->user)
         return 0;
@@ -754,30 +751,6 @@ static int add_fid_fs(struct capture *c, const struct target *t)
     c->user_fsids = n;
     c->user_fsids[c->nuser_fsids++] = fsid;
     return 0;
-}
-
-/* Do handles of the filesystem at POINT open again? overlayfs without
- * nfs_export, and some FUSE filesystems, report handles they cannot open:
- * their events could not be named from the handle cache. */
-static bool handles_open(const char *point)
-{
-    union {
-        struct file_handle fh;
-        char raw[sizeof(struct file_handle) + MAX_HANDLE_SZ];
-    } h;
-    h.fh.handle_bytes = MAX_HANDLE_SZ;
-    int mnt_id;
-    if (name_to_handle_at(AT_FDCWD, point, &h.fh, &mnt_id, 0) < 0)
-        return false;
-    int mfd = open(point, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (mfd < 0)
-        return false;
-    int fd = open_by_handle_at(mfd, &h.fh, O_PATH | O_CLOEXEC);
-    close(mfd);
-    if (fd < 0)
-        return false;
-    close(fd);
-    return true;
 }
 
 /* Mark target T. Where the filesystem can report file handles, the FID
@@ -795,7 +768,9 @@ static int mark_one(struct capture_setup *s, struct target *t, char *missing, si
     bool fs_user = t->user && !t->mount_scope;
     uint64_t fd_mask = FAN_OPEN_EXEC | (fs_user ? fd_user : 0);
     uint64_t fid_mask = t->user ? fid_user : 0;
-    bool fast = c->fid_group >= 0 && !t->mount_scope && handles_open(t->rep->point);
+    /* open_by_handle_at refuses an O_PATH mount fd */
+    int mfd = c->fid_group >= 0 ? open(t->rep->point, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    bool fast = mfd >= 0 && !t->mount_scope && resolve_handles_open(mfd);
     if (fast) {
         fid_mask |= fd_mask;
         /* a removed name tells which open files are left without one */
@@ -805,15 +780,19 @@ static int mark_one(struct capture_setup *s, struct target *t, char *missing, si
     const char *fid_how = NULL;
     if (c->fid_group >= 0 && fid_mask) {
         fid_how = mark_target(c->fid_group, fid_mask | FID_INTERNAL, t, &s->mt, false);
-        if (fid_how && add_fid_fs(c, t) < 0) {
+        if (fid_how && (mfd < 0 || add_fid_fs(c, t, mfd) < 0)) {
             set_err(err, errlen, status, 1, "cannot open %s: %s", t->rep->point,
                     strerror(errno));
             return -1;
         }
+        if (fid_how)
+            mfd = -1; /* the resolver's now */
         if (!fid_how && fid_user && t->user)
             notice_add(missing, mlen, "%s (%s: %s)", t->rep->point, t->rep->fstype,
                        fid_reason(errno));
     }
+    if (mfd >= 0)
+        close(mfd);
     const char *how = fid_how;
     if (!fid_how || !fast) {
         how = mark_target(c->fd_group, fd_mask, t, &s->mt, true);

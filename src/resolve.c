@@ -177,13 +177,11 @@ int resolve_add_fs(struct resolver *r, uint64_t fsid, int mount_fd)
     return 0;
 }
 
-bool resolve_knows_fs(const struct resolver *r, uint64_t fsid)
-{
-    for (size_t i = 0; i < r->nfs; i++)
-        if (r->fs[i].fsid == fsid)
-            return true;
-    return false;
-}
+/* A struct file_handle with room for any handle. */
+union handle_buf {
+    struct file_handle fh;
+    char raw[sizeof(struct file_handle) + MAX_HANDLE_SZ];
+};
 
 static int mount_fd_of(const struct resolver *r, uint64_t fsid)
 {
@@ -191,6 +189,25 @@ static int mount_fd_of(const struct resolver *r, uint64_t fsid)
         if (r->fs[i].fsid == fsid)
             return r->fs[i].mount_fd;
     return -1;
+}
+
+bool resolve_knows_fs(const struct resolver *r, uint64_t fsid)
+{
+    return mount_fd_of(r, fsid) >= 0;
+}
+
+bool resolve_handles_open(int mount_fd)
+{
+    union handle_buf h;
+    h.fh.handle_bytes = MAX_HANDLE_SZ;
+    int mnt_id;
+    if (name_to_handle_at(mount_fd, "", &h.fh, &mnt_id, AT_EMPTY_PATH) < 0)
+        return false;
+    int fd = open_by_handle_at(mount_fd, &h.fh, O_PATH | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    close(fd);
+    return true;
 }
 
 static size_t set_str(char *buf, size_t len, const char *s, size_t n)
@@ -386,10 +403,7 @@ int resolve_open(struct resolver *r, const struct decode_fid *fid, int flags)
         errno = ESTALE;
         return -1;
     }
-    union {
-        struct file_handle fh;
-        char raw[sizeof(struct file_handle) + MAX_HANDLE_SZ];
-    } h;
+    union handle_buf h;
     h.fh.handle_bytes = fid->handle_bytes;
     h.fh.handle_type = fid->handle_type;
     memcpy(h.fh.f_handle, fid->fh + 8, fid->handle_bytes);

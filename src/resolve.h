@@ -23,6 +23,11 @@ void resolve_destroy(struct resolver *r);
  * second fd for a known FSID is closed and ignored. 0, or -1 out of memory. */
 int resolve_add_fs(struct resolver *r, uint64_t fsid, int mount_fd);
 
+/* Do handles of the filesystem of MOUNT_FD (an O_RDONLY directory) open
+ * again? overlayfs without nfs_export, and some FUSE filesystems, report
+ * handles they cannot open: their events cannot be named from handles. */
+bool resolve_handles_open(int mount_fd);
+
 /* Whether FSID was given to resolve_add_fs. */
 bool resolve_knows_fs(const struct resolver *r, uint64_t fsid);
 
