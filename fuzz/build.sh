@@ -11,12 +11,9 @@ mkdir -p "$outdir"
 flags="-g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
 flags="$flags -I$builddir -I$srcdir/src $(pkg-config --cflags libpcre2-8)"
 libs="$(pkg-config --libs libpcre2-8) -pthread -lm"
-# Modules a fuzz target may need; no main, no curses.
-core=""
-for m in event ring wire proctab source signals filter export store view decode replay_parse \
-         source_replay csvfield textsafe cgroup privs; do
-    [ -f "$srcdir/src/$m.c" ] && core="$core $srcdir/src/$m.c"
-done
+# The library's own source list (src/sources.am): no main, no curses.
+core=$(sed -n '/^LIB_SOURCES *=/,/^$/p' "$srcdir/src/sources.am" | grep -oE 'src/[^ \\]+\.c' |
+       sed "s|^|$srcdir/|" | tr '\n' ' ')
 for t in "$srcdir"/fuzz/fuzz_*.c; do
     [ -f "$t" ] || continue
     name=$(basename "$t" .c)

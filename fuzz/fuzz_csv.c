@@ -7,8 +7,8 @@
  * its output is valid UTF-8. */
 #include "config.h"
 
-#include "export.h"
-#include "replay_parse.h"
+#include "record/export.h"
+#include "record/replay_parse.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -4,7 +4,7 @@
  * out-of-bounds pointer. */
 #include "config.h"
 
-#include "decode.h"
+#include "capture/decode.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -3,7 +3,7 @@
  * (valid and invalid UTF-8 paths, no process, an overflow marker). */
 #include "config.h"
 
-#include "filter.h"
+#include "model/filter.h"
 
 #include <stdint.h>
 #include <stdlib.h>

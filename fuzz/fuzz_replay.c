@@ -5,8 +5,8 @@
  * each record, written back by the record writer, parses to the same values. */
 #include "config.h"
 
-#include "export.h"
-#include "replay_parse.h"
+#include "record/export.h"
+#include "record/replay_parse.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -2,7 +2,7 @@
 #ifndef FANOTOP_TESTS_STORE_EVENTS_H
 #define FANOTOP_TESTS_STORE_EVENTS_H
 
-#include "store.h"
+#include "model/store.h"
 
 #include <string.h>
 

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "cgroup.h"
+#include "capture/cgroup.h"
 
 #include <string.h>
 

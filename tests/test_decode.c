@@ -9,8 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "decode.h"
-#include "event.h"
+#include "capture/decode.h"
+#include "base/event.h"
 
 #include <string.h>
 #include <sys/fanotify.h>

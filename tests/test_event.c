@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "event.h"
+#include "base/event.h"
 
 #include <string.h>
 #include <sys/fanotify.h>

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "export.h"
+#include "record/export.h"
 
 #include <dirent.h>
 #include <stdio.h>

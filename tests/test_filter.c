@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "filter.h"
+#include "model/filter.h"
 
 #include <stdio.h>
 #include <string.h>

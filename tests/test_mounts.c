@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "mounts.h"
+#include "capture/mounts.h"
 
 #include <string.h>
 

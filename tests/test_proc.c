@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "proc.h"
+#include "capture/proc.h"
 
 #include <fcntl.h>
 #include <pthread.h>

@@ -10,11 +10,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "export.h"
-#include "proctab.h"
-#include "replay.h"
-#include "replay_parse.h"
-#include "wire.h"
+#include "record/export.h"
+#include "pipe/proctab.h"
+#include "record/replay.h"
+#include "record/replay_parse.h"
+#include "pipe/wire.h"
 
 #include <fcntl.h>
 #include <stdio.h>

@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "ring.h"
+#include "pipe/ring.h"
 
 #include <errno.h>
 #include <pthread.h>

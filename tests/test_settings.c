@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "settings.h"
+#include "run/settings.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -9,9 +9,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "store.h"
+#include "model/store.h"
 #include "store_events.h"
-#include "store_internal.h"
+#include "model/store_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>

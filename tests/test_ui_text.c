@@ -9,8 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "textline.h"
-#include "textsafe.h"
+#include "base/textline.h"
+#include "base/textsafe.h"
 
 #include <locale.h>
 #include <stdio.h>

@@ -9,10 +9,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "filter.h"
-#include "store.h"
+#include "model/filter.h"
+#include "model/store.h"
 #include "store_events.h"
-#include "view.h"
+#include "model/view.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -8,8 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "proctab.h"
-#include "wire.h"
+#include "pipe/proctab.h"
+#include "pipe/wire.h"
 
 #include <string.h>
 

@@ -1,0 +1,222 @@
+#include "config.h"
+
+#include "capture/mounts.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Decode mountinfo's octal escapes (\040 for a space ...) in place. */
+static void unescape(char *s)
+{
+    char *w = s;
+    for (char *r = s; *r; r++) {
+        if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' &&
+            r[3] >= '0' && r[3] <= '7') {
+            *w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+            r += 3;
+        } else {
+            *w++ = *r;
+        }
+    }
+    *w = '\0';
+}
+
+/* Split the next space-separated field off *P (NUL-terminating it). */
+static char *field(char **p)
+{
+    char *s = *p;
+    while (*s == ' ')
+        s++;
+    if (!*s)
+        return NULL;
+    char *e = strchr(s, ' ');
+    if (e) {
+        *e = '\0';
+        *p = e + 1;
+    } else {
+        *p = s + strlen(s);
+    }
+    return s;
+}
+
+static bool parse_line(char *line, struct mount_entry *m)
+{
+    char *p = line;
+    char *f[5];
+    for (int i = 0; i < 5; i++)
+        if (!(f[i] = field(&p)))
+            return false;
+    char *end;
+    long id = strtol(f[0], &end, 10);
+    if (*end)
+        return false;
+    long parent = strtol(f[1], &end, 10);
+    if (*end)
+        return false;
+    unsigned long maj = strtoul(f[2], &end, 10);
+    if (*end != ':')
+        return false;
+    unsigned long min = strtoul(end + 1, &end, 10);
+    if (*end)
+        return false;
+    /* f[5] is the options, then optional fields up to "-". */
+    char *s;
+    if (!field(&p))
+        return false;
+    while ((s = field(&p)) && strcmp(s, "-") != 0) {
+    }
+    if (!s)
+        return false;
+    char *fstype = field(&p);
+    char *source = field(&p);
+    if (!fstype)
+        return false;
+    m->id = (int)id;
+    m->parent = (int)parent;
+    m->major = (unsigned)maj;
+    m->minor = (unsigned)min;
+    unescape(f[3]);
+    unescape(f[4]);
+    unescape(fstype);
+    if (source)
+        unescape(source);
+    m->root = f[3];
+    m->point = f[4];
+    m->fstype = fstype;
+    m->source = source ? source : "";
+    return true;
+}
+
+int mounts_parse(const char *text, size_t len, struct mount_table *t)
+{
+    memset(t, 0, sizeof *t);
+    t->text = malloc(len + 1);
+    if (!t->text)
+        return -1;
+    memcpy(t->text, text, len);
+    t->text[len] = '\0';
+    size_t lines = 1;
+    for (size_t i = 0; i < len; i++)
+        lines += text[i] == '\n';
+    t->v = calloc(lines, sizeof *t->v);
+    if (!t->v) {
+        free(t->text);
+        t->text = NULL;
+        return -1;
+    }
+    char *p = t->text;
+    while (p && *p) {
+        char *nl = strchr(p, '\n');
+        if (nl)
+            *nl = '\0';
+        /* A NUL inside the text ends the line early: the rest is skipped. */
+        if (parse_line(p, &t->v[t->n]))
+            t->n++;
+        p = nl ? nl + 1 : NULL;
+    }
+    return 0;
+}
+
+int mounts_read(struct mount_table *t)
+{
+    int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    size_t cap = 16384, len = 0;
+    char *buf = malloc(cap);
+    for (;;) {
+        if (!buf) {
+            close(fd);
+            errno = ENOMEM;
+            return -1;
+        }
+        if (len == cap) {
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                buf = NULL;
+                continue;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        ssize_t n = read(fd, buf + len, cap - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int e = errno;
+            free(buf);
+            close(fd);
+            errno = e;
+            return -1;
+        }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+    }
+    close(fd);
+    int rc = mounts_parse(buf, len, t);
+    free(buf);
+    if (rc < 0)
+        errno = ENOMEM;
+    return rc;
+}
+
+void mounts_free(struct mount_table *t)
+{
+    free(t->v);
+    free(t->text);
+    memset(t, 0, sizeof *t);
+}
+
+bool mounts_is_pseudo(const char *fstype)
+{
+    static const char *const pseudo[] = {
+        "proc",    "sysfs",       "cgroup",   "cgroup2",  "devpts",     "securityfs", "debugfs",
+        "tracefs", "bpf",         "pstore",   "configfs", "fusectl",    "mqueue",     "hugetlbfs",
+        "autofs",  "binfmt_misc", "efivarfs", "nsfs",     "rpc_pipefs", "selinuxfs",  "smackfs",
+        "nfsd",    "openpromfs",  "usbfs",    "xenfs",    "spufs",
+    };
+    for (size_t i = 0; i < sizeof pseudo / sizeof pseudo[0]; i++)
+        if (strcmp(fstype, pseudo[i]) == 0)
+            return true;
+    return false;
+}
+
+bool mounts_path_under(const char *path, size_t path_len, const char *prefix, size_t prefix_len)
+{
+    if (prefix_len == 1 && prefix[0] == '/')
+        return path_len >= 1 && path[0] == '/';
+    if (path_len < prefix_len || memcmp(path, prefix, prefix_len) != 0)
+        return false;
+    return path_len == prefix_len || path[prefix_len] == '/';
+}
+
+const struct mount_entry *mounts_find(const struct mount_table *t, const char *path)
+{
+#if defined(STATX_MNT_ID)
+    struct statx stx;
+    if (statx(AT_FDCWD, path, 0, STATX_MNT_ID, &stx) == 0 && (stx.stx_mask & STATX_MNT_ID)) {
+        /* The last entry with that id: ids are unique, but be safe on overmounts. */
+        for (size_t i = t->n; i-- > 0;)
+            if ((uint64_t)t->v[i].id == stx.stx_mnt_id)
+                return &t->v[i];
+    }
+#endif
+    /* Longest mount point prefix; of equals, the later mount covers the earlier. */
+    const struct mount_entry *best = NULL;
+    size_t best_len = 0, plen = strlen(path);
+    for (size_t i = 0; i < t->n; i++) {
+        size_t l = strlen(t->v[i].point);
+        if (mounts_path_under(path, plen, t->v[i].point, l) && (!best || l >= best_len)) {
+            best = &t->v[i];
+            best_len = l;
+        }
+    }
+    return best;
+}

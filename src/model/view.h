@@ -1,0 +1,111 @@
+/* Views: the rows of one table (paths, processes, types, units, events,
+ * tree, or the details behind one row), made from the store through the
+ * filter and sorted. A view is a snapshot: its rows keep their values until
+ * the next view_refresh, which is how pause freezes the screen. The terminal
+ * UI, the CSV snapshot export and batch mode all read rows through here. */
+#ifndef FANOTOP_VIEW_H
+#define FANOTOP_VIEW_H
+
+#include "model/filter.h"
+#include "model/store.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum view_kind {
+    VIEW_PATHS,
+    VIEW_PROCS,
+    VIEW_TYPES,
+    VIEW_UNITS,
+    VIEW_EVENTS,
+    VIEW_TREE,
+    VIEW_NKINDS,
+    /* Details of one row; made only by view_details(). */
+    VIEW_DETAIL_PATH = VIEW_NKINDS, /* processes that touched one path */
+    VIEW_DETAIL_PROC,               /* paths one process touched */
+};
+
+/* "paths", "processes", "types", "units", "events", "tree". */
+const char *view_kind_name(enum view_kind k);
+/* Kind by name (accepts a unique prefix and singular forms); -1 if unknown. */
+int view_kind_by_name(const char *name);
+
+enum view_align { VIEW_LEFT, VIEW_RIGHT };
+
+struct view_column {
+    const char *name;      /* header text and CSV header; also the --sort name (lower case) */
+    int width;             /* preferred screen width; 0 = takes the remaining width */
+    enum view_align align;
+    bool numeric;          /* sorts as a number; default direction descending */
+};
+
+/* How view_cell renders a value. */
+enum view_format {
+    VIEW_FMT_SCREEN, /* compact: 12:34:56 local times, one-decimal rates; counts exact */
+    VIEW_FMT_EXPORT, /* exact: full numbers, ISO 8601 UTC times with microseconds */
+};
+
+struct view;
+
+/* A view of ST of kind K (a top-level kind). The store must outlive it. */
+struct view *view_create(struct store *st, enum view_kind k);
+void view_destroy(struct view *v);
+
+enum view_kind view_kind(const struct view *v);
+/* Switch kind; keeps the filter; the sort goes to that kind's default. */
+void view_set_kind(struct view *v, enum view_kind k);
+
+/* F may be NULL (no filter). The view keeps the pointer: keep F alive until
+ * the next view_set_filter. Takes effect at the next view_refresh. */
+void view_set_filter(struct view *v, const struct filter *f);
+
+/* Sort by column COL (index into the columns), descending or not. Takes
+ * effect at once (rows are re-sorted). */
+void view_set_sort(struct view *v, size_t col, bool descending);
+size_t view_sort_column(const struct view *v);
+bool view_sort_descending(const struct view *v);
+/* Column index by (case-insensitive) name, or -1. */
+int view_column_by_name(const struct view *v, const char *name);
+
+/* Rebuild the rows from the store (filter, roll up, sort). NOW_NS is the
+ * wall clock used for rates and ages. */
+void view_refresh(struct view *v, int64_t now_ns);
+
+size_t view_ncolumns(const struct view *v);
+const struct view_column *view_column(const struct view *v, size_t col);
+
+/* Rows after the filter, and rows before it (for "shown / total"). The tree
+ * counts shown rows as rows, and every node of the filtered tree as total. */
+size_t view_nrows(const struct view *v);
+size_t view_total_rows(const struct view *v);
+
+/* Write cell (ROW, COL) into BUF as raw bytes (not escaped: paths are
+ * bytes), NUL-terminated, cut to LEN-1; returns the full length it needed. */
+size_t view_cell(const struct view *v, size_t row, size_t col, enum view_format fmt, char *buf,
+                 size_t len);
+
+/* A stable identity for ROW (e.g. the path or process id), so the UI can
+ * keep its cursor on the same row across refreshes; 0 if none. */
+uint64_t view_row_key(const struct view *v, size_t row);
+/* Row index with that key, or -1. */
+long view_find_key(const struct view *v, uint64_t key);
+
+/* Details of ROW: a new view of kind VIEW_DETAIL_PATH or VIEW_DETAIL_PROC (or
+ * NULL when the row has none, e.g. a type row). TITLE gets the full path or
+ * the full command line. It is a snapshot; view_refresh refreshes it.
+ * It starts with V's filter (keep that alive, or view_set_filter it). A
+ * units row gives a VIEW_PROCS view limited to that unit; rows of details
+ * views have details too (a path's process, a process's path). */
+struct view *view_details(const struct view *v, size_t row, char *title, size_t title_len);
+
+/* Tree view only: expand or collapse the directory at ROW; expand or
+ * collapse all. No effect on other kinds. Takes effect at once. */
+void view_tree_toggle(struct view *v, size_t row);
+void view_tree_set(struct view *v, size_t row, bool expanded);
+void view_tree_all(struct view *v, bool expanded);
+/* Depth of ROW in the tree (0 for others) and whether it is an expandable directory. */
+int view_tree_depth(const struct view *v, size_t row);
+bool view_tree_is_dir(const struct view *v, size_t row, bool *expanded);
+
+#endif

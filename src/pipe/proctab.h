@@ -1,0 +1,28 @@
+/* Consumer-side table of process identities by id. Entries are immutable
+ * once added and live as long as the table, so events may point at them. */
+#ifndef FANOTOP_PROCTAB_H
+#define FANOTOP_PROCTAB_H
+
+#include "base/event.h"
+
+struct proctab;
+
+struct proctab *proctab_create(void);
+void proctab_destroy(struct proctab *t);
+
+/* Copy P (strings included) under P->id; an id seen before keeps its first
+ * entry (a source re-sends an identity after a ring loss). Returns the stored
+ * entry, or NULL when out of memory. */
+const struct fa_proc *proctab_add(struct proctab *t, const struct fa_proc *p);
+
+/* The entry for ID, or NULL. */
+const struct fa_proc *proctab_get(const struct proctab *t, uint32_t id);
+
+/* An identity for events whose process is unknown: id 0, the given pid (0
+ * for none), comm "?". Never NULL; stable like every entry. */
+const struct fa_proc *proctab_placeholder(struct proctab *t, int32_t pid);
+
+/* Number of identities held. */
+size_t proctab_count(const struct proctab *t);
+
+#endif

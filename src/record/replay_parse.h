@@ -1,0 +1,106 @@
+/* Parsing of record files (the CSV with EXPORT_RECORD_HEADER, or JSON Lines)
+ * one record at a time from a byte buffer that may end in the middle of a
+ * record: the replay source streams, so "need more bytes" is an answer, not
+ * an error. Pure: no I/O, no allocation, no global state.
+ *
+ * CSV: RFC 4180 (a quoted field may hold commas, doubled quotes, CR and LF);
+ * lines end with LF or CRLF. JSON Lines: one object per line; unknown keys
+ * are ignored; pid, event, time and path are required, tid defaults to pid,
+ * ppid and uid to 0, the other strings to "". A string escape \udc80..\udcff
+ * (a lone low surrogate, Python's "surrogateescape") stands for the raw byte
+ * 0x80..0xff, which is how the JSONL writer keeps names that are not UTF-8.
+ * Blank lines and a repeated CSV header (concatenated recordings) are skipped
+ * without being counted as errors. */
+#ifndef FANOTOP_REPLAY_PARSE_H
+#define FANOTOP_REPLAY_PARSE_H
+
+#include "base/event.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum replay_format { REPLAY_CSV, REPLAY_JSONL };
+
+/* Longest record accepted, in bytes (all its physical lines). The longest
+ * record the writers produce (five 4 KiB fields, every byte a doubled quote)
+ * is about 41 KiB. A caller's buffer must hold at least this plus one. */
+#define REPLAY_MAX_RECORD 65536
+
+/* What the start of a stream is. */
+enum replay_detect {
+    REPLAY_DETECT_CSV,     /* the CSV header line */
+    REPLAY_DETECT_JSONL,   /* starts with '{' */
+    REPLAY_DETECT_MORE,    /* cannot tell yet: read more (or pass EOF) */
+    REPLAY_DETECT_EMPTY,   /* no bytes at all */
+    REPLAY_DETECT_UNKNOWN, /* not a recording */
+};
+
+/* Tell the format from the first LEN bytes of a stream (EOF: no more will
+ * come). For CSV and JSONL, *SKIP gets the bytes to drop before records
+ * start (a UTF-8 byte order mark, and the CSV header line). */
+enum replay_detect replay_detect(const char *buf, size_t len, bool eof, size_t *skip);
+
+struct replay_str {
+    const char *s; /* NUL-terminated, inside the parser; valid until the next parse */
+    size_t len;
+};
+
+/* One parsed record. An overflow marker has types == FA_BIT(FA_OVERFLOW). */
+struct replay_record {
+    int64_t time_ns;
+    int32_t pid, tid, ppid;
+    uint32_t uid;
+    uint32_t types; /* FA_BIT() set, never 0 */
+    struct replay_str user, comm, exe, unit, path;
+};
+
+enum replay_status {
+    REPLAY_RECORD, /* *rec holds a record */
+    REPLAY_SKIP,   /* bytes consumed, nothing to report (blank line, header, long-line tail) */
+    REPLAY_BAD,    /* a malformed line was consumed: replay_parser_error() says why */
+    REPLAY_MORE,   /* the buffer ends mid-record: call again with more bytes or EOF */
+};
+
+struct replay_parser {
+    enum replay_format fmt;
+    uint64_t line;     /* physical line number of the next unconsumed byte */
+    uint64_t rec_line; /* line where the last record (or bad line) started */
+    bool skipping;     /* dropping the rest of an over-long line */
+    char err[128];
+    /* Memo of recent conversions: consecutive records mostly share the
+     * second they happened in and a handful of event type sets. */
+    char last_second[20];
+    int64_t last_second_ns;
+    struct {
+        char text[48];
+        uint8_t len;
+        uint32_t mask;
+    } types_memo[16];
+    char scratch[REPLAY_MAX_RECORD + 64]; /* unescaped fields; never outgrows a record */
+};
+
+/* Start parsing FMT; FIRST_LINE numbers the first byte that will be passed
+ * (2 after a CSV header). */
+void replay_parser_init(struct replay_parser *p, enum replay_format fmt, uint64_t first_line);
+
+/* Parse from BUF (LEN bytes; EOF: no more will come). *USED gets the bytes
+ * consumed (possibly > 0 even with REPLAY_MORE); the caller drops them and
+ * calls again with what follows, keeping unconsumed bytes. */
+enum replay_status replay_parse_next(struct replay_parser *p, const char *buf, size_t len, bool eof,
+                                     size_t *used, struct replay_record *rec);
+
+/* Why the last REPLAY_BAD happened, one line, e.g. "unterminated quote". */
+const char *replay_parser_error(const struct replay_parser *p);
+
+/* Parse an ISO 8601 UTC time "YYYY-MM-DDTHH:MM:SS[.fraction]Z" (fraction of
+ * up to 9 digits) into ns since the epoch; false if malformed or out of range. */
+bool replay_parse_time(const char *s, size_t len, int64_t *ns);
+
+/* REC as capture would have made it: the identity ID of its process (the
+ * strings point into REC), and its event, named by PROC. */
+void replay_record_proc(const struct replay_record *rec, uint32_t id, struct fa_proc *out);
+void replay_record_event(const struct replay_record *rec, const struct fa_proc *proc,
+                         struct fa_event *out);
+
+#endif

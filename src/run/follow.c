@@ -1,0 +1,474 @@
+/* Following a command or running processes. The command is forked early and
+ * waits on a pipe, so the fanotify marks are in place before it execs. We
+ * become a child subreaper: orphans of the followed tree (double-forked
+ * daemons) are re-parented to us, which keeps their ancestry visible. */
+#include "config.h"
+
+#include "run/follow.h"
+#include "run/signals.h"
+#include "pipe/source.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <limits.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#define FOLLOW_START_TIMEOUT_MS 30000
+#define FOLLOW_MAX_DEPTH 64
+
+struct member {
+    pid_t pid; /* 0 = empty slot */
+    pid_t ppid;
+    bool member;
+};
+
+struct follow {
+    pid_t self;
+    pid_t child;         /* the COMMAND, 0 with --pid */
+    _Atomic pid_t child_alive; /* cleared when reaped, so a reused pid is not a root */
+    pid_t *roots;        /* --pid roots */
+    size_t nroots;
+    bool shares_tty;     /* record/batch: the command stays in our process group */
+    int go_fd;           /* write end: releases the waiting child */
+    int err_fd;          /* read end: errno from a failed exec */
+    char *name;          /* argv[0] for messages */
+    bool reaped;
+    /* Capture-thread-only cache: pid -> membership, validated by ppid. */
+    struct member *cache;
+    size_t cap;
+    size_t used;
+};
+
+__attribute__((format(printf, 5, 6))) static void set_err(char *err, size_t errlen, int *status,
+                                                           int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    *status = code;
+}
+
+static bool resolve_user(const char *name, uid_t *uid, gid_t *gid, char **login)
+{
+    struct passwd *pw = NULL;
+    char *end;
+    errno = 0;
+    unsigned long n = strtoul(name, &end, 10);
+    if (*name && !*end)
+        pw = getpwuid((uid_t)n);
+    else
+        pw = getpwnam(name);
+    if (!pw)
+        return false;
+    *uid = pw->pw_uid;
+    *gid = pw->pw_gid;
+    *login = strdup(pw->pw_name);
+    return *login != NULL;
+}
+
+/* The user COMMAND runs as: --user, else sudo's invoking user, else ourselves. */
+static int pick_user(const struct options *opt, uid_t *uid, gid_t *gid, char **login, char *err,
+                     size_t errlen, int *status)
+{
+    *login = NULL;
+    if (opt->run_user) {
+        if (!resolve_user(opt->run_user, uid, gid, login)) {
+            set_err(err, errlen, status, 2, "unknown user '%s'", opt->run_user);
+            return -1;
+        }
+        return 0;
+    }
+    const char *su = getenv("SUDO_UID");
+    if (su && *su && geteuid() == 0) {
+        if (!resolve_user(su, uid, gid, login)) {
+            set_err(err, errlen, status, 2, "unknown SUDO_UID '%s'", su);
+            return -1;
+        }
+        const char *sg = getenv("SUDO_GID");
+        if (sg && *sg)
+            *gid = (gid_t)strtoul(sg, NULL, 10);
+        return 0;
+    }
+    *uid = geteuid();
+    *gid = getegid();
+    return 0;
+}
+
+static void child_fail(int fd, int e)
+{
+    ssize_t w = write(fd, &e, sizeof e);
+    (void)w;
+    _exit(127);
+}
+
+/* In the forked child: become USER, wait for the go byte, exec. Only
+ * async-signal-safe calls until exec. */
+static void child_run(struct follow *f, char **argv, int go_rd, int err_wr, uid_t uid, gid_t gid,
+                      const char *login)
+{
+    sigset_t none;
+    sigemptyset(&none);
+    for (int s = 1; s < NSIG; s++)
+        signal(s, SIG_DFL);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    if (!f->shares_tty) {
+        /* The screen owns the terminal: the command gets its own session and no tty. */
+        setsid();
+        int null = open("/dev/null", O_RDWR);
+        if (null >= 0) {
+            dup2(null, 0);
+            dup2(null, 1);
+            dup2(null, 2);
+            if (null > 2)
+                close(null);
+        }
+    }
+    if (login && geteuid() == 0) {
+        if (initgroups(login, gid) < 0 || setgid(gid) < 0 || setuid(uid) < 0)
+            child_fail(err_wr, errno);
+    }
+    struct pollfd p = {.fd = go_rd, .events = POLLIN};
+    int rc = poll(&p, 1, FOLLOW_START_TIMEOUT_MS);
+    char go = 0;
+    if (rc <= 0 || read(go_rd, &go, 1) != 1 || go != 'g') {
+        if (rc == 0 && f->shares_tty) {
+            static const char msg[] =
+                "fanotop: capture did not start within 30 s; not running the command\n";
+            ssize_t w = write(2, msg, sizeof msg - 1);
+            (void)w;
+        }
+        _exit(126);
+    }
+    close(go_rd);
+    execvp(argv[0], argv);
+    child_fail(err_wr, errno);
+}
+
+struct follow *follow_prepare(const struct options *opt, char *err, size_t errlen, int *status)
+{
+    struct follow *f = calloc(1, sizeof *f);
+    if (!f) {
+        set_err(err, errlen, status, 1, "out of memory");
+        return NULL;
+    }
+    f->self = getpid();
+    f->go_fd = f->err_fd = -1;
+    if (opt->nfollow) {
+        f->roots = malloc(opt->nfollow * sizeof *f->roots);
+        if (!f->roots) {
+            free(f);
+            set_err(err, errlen, status, 1, "out of memory");
+            return NULL;
+        }
+        for (size_t i = 0; i < opt->nfollow; i++) {
+            if (kill(opt->follow_pids[i], 0) < 0 && errno == ESRCH) {
+                char buf[32];
+                snprintf(buf, sizeof buf, "%d", (int)opt->follow_pids[i]);
+                set_err(err, errlen, status, 2, "no such process: %s", buf);
+                follow_destroy(f);
+                return NULL;
+            }
+            f->roots[f->nroots++] = opt->follow_pids[i];
+        }
+        return f;
+    }
+
+    uid_t uid;
+    gid_t gid;
+    char *login;
+    if (pick_user(opt, &uid, &gid, &login, err, errlen, status) < 0) {
+        free(f);
+        return NULL;
+    }
+    f->shares_tty = opt->record || opt->batch;
+    f->name = strdup(opt->command[0]);
+    int go[2], ep[2];
+    if (!f->name || pipe2(go, O_CLOEXEC) < 0) {
+        set_err(err, errlen, status, 1, "cannot start the command: %s", strerror(errno));
+        free(f->name);
+        free(login);
+        free(f);
+        return NULL;
+    }
+    if (pipe2(ep, O_CLOEXEC) < 0) {
+        set_err(err, errlen, status, 1, "cannot start the command: %s", strerror(errno));
+        close(go[0]);
+        close(go[1]);
+        free(f->name);
+        free(login);
+        free(f);
+        return NULL;
+    }
+    /* Orphans of the followed tree come to us, so their ancestry stays known. */
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+    pid_t pid = fork();
+    if (pid < 0) {
+        set_err(err, errlen, status, 1, "cannot start the command: %s", strerror(errno));
+        close(go[0]);
+        close(go[1]);
+        close(ep[0]);
+        close(ep[1]);
+        free(f->name);
+        free(login);
+        free(f);
+        return NULL;
+    }
+    if (pid == 0) {
+        close(go[1]);
+        close(ep[0]);
+        if (opt->record && strcmp(opt->record, "-") == 0)
+            dup2(2, 1); /* the command's output must not mix into the record stream */
+        child_run(f, opt->command, go[0], ep[1], uid, gid, login);
+    }
+    free(login);
+    close(go[0]);
+    close(ep[1]);
+    f->go_fd = go[1];
+    f->err_fd = ep[0];
+    f->child = pid;
+    atomic_store(&f->child_alive, pid);
+    return f;
+}
+
+int follow_launch(struct follow *f, char *err, size_t errlen, int *status)
+{
+    if (!f->child)
+        return 0;
+    ssize_t w = write(f->go_fd, "g", 1);
+    close(f->go_fd);
+    f->go_fd = -1;
+    if (w != 1) {
+        set_err(err, errlen, status, 1, "cannot start '%s': %s", f->name, strerror(errno));
+        return -1;
+    }
+    int e = 0;
+    ssize_t n;
+    do
+        n = read(f->err_fd, &e, sizeof e);
+    while (n < 0 && errno == EINTR);
+    close(f->err_fd);
+    f->err_fd = -1;
+    if (n == (ssize_t)sizeof e) {
+        /* exec failed: the child has exited with 127. */
+        waitpid(f->child, NULL, 0);
+        atomic_store(&f->child_alive, 0);
+        f->reaped = true;
+        set_err(err, errlen, status, 127, "cannot run '%s': %s", f->name, strerror(e));
+        return -1;
+    }
+    return 0;
+}
+
+static size_t slot_of(pid_t pid, size_t cap)
+{
+    uint32_t h = (uint32_t)pid * 2654435761u;
+    return h & (cap - 1);
+}
+
+static struct member *cache_find(struct follow *f, pid_t pid)
+{
+    if (!f->cap)
+        return NULL;
+    for (size_t i = slot_of(pid, f->cap);; i = (i + 1) & (f->cap - 1))
+        if (f->cache[i].pid == pid || f->cache[i].pid == 0)
+            return &f->cache[i];
+}
+
+static void cache_put(struct follow *f, pid_t pid, pid_t ppid, bool member)
+{
+    if ((f->used + 1) * 2 > f->cap) {
+        size_t ncap = f->cap ? f->cap * 2 : 1024;
+        struct member *n = calloc(ncap, sizeof *n);
+        if (!n)
+            return; /* no cache: answers are recomputed, never wrong */
+        for (size_t i = 0; i < f->cap; i++) {
+            if (!f->cache[i].pid)
+                continue;
+            size_t j = slot_of(f->cache[i].pid, ncap);
+            while (n[j].pid)
+                j = (j + 1) & (ncap - 1);
+            n[j] = f->cache[i];
+        }
+        free(f->cache);
+        f->cache = n;
+        f->cap = ncap;
+    }
+    struct member *m = cache_find(f, pid);
+    if (!m->pid)
+        f->used++;
+    *m = (struct member){pid, ppid, member};
+}
+
+/* Parent pid from /proc/PID/stat, or -1 when the process is gone. */
+static pid_t read_ppid(pid_t pid)
+{
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    /* comm may contain ") ": the state field follows the LAST ')'. */
+    char *p = strrchr(buf, ')');
+    int ppid;
+    if (!p || sscanf(p + 1, " %*c %d", &ppid) != 1)
+        return -1;
+    return ppid;
+}
+
+static bool is_root(struct follow *f, pid_t pid)
+{
+    if (f->child)
+        return pid == atomic_load_explicit(&f->child_alive, memory_order_relaxed);
+    for (size_t i = 0; i < f->nroots; i++)
+        if (f->roots[i] == pid)
+            return true;
+    return false;
+}
+
+static bool membership(struct follow *f, pid_t pid, pid_t ppid, int depth)
+{
+    if (pid == f->self || pid <= 0)
+        return false;
+    /* Kept in the cache too: their children's events may come when they
+     * are gone from /proc. */
+    if (is_root(f, pid) || (f->child && ppid == f->self)) {
+        /* our child or an orphan of the tree re-parented to us */
+        cache_put(f, pid, ppid, true);
+        return true;
+    }
+    if (ppid <= 1 || depth > FOLLOW_MAX_DEPTH)
+        return false;
+    struct member *m = cache_find(f, pid);
+    if (m && m->pid == pid && m->ppid == ppid)
+        return m->member;
+    struct member *pm = cache_find(f, ppid);
+    bool member;
+    if (pm && pm->pid == ppid)
+        member = pm->member;
+    else
+        member = membership(f, ppid, read_ppid(ppid), depth + 1);
+    cache_put(f, pid, ppid, member);
+    return member;
+}
+
+bool follow_match(struct follow *f, pid_t pid, pid_t ppid)
+{
+    /* A pid's entry is trusted only while its parent is unchanged: a reused
+     * pid almost always has another parent, and one with the same parent
+     * belongs to the same tree anyway. */
+    return membership(f, pid, ppid, 0);
+}
+
+/* How long to wait for the capture's answer before ending anyway: it comes
+ * within a read or two of the kernel's queues, even under a flood; this only
+ * guards against a capture thread that cannot answer. */
+#define END_GRACE_NS 10000000000LL
+
+void follow_end_reap(struct follow *f, struct source *src, struct follow_end *e, int *status,
+                     int64_t now)
+{
+    if (e->done || !follow_reap(f, status))
+        return;
+    e->done = true;
+    e->at = now;
+    e->ticket = source_sync_request(src);
+}
+
+bool follow_end_caught_up(const struct follow_end *e, const struct source *src, int64_t now)
+{
+    return e->done && (source_synced(src, e->ticket) || now - e->at > END_GRACE_NS);
+}
+
+pid_t follow_child(const struct follow *f)
+{
+    return f ? f->child : 0;
+}
+
+bool follow_reap(struct follow *f, int *status)
+{
+    if (!f || !f->child || f->reaped)
+        return false;
+    int st;
+    pid_t pid;
+    bool done = false;
+    /* As a subreaper we also collect orphans of the tree; only COMMAND's status counts. */
+    while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+        if (pid != f->child)
+            continue;
+        atomic_store(&f->child_alive, 0);
+        f->reaped = true;
+        done = true;
+        if (WIFEXITED(st))
+            *status = WEXITSTATUS(st);
+        else if (WIFSIGNALED(st))
+            *status = 128 + WTERMSIG(st);
+        else
+            *status = 1;
+    }
+    return done;
+}
+
+void follow_signal(struct follow *f, int sig)
+{
+    if (f && f->child && !f->reaped)
+        kill(f->child, sig);
+}
+
+bool follow_shares_tty(const struct follow *f)
+{
+    return f && f->shares_tty;
+}
+
+const char *follow_name(const struct follow *f)
+{
+    return f && f->name ? f->name : "";
+}
+
+void follow_destroy(struct follow *f)
+{
+    if (!f)
+        return;
+    if (f->go_fd >= 0) {
+        /* Capture never started: the waiting child sees EOF and exits. */
+        close(f->go_fd);
+        if (f->child)
+            waitpid(f->child, NULL, 0);
+    }
+    if (f->err_fd >= 0)
+        close(f->err_fd);
+    free(f->roots);
+    free(f->cache);
+    free(f->name);
+    free(f);
+}
+
+enum follow_stop follow_check_stop(struct follow *f, bool child_done)
+{
+    int sig = signals_stop_requested();
+    if (!sig)
+        return FOLLOW_RUN;
+    if (sig != SIGINT || !f || !follow_child(f) || child_done)
+        return FOLLOW_STOP;
+    if (!(signals_stop_from_tty() && follow_shares_tty(f)))
+        follow_signal(f, SIGINT);
+    signals_clear_stop();
+    return FOLLOW_FORWARDED;
+}
