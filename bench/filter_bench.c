@@ -4,7 +4,7 @@
  * Usage: bench/filter_bench [FILTER...]   (default: a built-in set) */
 #include "config.h"
 
-#include "filter.h"
+#include "model/filter.h"
 
 #include <stdio.h>
 #include <stdlib.h>

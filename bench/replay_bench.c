@@ -8,10 +8,10 @@
  * Usage: bench/replay_bench [LINES] [FILE]   (FILE is kept if given) */
 #include "config.h"
 
-#include "proctab.h"
-#include "replay.h"
-#include "replay_parse.h"
-#include "wire.h"
+#include "pipe/proctab.h"
+#include "record/replay.h"
+#include "record/replay_parse.h"
+#include "pipe/wire.h"
 
 #include <fcntl.h>
 #include <stdio.h>

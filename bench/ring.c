@@ -2,7 +2,7 @@
  * 256-byte payloads. The capture path must never wait on the ring. */
 #include "config.h"
 
-#include "ring.h"
+#include "pipe/ring.h"
 
 #include <pthread.h>
 #include <stdio.h>

@@ -4,9 +4,9 @@
  * Usage: bench/store_bench [PATHS] (default 1000000). */
 #include "config.h"
 
-#include "filter.h"
-#include "store.h"
-#include "view.h"
+#include "model/filter.h"
+#include "model/store.h"
+#include "model/view.h"
 
 #include <stdio.h>
 #include <stdlib.h>
