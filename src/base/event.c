@@ -136,9 +136,3 @@ size_t fa_types_letters(uint32_t mask, char *buf, size_t buflen)
     return n;
 }
 
-int64_t fa_now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}

@@ -97,7 +97,5 @@ bool fa_types_scan(const char *s, size_t len, char sep, uint32_t *mask);
 /* Compact letters of MASK in table order, e.g. "OR" for open|access. */
 size_t fa_types_letters(uint32_t mask, char *buf, size_t buflen);
 
-/* Wall clock now, ns since the epoch. */
-int64_t fa_now_ns(void);
 
 #endif

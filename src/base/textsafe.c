@@ -1,39 +1,12 @@
 #include "config.h"
 
 #include "base/textsafe.h"
+#include "base/utf8.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <wchar.h>
-
-/* Length of the valid UTF-8 sequence at S (2-4 bytes) with its code point in
- * *CP, or 0 when the bytes are not valid UTF-8 (overlong, surrogate, cut). */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    uint32_t c = s[0];
-    size_t len;
-    uint32_t min;
-    if (c >= 0xc2 && c <= 0xdf)
-        len = 2, min = 0x80, c &= 0x1f;
-    else if (c >= 0xe0 && c <= 0xef)
-        len = 3, min = 0x800, c &= 0x0f;
-    else if (c >= 0xf0 && c <= 0xf4)
-        len = 4, min = 0x10000, c &= 0x07;
-    else
-        return 0;
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        c = c << 6 | (s[i] & 0x3f);
-    }
-    if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-        return 0;
-    *cp = c;
-    return len;
-}
 
 /* Code points that change how a terminal shows what follows, or hide text:
  * C1 controls (0x9b is an 8-bit CSI), bidi marks, overrides and isolates,
@@ -88,7 +61,7 @@ static void take_marks(struct textsafe_iter *it, struct textsafe_glyph *g)
     for (int marks = 0; marks < TEXTSAFE_MAX_MARKS && it->pos < it->n; marks++) {
         uint32_t cp;
         size_t k = utf8_decode(it->s + it->pos, it->n - it->pos, &cp);
-        if (!k || cp_width(cp) != 0 || g->len + k >= sizeof g->bytes)
+        if (!k || cp < 0x80 || cp_width(cp) != 0 || g->len + k >= sizeof g->bytes)
             return;
         memcpy(g->bytes + g->len, it->s + it->pos, k);
         g->len = (uint8_t)(g->len + k);

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "capture/capture.h"
+#include "base/clock.h"
 
 #include "capture/decode.h"
 #include "base/event.h"
@@ -100,13 +101,6 @@ static void set_err(char *err, size_t errlen, int *status, int code, const char 
     vsnprintf(err, errlen, fmt, ap);
     va_end(ap);
     *status = code;
-}
-
-static int64_t clock_ns(clockid_t id)
-{
-    struct timespec ts;
-    clock_gettime(id, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 static uint64_t fan_mask_of(uint32_t types)
@@ -363,8 +357,8 @@ static size_t read_group(struct capture *c, struct source *src, int group, bool 
             c->n_errors++; /* EMFILE, ENOMEM ...: the kernel keeps or drops; we go on */
         return 0;
     }
-    c->now_rt = clock_ns(CLOCK_REALTIME);
-    c->now_mono = clock_ns(CLOCK_MONOTONIC);
+    c->now_rt = clock_real_ns();
+    c->now_mono = clock_mono_ns();
     size_t off = 0;
     struct decode_event ev;
     enum decode_status st;
@@ -407,7 +401,7 @@ static int capture_run(struct source *src, void *impl)
     bool wake = source_wake_fd(src) >= 0; /* polled last */
     if (wake)
         pfd[n++] = (struct pollfd){.fd = source_wake_fd(src), .events = POLLIN};
-    int64_t next_sweep = clock_ns(CLOCK_MONOTONIC) + SWEEP_NS;
+    int64_t next_sweep = clock_mono_ns() + SWEEP_NS;
     while (!source_should_stop(src)) {
         /* Queues found empty, by poll or by reads that took all they held,
          * mean that every event queued before has been read and is in the
@@ -425,7 +419,7 @@ static int capture_run(struct source *src, void *impl)
         /* Forks first, always: a child's fork is reported before its file
          * events, which may be in the batch read next. */
         if (c->forks >= 0)
-            proc_events_read(c->procs, clock_ns(CLOCK_MONOTONIC));
+            proc_events_read(c->procs, clock_mono_ns());
         size_t got = 0;
         bool all_emptied = true;
         for (nfds_t i = 0; r > 0 && i < ngroups; i++) {
@@ -438,7 +432,7 @@ static int capture_run(struct source *src, void *impl)
             source_sync_done(src, wanted);
         source_count(src, c->n_events, c->n_overflows, c->n_errors, c->n_filtered);
         c->n_events = c->n_overflows = c->n_errors = c->n_filtered = 0;
-        int64_t now = clock_ns(CLOCK_MONOTONIC);
+        int64_t now = clock_mono_ns();
         if (now >= next_sweep) {
             proc_cache_sweep(c->procs, now);
             next_sweep = now + SWEEP_NS;
@@ -915,7 +909,7 @@ struct source *capture_start(const struct options *opt, struct follow *follow, s
      * reaped) would have no parent to be followed by. */
     if (follow && follow_child(follow) > 0)
         proc_note_fork(c->procs, follow_child(follow), follow_child(follow), c->self,
-                       clock_ns(CLOCK_MONOTONIC));
+                       clock_mono_ns());
     if (opt->verbose && c->forks < 0)
         fprintf(stderr, "fanotop: no process events from the kernel (proc connector): parents "
                         "of short-lived processes may be unknown\n");

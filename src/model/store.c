@@ -98,15 +98,12 @@ struct store {
 
 uint64_t store_hash(const char *s, size_t len)
 {
-    uint64_t h = STORE_HASH_INIT;
-    for (size_t i = 0; i < len; i++)
-        h = store_hash_step(h, (unsigned char)s[i]);
-    return h;
+    return hash_bytes(s, len);
 }
 
 static size_t mix64(uint64_t h)
 {
-    return (size_t)store_mix64(h);
+    return (size_t)hash_mix64(h);
 }
 
 static uint64_t pair_key(uint32_t path, const struct fa_proc *proc)
@@ -388,11 +385,11 @@ static uint32_t dir_get(struct store *st, uint32_t parent, uint64_t h, const cha
  * (with a reference taken for it) and where its last component starts. */
 static uint32_t dir_chain(struct store *st, const char *path, size_t len, size_t *base)
 {
-    uint64_t h = STORE_HASH_INIT;
+    uint64_t h = HASH_FNV_INIT;
     uint32_t parent = STORE_NONE;
     size_t i = 0, start = 0;
     if (len > 1 && path[0] == '/') {
-        h = store_hash_step(h, '/');
+        h = hash_fnv_step(h, '/');
         parent = dir_get(st, STORE_NONE, h, "/", 1, "/", 1);
         if (parent == STORE_NONE)
             return STORE_NONE;
@@ -407,7 +404,7 @@ static uint32_t dir_chain(struct store *st, const char *path, size_t len, size_t
         }
         if (path[i] == '/')
             start = i + 1;
-        h = store_hash_step(h, (unsigned char)path[i]);
+        h = hash_fnv_step(h, (unsigned char)path[i]);
     }
     *base = start;
     if (parent != STORE_NONE)

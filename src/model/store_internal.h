@@ -9,6 +9,7 @@
 #ifndef FANOTOP_STORE_INTERNAL_H
 #define FANOTOP_STORE_INTERNAL_H
 
+#include "base/hash.h"
 #include "model/store.h"
 
 #define STORE_NONE UINT32_MAX
@@ -105,25 +106,9 @@ void store_unlisten(struct store *st, struct store_listener *l);
 /* Slot of PATH, or STORE_NONE. */
 uint32_t store_find_path(const struct store *st, const char *path, size_t len);
 
-/* The hash used for path and directory keys (64-bit FNV-1a: extendable, so
- * every prefix of a path gets its hash in one pass). */
-#define STORE_HASH_INIT UINT64_C(0xcbf29ce484222325)
-static inline uint64_t store_hash_step(uint64_t h, unsigned char c)
-{
-    return (h ^ c) * UINT64_C(0x100000001b3);
-}
+/* The hash used for path and directory keys (64-bit FNV-1a, base/hash.h:
+ * extendable, so every prefix of a path gets its hash in one pass). */
 uint64_t store_hash(const char *s, size_t len);
-
-/* Spread a 64-bit key's bits before taking a bucket (FNV's low bits are weak). */
-static inline uint64_t store_mix64(uint64_t h)
-{
-    h ^= h >> 33;
-    h *= UINT64_C(0xff51afd7ed558ccd);
-    h ^= h >> 33;
-    h *= UINT64_C(0xc4ceb9fe1a85ec53);
-    h ^= h >> 33;
-    return h;
-}
 
 /* Sequence number of log entry I (oldest first): unique since store_create,
  * not reset by store_reset, so it keys an events-view row. */

@@ -14,6 +14,9 @@
 #include "config.h"
 
 #include "model/view.h"
+#include "base/buf.h"
+#include "base/hash.h"
+#include "base/hashmap.h"
 
 #include "record/export.h"
 #include "model/store_internal.h"
@@ -140,124 +143,6 @@ static struct view_column col_def(enum view_kind k, enum colid c)
 
 /* ---- small containers ----------------------------------------------------- */
 
-/* uint64 -> uint64 map, open addressing; UINT64_MAX is never a key. */
-struct u64map {
-    uint64_t *keys;
-    uint64_t *vals;
-    size_t mask, used;
-};
-
-static bool map_grow(struct u64map *m)
-{
-    size_t ncap = m->keys ? (m->mask + 1) * 2 : 64;
-    uint64_t *k = malloc(ncap * sizeof *k), *val = malloc(ncap * sizeof *val);
-    if (!k || !val) {
-        free(k);
-        free(val);
-        return false;
-    }
-    memset(k, 0xff, ncap * sizeof *k);
-    for (size_t i = 0; m->keys && i <= m->mask; i++) {
-        if (m->keys[i] == UINT64_MAX)
-            continue;
-        size_t j = store_mix64(m->keys[i]) & (ncap - 1);
-        while (k[j] != UINT64_MAX)
-            j = (j + 1) & (ncap - 1);
-        k[j] = m->keys[i];
-        val[j] = m->vals[i];
-    }
-    free(m->keys);
-    free(m->vals);
-    m->keys = k;
-    m->vals = val;
-    m->mask = ncap - 1;
-    return true;
-}
-
-/* The value slot for KEY, inserted (with value INIT) when missing; NULL when
- * out of memory. *ADDED tells which. */
-static uint64_t *map_slot(struct u64map *m, uint64_t key, uint64_t init, bool *added)
-{
-    if ((!m->keys || (m->used + 1) * 4 > (m->mask + 1) * 3) && !map_grow(m))
-        return NULL;
-    size_t i = store_mix64(key) & m->mask;
-    while (m->keys[i] != UINT64_MAX) {
-        if (m->keys[i] == key) {
-            *added = false;
-            return &m->vals[i];
-        }
-        i = (i + 1) & m->mask;
-    }
-    m->keys[i] = key;
-    m->vals[i] = init;
-    m->used++;
-    *added = true;
-    return &m->vals[i];
-}
-
-static bool map_get(const struct u64map *m, uint64_t key, uint64_t *val)
-{
-    if (!m->keys)
-        return false;
-    for (size_t i = store_mix64(key) & m->mask; m->keys[i] != UINT64_MAX; i = (i + 1) & m->mask)
-        if (m->keys[i] == key) {
-            *val = m->vals[i];
-            return true;
-        }
-    return false;
-}
-
-static void map_clear(struct u64map *m)
-{
-    if (m->keys && m->used)
-        memset(m->keys, 0xff, (m->mask + 1) * sizeof *m->keys);
-    m->used = 0;
-}
-
-static void map_free(struct u64map *m)
-{
-    free(m->keys);
-    free(m->vals);
-    memset(m, 0, sizeof *m);
-}
-
-/* Make *ARR hold at least N elements of SIZE (new ones zeroed when ZERO). */
-static bool reserve(void *arr, size_t *cap, size_t n, size_t size, bool zero)
-{
-    void **p = arr;
-    if (n <= *cap)
-        return true;
-    size_t ncap = *cap ? *cap : 64;
-    while (ncap < n)
-        ncap *= 2;
-    void *q = realloc(*p, ncap * size);
-    if (!q)
-        return false;
-    if (zero)
-        memset((char *)q + *cap * size, 0, (ncap - *cap) * size);
-    *p = q;
-    *cap = ncap;
-    return true;
-}
-
-/* A byte buffer for copied names; offsets stay valid as it grows. */
-struct bytes {
-    char *p;
-    size_t len, cap;
-};
-
-/* Append S plus a NUL; returns the offset or UINT32_MAX when out of memory. */
-static uint32_t bytes_add(struct bytes *b, const char *s, size_t len)
-{
-    if (b->len + len + 1 > UINT32_MAX || !reserve(&b->p, &b->cap, b->len + len + 1, 1, false))
-        return UINT32_MAX;
-    uint32_t off = (uint32_t)b->len;
-    memcpy(b->p + off, s, len);
-    b->p[off + len] = '\0';
-    b->len += len + 1;
-    return off;
-}
-
 /* ---- rows ----------------------------------------------------------------- */
 
 struct prow { /* a path (paths view, tree files), indexed by path slot */
@@ -370,7 +255,7 @@ struct view {
     size_t nevs, evs_cap;
     struct detrow *det;
     size_t ndet, det_cap;
-    struct bytes names; /* copied paths of events and details rows */
+    struct buf names; /* copied paths of events and details rows */
 
     /* tree */
     struct dacc *dacc;
@@ -385,7 +270,7 @@ struct view {
 
     /* names of rows whose store slot was freed since the refresh */
     struct u64map rescued_path, rescued_dir;
-    struct bytes rescue;
+    struct buf rescue;
 
     /* details target */
     char *target;
@@ -458,7 +343,7 @@ static const char *row_path(const struct view *v, const struct store_view *sv, u
         return sv->paths[s].str;
     }
     uint64_t off;
-    if (map_get(&v->rescued_path, s, &off)) {
+    if (u64map_get(&v->rescued_path, s, &off)) {
         *len = strlen(v->rescue.p + off);
         return v->rescue.p + off;
     }
@@ -488,7 +373,7 @@ static const char *row_dir_name(const struct view *v, const struct store_view *s
         return sv->dirs[d].name;
     }
     uint64_t off;
-    if (map_get(&v->rescued_dir, d, &off))
+    if (u64map_get(&v->rescued_dir, d, &off))
         return base_name(v->rescue.p + off, len);
     *len = 0;
     return "";
@@ -502,9 +387,9 @@ static void on_path_gone(void *ctx, uint32_t s)
     struct store_view sv = sview(v);
     if (sv.paths[s].gen != v->prows[s].gen)
         return;
-    uint32_t off = bytes_add(&v->rescue, sv.paths[s].str, sv.paths[s].len);
+    uint32_t off = buf_add_name(&v->rescue, sv.paths[s].str, sv.paths[s].len);
     bool added;
-    uint64_t *slot = off != UINT32_MAX ? map_slot(&v->rescued_path, s, off, &added) : NULL;
+    uint64_t *slot = off != UINT32_MAX ? u64map_slot(&v->rescued_path, s, off, &added) : NULL;
     if (slot)
         *slot = off;
 }
@@ -560,10 +445,10 @@ static void on_dir_gone(void *ctx, uint32_t d)
     if (!full)
         return;
     join_path(names, lens, n, full, need + 1);
-    uint32_t off = bytes_add(&v->rescue, full, need);
+    uint32_t off = buf_add_name(&v->rescue, full, need);
     free(full);
     bool added;
-    uint64_t *slot = off != UINT32_MAX ? map_slot(&v->rescued_dir, d, off, &added) : NULL;
+    uint64_t *slot = off != UINT32_MAX ? u64map_slot(&v->rescued_dir, d, off, &added) : NULL;
     if (slot)
         *slot = off;
 }
@@ -856,8 +741,8 @@ static bool sort_indices(struct view *v, uint32_t *idx, size_t n, enum colid c, 
         return true;
     struct store_view sv = sview(v);
     struct value val;
-    if (!reserve(&v->skeys, &v->skeys_cap, n, sizeof *v->skeys, false) ||
-        !reserve(&v->stmp, &v->stmp_cap, n, sizeof *v->stmp, false))
+    if (!buf_reserve(&v->skeys, &v->skeys_cap, n, sizeof *v->skeys, false) ||
+        !buf_reserve(&v->stmp, &v->stmp_cap, n, sizeof *v->stmp, false))
         return false;
     bool ascending = true;
     for (size_t j = 1; j < n && ascending; j++)
@@ -870,7 +755,7 @@ static bool sort_indices(struct view *v, uint32_t *idx, size_t n, enum colid c, 
             idx[j] = v->skeys[j].i;
     }
     if (!col_numeric(c) && c != C_TYPES && c != C_EVENT) {
-        if (!reserve(&v->sstrs, &v->sstrs_cap, n, sizeof *v->sstrs, false))
+        if (!buf_reserve(&v->sstrs, &v->sstrs_cap, n, sizeof *v->sstrs, false))
             return false;
         for (size_t j = 0; j < n; j++) {
             get_value(v, &sv, idx[j], c, &val);
@@ -912,8 +797,8 @@ static void clear_rows(struct view *v)
 {
     v->nrows = 0;
     v->total = 0;
-    map_clear(&v->rescued_path);
-    map_clear(&v->rescued_dir);
+    u64map_clear(&v->rescued_path);
+    u64map_clear(&v->rescued_dir);
     v->rescue.len = 0;
 }
 
@@ -960,9 +845,9 @@ void view_destroy(struct view *v)
     free(v->order);
     free(v->prows);
     free(v->procs);
-    map_free(&v->procmap);
+    u64map_free(&v->procmap);
     free(v->units);
-    map_free(&v->unitmap);
+    u64map_free(&v->unitmap);
     free(v->evs);
     free(v->det);
     free(v->names.p);
@@ -971,9 +856,9 @@ void view_destroy(struct view *v)
     free(v->top);
     free(v->depth);
     free(v->rowflags);
-    map_free(&v->expand);
-    map_free(&v->rescued_path);
-    map_free(&v->rescued_dir);
+    u64map_free(&v->expand);
+    u64map_free(&v->rescued_path);
+    u64map_free(&v->rescued_dir);
     free(v->rescue.p);
     free(v->target);
     free(v->unit_only);
@@ -1085,8 +970,8 @@ static bool cache_prepare(struct view *v, const struct store_view *sv, bool path
         v->cache_gen = v->filter_gen;
     }
     if (path_only)
-        return reserve(&v->pcache, &v->pcache_cap, sv->npath_slots, sizeof *v->pcache, true);
-    return reserve(&v->qcache, &v->qcache_cap, sv->npair_slots, sizeof *v->qcache, true);
+        return buf_reserve(&v->pcache, &v->pcache_cap, sv->npath_slots, sizeof *v->pcache, true);
+    return buf_reserve(&v->qcache, &v->qcache_cap, sv->npair_slots, sizeof *v->qcache, true);
 }
 
 /* A cached yes/no tagged with the slot's gen (31 bits: a stale hit needs one
@@ -1128,12 +1013,12 @@ static inline uint64_t counted_events(const struct store_pair *p, uint32_t mask,
 static uint32_t proc_row(struct view *v, const struct fa_proc *proc, bool want_units)
 {
     bool added;
-    uint64_t *slot = map_slot(&v->procmap, (uint64_t)(uintptr_t)proc, v->nprocs, &added);
+    uint64_t *slot = u64map_slot(&v->procmap, (uint64_t)(uintptr_t)proc, v->nprocs, &added);
     if (!slot)
         return STORE_NONE;
     if (!added)
         return (uint32_t)*slot;
-    if (!reserve(&v->procs, &v->procs_cap, v->nprocs + 1, sizeof *v->procs, false)) {
+    if (!buf_reserve(&v->procs, &v->procs_cap, v->nprocs + 1, sizeof *v->procs, false)) {
         *slot = STORE_NONE; /* never looked up as a row */
         return STORE_NONE;
     }
@@ -1141,9 +1026,9 @@ static uint32_t proc_row(struct view *v, const struct fa_proc *proc, bool want_u
     *r = (struct procrow){.proc = proc, .unit = STORE_NONE};
     if (want_units) {
         uint64_t h = store_hash(proc->unit, strlen(proc->unit));
-        uint64_t *u = map_slot(&v->unitmap, h, v->nunits, &added);
+        uint64_t *u = u64map_slot(&v->unitmap, h, v->nunits, &added);
         if (u && added) {
-            if (reserve(&v->units, &v->units_cap, v->nunits + 1, sizeof *v->units, false)) {
+            if (buf_reserve(&v->units, &v->units_cap, v->nunits + 1, sizeof *v->units, false)) {
                 v->units[v->nunits] = (struct unitrow){.unit = proc->unit, .hash = h};
                 v->nunits++;
             } else {
@@ -1167,7 +1052,7 @@ static bool scan(struct view *v, const struct store_view *sv, struct scan_want w
     double per_s = sv->interval_s > 0 ? 1.0 / sv->interval_s : 0;
     if (f && !cache_prepare(v, sv, path_only))
         return false;
-    if (w.prow && !reserve(&v->prows, &v->prows_cap, sv->npath_slots, sizeof *v->prows, false))
+    if (w.prow && !buf_reserve(&v->prows, &v->prows_cap, sv->npath_slots, sizeof *v->prows, false))
         return false;
     if (w.prow)
         v->prows_n = sv->npath_slots;
@@ -1264,7 +1149,7 @@ static bool scan(struct view *v, const struct store_view *sv, struct scan_want w
             }
         }
         if (row && pev) {
-            if (!reserve(&v->order, &v->order_cap, v->nrows + 1, sizeof *v->order, false))
+            if (!buf_reserve(&v->order, &v->order_cap, v->nrows + 1, sizeof *v->order, false))
                 return false;
             v->order[v->nrows++] = s;
         }
@@ -1283,8 +1168,8 @@ static void refresh_paths(struct view *v, const struct store_view *sv)
 static void refresh_procs(struct view *v, const struct store_view *sv, bool units)
 {
     v->nprocs = v->nunits = 0;
-    map_clear(&v->procmap);
-    map_clear(&v->unitmap);
+    u64map_clear(&v->procmap);
+    u64map_clear(&v->unitmap);
     scan(v, sv, (struct scan_want){.procs = true, .units = units});
     if (units) {
         for (size_t i = 0; i < v->nprocs; i++) {
@@ -1300,7 +1185,7 @@ static void refresh_procs(struct view *v, const struct store_view *sv, bool unit
         }
         for (size_t i = 0; i < v->nunits; i++)
             if (v->units[i].events &&
-                reserve(&v->order, &v->order_cap, v->nrows + 1, sizeof *v->order, false))
+                buf_reserve(&v->order, &v->order_cap, v->nrows + 1, sizeof *v->order, false))
                 v->order[v->nrows++] = (uint32_t)i;
         v->total = v->nunits;
         return;
@@ -1311,7 +1196,7 @@ static void refresh_procs(struct view *v, const struct store_view *sv, bool unit
         if (v->unit_only && strcmp(p->proc->unit, v->unit_only) != 0)
             continue;
         total++;
-        if (p->events && reserve(&v->order, &v->order_cap, v->nrows + 1, sizeof *v->order, false))
+        if (p->events && buf_reserve(&v->order, &v->order_cap, v->nrows + 1, sizeof *v->order, false))
             v->order[v->nrows++] = (uint32_t)i;
     }
     v->total = total;
@@ -1340,7 +1225,7 @@ static void refresh_types(struct view *v, const struct store_view *sv)
         if (!v->types[t].events)
             continue;
         v->types[t].share = 100.0 * (double)v->types[t].events / (double)sum;
-        if (reserve(&v->order, &v->order_cap, v->nrows + 1, sizeof *v->order, false))
+        if (buf_reserve(&v->order, &v->order_cap, v->nrows + 1, sizeof *v->order, false))
             v->order[v->nrows++] = (uint32_t)t;
     }
 }
@@ -1352,8 +1237,8 @@ static void refresh_events(struct view *v)
     v->names.len = 0;
     v->total = n;
     const struct filter *f = filter_on(v) ? v->filter : NULL;
-    if (!reserve(&v->evs, &v->evs_cap, n, sizeof *v->evs, false) ||
-        !reserve(&v->order, &v->order_cap, n, sizeof *v->order, false))
+    if (!buf_reserve(&v->evs, &v->evs_cap, n, sizeof *v->evs, false) ||
+        !buf_reserve(&v->order, &v->order_cap, n, sizeof *v->order, false))
         return;
     for (size_t i = 0; i < n; i++) {
         struct fa_event ev;
@@ -1361,7 +1246,7 @@ static void refresh_events(struct view *v)
         /* Overflow markers always show: a filter must not hide a loss. */
         if (!(ev.types & FA_BIT(FA_OVERFLOW)) && f && !filter_match_event(f, &ev))
             continue;
-        uint32_t off = bytes_add(&v->names, ev.path, ev.path_len);
+        uint32_t off = buf_add_name(&v->names, ev.path, ev.path_len);
         if (off == UINT32_MAX)
             break;
         v->evs[v->nevs] = (struct evrow){.time_ns = ev.time_ns,
@@ -1380,7 +1265,7 @@ static void refresh_events(struct view *v)
 static bool tree_expanded(const struct view *v, uint32_t d, uint32_t depth, size_t siblings)
 {
     uint64_t state;
-    if (map_get(&v->expand, v->dacc[d].hash, &state))
+    if (u64map_get(&v->expand, v->dacc[d].hash, &state))
         return state == EXPLICIT_EXPANDED;
     if (v->tree_all != TREE_DEFAULT)
         return v->tree_all == TREE_ALL_EXPANDED;
@@ -1391,9 +1276,9 @@ static bool tree_expanded(const struct view *v, uint32_t d, uint32_t depth, size
 
 static bool tree_push(struct view *v, uint32_t ref, uint32_t depth, uint8_t flags)
 {
-    if (!reserve(&v->order, &v->order_cap, v->nrows + 1, sizeof *v->order, false) ||
-        !reserve(&v->depth, &v->depth_cap, v->nrows + 1, sizeof *v->depth, false) ||
-        !reserve(&v->rowflags, &v->flags_cap, v->nrows + 1, sizeof *v->rowflags, false))
+    if (!buf_reserve(&v->order, &v->order_cap, v->nrows + 1, sizeof *v->order, false) ||
+        !buf_reserve(&v->depth, &v->depth_cap, v->nrows + 1, sizeof *v->depth, false) ||
+        !buf_reserve(&v->rowflags, &v->flags_cap, v->nrows + 1, sizeof *v->rowflags, false))
         return false;
     v->order[v->nrows] = ref;
     v->depth[v->nrows] = depth;
@@ -1433,7 +1318,7 @@ static void refresh_tree(struct view *v, const struct store_view *sv)
     size_t nfiles = v->nrows;
     v->nrows = 0;
     size_t nd = sv->ndir_slots;
-    if (!reserve(&v->dacc, &v->dacc_cap, nd, sizeof *v->dacc, false))
+    if (!buf_reserve(&v->dacc, &v->dacc_cap, nd, sizeof *v->dacc, false))
         return;
     v->dacc_n = nd;
     memset(v->dacc, 0, nd * sizeof *v->dacc);
@@ -1477,8 +1362,8 @@ static void refresh_tree(struct view *v, const struct store_view *sv)
             v->dacc[p->dir].nchild++;
         nkids++;
     }
-    if (!reserve(&v->children, &v->children_cap, nkids, sizeof *v->children, false) ||
-        !reserve(&v->top, &v->top_cap, ntop, sizeof *v->top, false))
+    if (!buf_reserve(&v->children, &v->children_cap, nkids, sizeof *v->children, false) ||
+        !buf_reserve(&v->top, &v->top_cap, ntop, sizeof *v->top, false))
         return;
     uint32_t pos = 0;
     for (size_t d = 0; d < nd; d++) {
@@ -1520,7 +1405,7 @@ void view_tree_set(struct view *v, size_t row, bool expanded)
     if (!row_is_tree_dir(v, row))
         return;
     bool added;
-    uint64_t *slot = map_slot(&v->expand, v->dacc[v->order[row]].hash, 0, &added);
+    uint64_t *slot = u64map_slot(&v->expand, v->dacc[v->order[row]].hash, 0, &added);
     if (slot)
         *slot = expanded ? EXPLICIT_EXPANDED : EXPLICIT_COLLAPSED;
     tree_build_rows(v);
@@ -1536,7 +1421,7 @@ void view_tree_all(struct view *v, bool expanded)
 {
     if (v->kind != VIEW_TREE)
         return;
-    map_clear(&v->expand);
+    u64map_clear(&v->expand);
     v->tree_all = expanded ? TREE_ALL_EXPANDED : TREE_ALL_COLLAPSED;
     tree_build_rows(v);
 }
@@ -1586,7 +1471,7 @@ static void refresh_details(struct view *v, const struct store_view *sv)
             if (f && !filter_match_subject(f, path->str, path->len, p->proc))
                 continue;
             uint64_t n = counted_events(p, mask, all, single);
-            if (!n || !reserve(&v->det, &v->det_cap, v->ndet + 1, sizeof *v->det, false))
+            if (!n || !buf_reserve(&v->det, &v->det_cap, v->ndet + 1, sizeof *v->det, false))
                 continue;
             v->det[v->ndet++] = (struct detrow){.proc = p->proc,
                                                 .events = n,
@@ -1604,9 +1489,9 @@ static void refresh_details(struct view *v, const struct store_view *sv)
             if (f && !filter_match_subject(f, path->str, path->len, p->proc))
                 continue;
             uint64_t n = counted_events(p, mask, all, single);
-            if (!n || !reserve(&v->det, &v->det_cap, v->ndet + 1, sizeof *v->det, false))
+            if (!n || !buf_reserve(&v->det, &v->det_cap, v->ndet + 1, sizeof *v->det, false))
                 continue;
-            uint32_t off = bytes_add(&v->names, path->str, path->len);
+            uint32_t off = buf_add_name(&v->names, path->str, path->len);
             if (off == UINT32_MAX)
                 break;
             v->det[v->ndet++] = (struct detrow){.proc = p->proc,
@@ -1620,7 +1505,7 @@ static void refresh_details(struct view *v, const struct store_view *sv)
         }
     }
     v->total = total;
-    if (!reserve(&v->order, &v->order_cap, v->ndet, sizeof *v->order, false))
+    if (!buf_reserve(&v->order, &v->order_cap, v->ndet, sizeof *v->order, false))
         return;
     for (size_t i = 0; i < v->ndet; i++)
         v->order[v->nrows++] = (uint32_t)i;
@@ -1762,7 +1647,7 @@ static size_t tree_dir_path(const struct view *v, const struct store_view *sv, u
     for (uint32_t x = d; x != STORE_NONE && n < MAX_DEPTH; n++) {
         bool live = x < sv->ndir_slots && x < v->dacc_n && sv->dirs[x].gen == v->dacc[x].gen;
         uint64_t off;
-        if (!live && map_get(&v->rescued_dir, x, &off)) {
+        if (!live && u64map_get(&v->rescued_dir, x, &off)) {
             names[n] = v->rescue.p + off;
             lens[n] = strlen(names[n]);
             n++;

@@ -1,6 +1,9 @@
 #include "config.h"
 
 #include "record/export.h"
+#include "base/buf.h"
+#include "base/clock.h"
+#include "base/utf8.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,84 +25,7 @@ bool export_format_parse(const char *s, enum export_format *out)
     return true;
 }
 
-/* ---- a growing byte buffer; an allocation failure sticks in oom ---- */
-
-struct sbuf {
-    char *p;
-    size_t len, cap;
-    bool oom;
-};
-
-static bool sbuf_grow(struct sbuf *b, size_t extra)
-{
-    if (b->oom)
-        return false;
-    if (b->len + extra <= b->cap)
-        return true;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->len + extra)
-        cap *= 2;
-    char *p = realloc(b->p, cap);
-    if (!p) {
-        b->oom = true;
-        return false;
-    }
-    b->p = p;
-    b->cap = cap;
-    return true;
-}
-
-static void sbuf_put(struct sbuf *b, const void *s, size_t n)
-{
-    if (n && sbuf_grow(b, n)) {
-        memcpy(b->p + b->len, s, n);
-        b->len += n;
-    }
-}
-
-static void sbuf_putc(struct sbuf *b, char c)
-{
-    if (sbuf_grow(b, 1))
-        b->p[b->len++] = c;
-}
-
-static void sbuf_put_int(struct sbuf *b, int64_t v)
-{
-    char tmp[24];
-    size_t n = 0;
-    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-    do {
-        tmp[sizeof tmp - 1 - n++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0)
-        tmp[sizeof tmp - 1 - n++] = '-';
-    sbuf_put(b, tmp + sizeof tmp - n, n);
-}
-
 static const char hexdigits[] = "0123456789abcdef";
-
-/* Length of the valid UTF-8 sequence at S (N bytes available), or 0 when S
- * does not start one: overlong forms, surrogates and code points above
- * U+10FFFF are invalid (RFC 3629). */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    if (c < 0x80)
-        return 1;
-    if (c < 0xc2 || c > 0xf4)
-        return 0;
-    size_t need = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-    if (n < need)
-        return 0;
-    for (size_t i = 1; i < need; i++)
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-    if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] >= 0xa0) || (c == 0xf0 && s[1] < 0x90) ||
-        (c == 0xf4 && s[1] >= 0x90))
-        return 0;
-    return need;
-}
 
 /* ---- CSV ---- */
 
@@ -108,7 +34,7 @@ static bool csv_formula_start(char c)
     return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
 }
 
-static void csv_field(struct sbuf *b, const char *s, size_t len, unsigned flags)
+static void csv_field(struct buf *b, const char *s, size_t len, unsigned flags)
 {
     bool quote = false, plain = true;
     for (size_t i = 0; i < len; i++) {
@@ -122,38 +48,38 @@ static void csv_field(struct sbuf *b, const char *s, size_t len, unsigned flags)
     }
     bool defuse = (flags & CSV_DEFUSE) && len > 0 && csv_formula_start(s[0]);
     if (quote)
-        sbuf_putc(b, '"');
+        buf_putc(b, '"');
     if (defuse)
-        sbuf_putc(b, '\'');
+        buf_putc(b, '\'');
     if (plain) {
-        sbuf_put(b, s, len);
+        buf_put(b, s, len);
     } else {
         for (size_t i = 0; i < len;) {
             unsigned char c = (unsigned char)s[i];
             if (c == '"') {
-                sbuf_put(b, "\"\"", 2);
+                buf_put(b, "\"\"", 2);
                 i++;
             } else if (!(flags & CSV_ESCAPE_UTF8) || (c < 0x80 && c != '\\')) {
-                sbuf_putc(b, (char)c);
+                buf_putc(b, (char)c);
                 i++;
             } else if (c == '\\') {
-                sbuf_put(b, "\\\\", 2);
+                buf_put(b, "\\\\", 2);
                 i++;
             } else {
                 size_t n = utf8_len((const unsigned char *)s + i, len - i);
                 if (n) {
-                    sbuf_put(b, s + i, n);
+                    buf_put(b, s + i, n);
                     i += n;
                 } else {
                     char esc[4] = {'\\', 'x', hexdigits[c >> 4], hexdigits[c & 15]};
-                    sbuf_put(b, esc, 4);
+                    buf_put(b, esc, 4);
                     i++;
                 }
             }
         }
     }
     if (quote)
-        sbuf_putc(b, '"');
+        buf_putc(b, '"');
 }
 
 int csv_write_field(FILE *out, const char *s, size_t len, unsigned flags)
@@ -166,7 +92,7 @@ int csv_write_field(FILE *out, const char *s, size_t len, unsigned flags)
     }
     if (plain) /* most fields: no buffer needed */
         return len == 0 || fwrite(s, 1, len, out) == len ? 0 : -1;
-    struct sbuf b = {0};
+    struct buf b = {0};
     csv_field(&b, s, len, flags);
     int rc = 0;
     if (b.oom) {
@@ -187,9 +113,9 @@ int csv_write_field(FILE *out, const char *s, size_t len, unsigned flags)
  * error handler does. Valid UTF-8 never encodes a surrogate, so the mapping
  * is reversible: replay turns the escape back into the byte, and so does
  * json.loads(...) followed by .encode("utf-8", "surrogateescape"). */
-static void json_string(struct sbuf *b, const char *s, size_t len)
+static void json_string(struct buf *b, const char *s, size_t len)
 {
-    sbuf_putc(b, '"');
+    buf_putc(b, '"');
     size_t run = 0; /* start of the bytes copied as they are */
     for (size_t i = 0; i < len;) {
         unsigned char c = (unsigned char)s[i];
@@ -202,7 +128,7 @@ static void json_string(struct sbuf *b, const char *s, size_t len)
             i += n;
             continue;
         }
-        sbuf_put(b, s + run, i - run);
+        buf_put(b, s + run, i - run);
         char esc[6] = {'\\', 0};
         size_t en = 2;
         switch (c) {
@@ -233,11 +159,11 @@ static void json_string(struct sbuf *b, const char *s, size_t len)
             esc[5] = hexdigits[c & 15];
             en = 6;
         }
-        sbuf_put(b, esc, en);
+        buf_put(b, esc, en);
         run = ++i;
     }
-    sbuf_put(b, s + run, len - run);
-    sbuf_putc(b, '"');
+    buf_put(b, s + run, len - run);
+    buf_putc(b, '"');
 }
 
 /* ---- record lines ---- */
@@ -278,7 +204,7 @@ size_t export_time_iso(int64_t time_ns, char *buf, size_t len)
     return n < 0 ? 0 : (size_t)n;
 }
 
-static void record_format(struct sbuf *b, const struct fa_event *ev, enum export_format fmt)
+static void record_format(struct buf *b, const struct fa_event *ev, enum export_format fmt)
 {
     static const struct fa_proc none = {
         .user = "", .comm = "", .exe = "", .cmdline = "", .unit = ""};
@@ -295,49 +221,49 @@ static void record_format(struct sbuf *b, const struct fa_event *ev, enum export
     const char *str[4] = {p->user, p->comm, p->exe, p->unit};
 
     if (fmt == EXPORT_CSV) {
-        sbuf_put(b, tbuf, tlen);
+        buf_put(b, tbuf, tlen);
         int64_t nums[4] = {p->pid, tid, p->ppid, p->uid};
         for (int i = 0; i < 4; i++) {
-            sbuf_putc(b, ',');
-            sbuf_put_int(b, nums[i]);
+            buf_putc(b, ',');
+            buf_put_int(b, nums[i]);
         }
         for (int i = 0; i < 4; i++) {
-            sbuf_putc(b, ',');
+            buf_putc(b, ',');
             csv_field(b, str[i], strlen(str[i]), 0);
         }
-        sbuf_putc(b, ',');
-        sbuf_put(b, types, ylen);
-        sbuf_putc(b, ',');
+        buf_putc(b, ',');
+        buf_put(b, types, ylen);
+        buf_putc(b, ',');
         csv_field(b, path, path_len, 0);
-        sbuf_putc(b, '\n');
+        buf_putc(b, '\n');
         return;
     }
     static const char *const num_keys[4] = {",\"pid\":", ",\"tid\":", ",\"ppid\":", ",\"uid\":"};
     static const char *const str_keys[4] = {",\"user\":", ",\"comm\":", ",\"exe\":", ",\"unit\":"};
     int64_t nums[4] = {p->pid, tid, p->ppid, p->uid};
-    sbuf_put(b, "{\"time\":\"", 9);
-    sbuf_put(b, tbuf, tlen);
-    sbuf_putc(b, '"');
+    buf_put(b, "{\"time\":\"", 9);
+    buf_put(b, tbuf, tlen);
+    buf_putc(b, '"');
     for (int i = 0; i < 4; i++) {
-        sbuf_put(b, num_keys[i], strlen(num_keys[i]));
-        sbuf_put_int(b, nums[i]);
+        buf_put(b, num_keys[i], strlen(num_keys[i]));
+        buf_put_int(b, nums[i]);
     }
     for (int i = 0; i < 4; i++) {
-        sbuf_put(b, str_keys[i], strlen(str_keys[i]));
+        buf_put(b, str_keys[i], strlen(str_keys[i]));
         json_string(b, str[i], strlen(str[i]));
     }
-    sbuf_put(b, ",\"event\":\"", 10);
-    sbuf_put(b, types, ylen);
-    sbuf_put(b, "\",\"path\":", 9);
+    buf_put(b, ",\"event\":\"", 10);
+    buf_put(b, types, ylen);
+    buf_put(b, "\",\"path\":", 9);
     json_string(b, path, path_len);
-    sbuf_put(b, "}\n", 2);
+    buf_put(b, "}\n", 2);
 }
 
 char *export_record_line(const struct fa_event *ev, enum export_format fmt, size_t *len)
 {
-    struct sbuf b = {0};
+    struct buf b = {0};
     record_format(&b, ev, fmt);
-    sbuf_putc(&b, '\0');
+    buf_putc(&b, '\0');
     if (b.oom) {
         free(b.p);
         return NULL;
@@ -350,7 +276,7 @@ char *export_record_line(const struct fa_event *ev, enum export_format fmt, size
 struct recwriter {
     FILE *out;
     enum export_format fmt;
-    struct sbuf line; /* reused: no allocation per event once grown */
+    struct buf line; /* reused: no allocation per event once grown */
 };
 
 struct recwriter *recwriter_create(FILE *out, enum export_format fmt)

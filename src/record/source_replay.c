@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "record/replay.h"
+#include "base/clock.h"
 
 #include "base/event.h"
 #include "base/hash.h"
@@ -57,13 +58,6 @@ struct replay {
     int64_t t0_ns; /* recorded time of the first event */
     int64_t w0_ns; /* monotonic time it was replayed at */
 };
-
-static int64_t mono_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 static struct ident *ident_slot(struct replay *rp, int32_t pid)
 {
@@ -161,13 +155,13 @@ static bool pace(struct replay *rp, struct source *src, int64_t time_ns)
     if (!rp->paced) {
         rp->paced = true;
         rp->t0_ns = time_ns;
-        rp->w0_ns = mono_ns();
+        rp->w0_ns = clock_mono_ns();
         return true;
     }
     /* In double: recorded times may be centuries apart. */
     double due = (double)rp->w0_ns + ((double)time_ns - (double)rp->t0_ns) / rp->speed;
     for (;;) {
-        int64_t now = mono_ns();
+        int64_t now = clock_mono_ns();
         if ((double)now >= due)
             return true;
         flush_counts(rp, src); /* the consumer sees what came so far */

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "run/app.h"
+#include "base/clock.h"
 #include "record/export.h"
 #include "run/follow.h"
 #include "run/signals.h"
@@ -32,14 +33,6 @@ static void on_notice(const char *text, void *ctx)
 {
     (void)ctx;
     fprintf(stderr, "fanotop: %s\n", text);
-}
-
-static void nap(int64_t ns)
-{
-    if (ns <= 0)
-        return;
-    struct timespec ts = {(time_t)(ns / 1000000000), (long)(ns % 1000000000)};
-    nanosleep(&ts, NULL);
 }
 
 /* A growable byte string. */
@@ -291,18 +284,18 @@ int batch_run(struct app *app)
     bool periodic =
         app->live || opt->replay_speed > 0 || (opt->replay && strcmp(opt->replay, "-") == 0);
     int64_t delay_ns = (int64_t)(opt->delay * 1e9);
-    int64_t next = fa_now_ns() + delay_ns;
-    store_tick(st, fa_now_ns()); /* the first rate interval starts now */
+    int64_t next = clock_real_ns() + delay_ns;
+    store_tick(st, clock_real_ns()); /* the first rate interval starts now */
     long printed = 0;
     int status = 0, write_errno = 0;
     struct follow_end end = {0};
 
     for (;;) {
-        bool caught_up = follow_end_caught_up(&end, app->src, fa_now_ns());
+        bool caught_up = follow_end_caught_up(&end, app->src, clock_real_ns());
         size_t n = wire_drain(app->ring, 4096, app->procs, &sink);
         if (follow_check_stop(app->follow, end.done) == FOLLOW_STOP)
             break; /* Ctrl-C went to a followed command first: we stop when it exits */
-        int64_t now = fa_now_ns();
+        int64_t now = clock_real_ns();
         if (app->follow)
             follow_end_reap(app->follow, app->src, &end, &status, now);
         /* source_finished before ring_empty: once the source is done, an
@@ -334,7 +327,7 @@ int batch_run(struct app *app)
             int64_t wait = 2000000;
             if (periodic && next - now < wait)
                 wait = next - now;
-            nap(wait);
+            clock_nap_ns(wait);
         }
     }
     if (!app->live && !status && source_finished(app->src) && ring_empty(app->ring))

@@ -42,7 +42,7 @@ struct follow_end {
 };
 
 /* Reap F's COMMAND (follow_reap into *STATUS); once it has ended, ask SRC to
- * catch up with the kernel. NOW: fa_now_ns(). */
+ * catch up with the kernel. NOW: clock_real_ns(). */
 void follow_end_reap(struct follow *f, struct source *src, struct follow_end *e, int *status,
                      int64_t now);
 

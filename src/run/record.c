@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "run/app.h"
+#include "base/clock.h"
 #include "record/export.h"
 #include "run/follow.h"
 #include "run/signals.h"
@@ -55,12 +56,6 @@ static void on_notice(const char *text, void *ctx)
     fprintf(stderr, "fanotop: %s\n", text);
 }
 
-static void nap(long ns)
-{
-    struct timespec ts = {0, ns};
-    nanosleep(&ts, NULL);
-}
-
 int record_run(struct app *app)
 {
     const struct options *opt = app->opt;
@@ -78,13 +73,13 @@ int record_run(struct app *app)
         return 1;
     }
     struct wire_sink sink = {on_event, on_notice, &rs};
-    int64_t start = fa_now_ns();
+    int64_t start = clock_real_ns();
     int64_t deadline = opt->duration > 0 ? start + (int64_t)(opt->duration * 1e9) : 0;
     int status = 0;
     struct follow_end end = {0};
 
     for (;;) {
-        bool caught_up = follow_end_caught_up(&end, app->src, fa_now_ns());
+        bool caught_up = follow_end_caught_up(&end, app->src, clock_real_ns());
         size_t n = wire_drain(app->ring, 4096, app->procs, &sink);
         if (rs.write_errno)
             break;
@@ -92,7 +87,7 @@ int record_run(struct app *app)
             break;
         if (follow_check_stop(app->follow, end.done) == FOLLOW_STOP)
             break; /* Ctrl-C went to a followed command first: we stop when it exits */
-        int64_t now = fa_now_ns();
+        int64_t now = clock_real_ns();
         if (deadline && now >= deadline)
             break;
         if (app->follow)
@@ -105,7 +100,7 @@ int record_run(struct app *app)
                 break;
             /* Idle: hand the reader what we have (--record=- | fanotop --replay=- streams). */
             fflush(out);
-            nap(2000000);
+            clock_nap_ns(2000000);
         }
     }
     if (!app->live && ring_empty(app->ring) && source_finished(app->src))

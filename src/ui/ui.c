@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include "record/export.h"
+#include "base/clock.h"
 #include "run/follow.h"
 #include "run/settings.h"
 #include "run/signals.h"
@@ -44,13 +45,6 @@
 #define PAUSED_REDRAW_NS (250 * MS)
 #define TITLE_MAX        16384
 
-static int64_t mono_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 const char *ui_glyph_down(const struct ui *ui)
 {
     return (ui->tflags & TEXTSAFE_UTF8) ? "\xe2\x96\xbc" : "v";
@@ -70,7 +64,7 @@ static void set_status(struct ui *ui, bool error, const char *fmt, ...)
     vsnprintf(ui->status, sizeof ui->status, fmt, ap);
     va_end(ap);
     ui->status_error = error;
-    ui->status_until_ns = mono_ns() + STATUS_NS;
+    ui->status_until_ns = clock_mono_ns() + STATUS_NS;
 }
 
 /* S escaped for the status line (into BUF). */
@@ -121,7 +115,7 @@ static bool apply_some(struct ui *ui, int64_t until_ns)
         store_add(ui->st, &ev);
         ui->apply_left--;
         ui->tick_events++;
-        if ((++k & 1023) == 0 && mono_ns() > until_ns)
+        if ((++k & 1023) == 0 && clock_mono_ns() > until_ns)
             return ui->apply_left == 0;
     }
     ui->apply_left = 0;
@@ -194,7 +188,7 @@ static void refresh_shown(struct ui *ui)
 /* The end of a tick: the backlog is in the store. */
 static void tick_finish(struct ui *ui)
 {
-    ui->last_refresh_ns = fa_now_ns();
+    ui->last_refresh_ns = clock_real_ns();
     store_tick(ui->st, ui->last_refresh_ns);
     store_get_totals(ui->st, &ui->totals);
     /* Nothing new for two ticks (the second shows the rates falling to
@@ -204,7 +198,7 @@ static void tick_finish(struct ui *ui)
     ui->tick_events = 0;
     if (ui->quiet_ticks > 2)
         return;
-    if (mono_ns() < ui->frozen_until_ns) {
+    if (clock_mono_ns() < ui->frozen_until_ns) {
         ui_top(ui)->stale = true; /* the rows hold still while the cursor moves */
         return;
     }
@@ -636,7 +630,7 @@ static enum ui_redraw act_pause(struct ui *ui, int key)
     (void)key;
     ui->paused = !ui->paused;
     if (!ui->paused)
-        ui->next_tick_ns = mono_ns(); /* show what waited, now */
+        ui->next_tick_ns = clock_mono_ns(); /* show what waited, now */
     return UI_DRAW;
 }
 
@@ -728,7 +722,7 @@ static void move_cursor(struct ui *ui, long delta, bool page)
         lv->top = t < 0 ? 0 : (size_t)t;
     }
     lv->cursor = (size_t)c;
-    ui->frozen_until_ns = mono_ns() + FREEZE_NS;
+    ui->frozen_until_ns = clock_mono_ns() + FREEZE_NS;
     if (lv == &ui->level[0])
         ui->follow_tail = lv->cursor + 1 == n;
     clamp_cursor(ui, lv);
@@ -825,7 +819,7 @@ static enum ui_redraw act_mouse(struct ui *ui, int key)
         size_t row = lv->top + (size_t)(y - lay->rows_y);
         if (row < view_nrows(lv->view)) {
             lv->cursor = row;
-            ui->frozen_until_ns = mono_ns() + FREEZE_NS;
+            ui->frozen_until_ns = clock_mono_ns() + FREEZE_NS;
             if (ui->depth == 0)
                 ui->follow_tail = row + 1 == view_nrows(lv->view);
         }
@@ -1264,7 +1258,7 @@ static int loop(struct ui *ui)
     bool keys_waiting = false;
     uint64_t shown_backlog = 0;
     int64_t shown_backlog_at = 0;
-    ui->next_tick_ns = mono_ns();
+    ui->next_tick_ns = clock_mono_ns();
     for (;;) {
         if (stop_requested(ui))
             return 0;
@@ -1272,7 +1266,7 @@ static int loop(struct ui *ui)
             ui_term_resize();
             want = UI_REPAINT;
         }
-        int64_t now = mono_ns();
+        int64_t now = clock_mono_ns();
         int wait = 0;
         if (!keys_waiting && !ui->applying) {
             int64_t until = ui->next_tick_ns - now;
@@ -1291,7 +1285,7 @@ static int loop(struct ui *ui)
         }
         keys_waiting = false;
 
-        now = mono_ns();
+        now = clock_mono_ns();
         if (!ui->applying && now >= ui->next_tick_ns) {
             int64_t delay = (int64_t)(ui->delay * 1e9); /* the setup screen may change it */
             ui->next_tick_ns += delay;
@@ -1386,7 +1380,7 @@ int ui_run(struct app *app)
         ui_free(ui);
         return 1;
     }
-    ui->last_refresh_ns = fa_now_ns();
+    ui->last_refresh_ns = clock_real_ns();
     store_tick(ui->st, ui->last_refresh_ns); /* the first rate interval starts now */
     int status = loop(ui);
     ui_term_stop();
