@@ -1,7 +1,10 @@
-/* The terminal UI: main loop, key table and actions live in ui.c; the ui_*.c
- * files only draw (each formats its lines into a textline, then ui_term.c
- * puts them on the screen). Only ui*.c include curses. This header is shared
- * by the ui*.c files; the entry point ui_run is declared in app.h. */
+/* The terminal UI, one concept per file: ui_loop.c runs it (ui_run, declared
+ * in app.h), ui_screen.c hands each key to the screen shown and draws the
+ * frame, ui_actions.c is the table screen's key table; each screen keeps its
+ * draw and key functions side by side (ui_table, ui_details, ui_menu,
+ * ui_help, ui_setup, ui_prompt). Drawing formats each line into a textline,
+ * then ui_term.c puts it on the screen. Only src/ui includes curses. This
+ * header holds the state they share (struct ui) and their contracts. */
 #ifndef FANOTOP_UI_H
 #define FANOTOP_UI_H
 
@@ -128,11 +131,13 @@ struct ui {
     size_t depth;               /* 0: the main view; N: N details panes */
     enum view_kind before_tree; /* where F5 in the tree view goes back to */
     bool tree_all;              /* what '*' did last */
-    size_t sort_col;            /* the sort being applied by sort_by */
+    size_t sort_col;            /* the sort ui_level_sort is applying */
     bool sort_desc;
 
     struct ui_backlog backlog;
     bool paused;
+    uint64_t paused_shown;   /* the backlog count last drawn while paused */
+    int64_t paused_shown_at; /* and when */
     int64_t next_tick_ns, frozen_until_ns, last_refresh_ns;
     bool applying;              /* a tick is applying the backlog in slices */
     uint64_t apply_left;        /* events this tick still has to apply */
@@ -170,11 +175,11 @@ struct ui {
 
     unsigned tflags; /* TEXTSAFE_UTF8 when the terminal takes UTF-8 */
     bool color, mouse;
-    double delay;                   /* seconds between refreshes */
-    uint32_t hidden[VIEW_NKINDS];   /* per view kind: columns hidden (bit = column) */
-    bool config;                    /* the settings file is read and written */
-    size_t setup_sel;               /* the setup screen's selected item */
-    enum view_kind setup_kind;      /* whose columns it lists */
+    double delay;                 /* seconds between refreshes */
+    uint32_t hidden[VIEW_NKINDS]; /* per view kind: columns hidden (bit = column) */
+    bool config;                  /* the settings file is read and written */
+    size_t setup_sel;             /* the setup screen's selected item */
+    enum view_kind setup_kind;    /* whose columns it lists */
     struct ui_layout lay;
     struct textline line; /* the line being formatted */
     char *cell;           /* view_cell buffer */
@@ -187,15 +192,99 @@ static inline struct ui_level *ui_top(struct ui *ui)
     return &ui->level[ui->depth];
 }
 
-/* Cell (ROW, COL) of V as the screen shows it (raw bytes), in ui->cell;
- * returns its length. */
-size_t ui_cell(struct ui *ui, const struct view *v, size_t row, size_t col);
-
+/* ---- ui_screen.c: which screen draws and which gets a key ---- */
+/* Draw a frame of the screen shown; REPAINT forgets what the terminal shows. */
+void ui_screen_draw(struct ui *ui, bool repaint);
+/* Hand KEY to the prompt, the help, the sort menu, the setup screen, or the
+ * table's key table; returns what must be redrawn. */
+enum ui_redraw ui_screen_dispatch(struct ui *ui, int key);
+/* Keys every screen shares: F10 quits, Ctrl-L repaints; UI_NONE for others. */
+enum ui_redraw ui_screen_key(int key);
 /* Up, Down, Home, End, PgUp and PgDn move *SEL over a list of N entries;
  * false for any other key. */
 bool ui_list_key(int key, size_t *sel, size_t n);
-/* Keys every screen shares: F10 quits, Ctrl-L repaints; UI_NONE for others. */
-enum ui_redraw ui_screen_key(int key);
+
+/* ---- ui_actions.c: the table screen's key table ---- */
+/* Run the action KEY has in the table screen; any key but the mouse also
+ * dismisses the status message. */
+enum ui_redraw ui_actions_key(struct ui *ui, int key);
+
+/* ---- ui_level.c: the main view, the details panes, their cursors ---- */
+/* LV shows V (owned from now on) under TITLE (malloc'd, or NULL). */
+void ui_level_init(struct ui_level *lv, struct view *v, char *title);
+/* Keep LV's cursor on a row and on the screen. */
+void ui_level_clamp(struct ui *ui, struct ui_level *lv);
+/* True when LV is the events view with its cursor on the newest row. */
+bool ui_level_following(const struct ui *ui, const struct ui_level *lv);
+/* Refresh LV's view from the store, the cursor kept on its row. */
+void ui_level_refresh(struct ui *ui, struct ui_level *lv);
+/* The store moved on: refresh the level on screen, those below later. */
+void ui_level_refresh_shown(struct ui *ui);
+/* Close the top details pane (none open: nothing). */
+void ui_level_pop(struct ui *ui);
+/* Show view kind K in the main view, closing the details panes. */
+void ui_level_set_kind(struct ui *ui, enum view_kind k);
+/* Sort the level on screen by COL: the kind's default column keeps its
+ * default direction, any other sorts as its type does (numbers descending);
+ * the same column again inverts when INVERT. */
+void ui_level_sort(struct ui *ui, size_t col, bool invert);
+/* The start sort from --sort, as batch mode reads it. False (after one line
+ * on stderr) for a column the view does not have. */
+bool ui_level_start_sort(struct ui *ui, const char *name);
+/* Move the cursor DELTA rows (PAGE: the page scrolls with it). */
+void ui_level_move(struct ui *ui, long delta, bool page);
+/* The cursor moved: the rows hold still for a moment, so the row chosen
+ * does not slip away under it. */
+void ui_level_hold(struct ui *ui);
+
+/* ---- ui_pause.c: pause ---- */
+/* Z, p: pause or resume; resuming shows what waited at once. */
+void ui_pause_toggle(struct ui *ui);
+/* While paused: true when the count of events waiting should be drawn
+ * again (it changed, and not more often than a few times a second). */
+bool ui_pause_redraw_due(struct ui *ui, int64_t now);
+
+/* ---- ui_search.c: search ---- */
+/* Move the cursor to the next row (DIR 1 or -1) from START whose name
+ * column contains TEXT; START itself counts when INCLUSIVE. False when no
+ * row does. */
+bool ui_search_move(struct ui *ui, const char *text, size_t start, int dir, bool inclusive);
+
+/* ---- ui_export.c: export from the UI ---- */
+/* Open the export prompt with a default file name: the view on screen
+ * when VIEW, else the events. */
+void ui_export_open(struct ui *ui, bool view);
+/* Tab in the events' export prompt: CSV <-> JSONL, the name's extension too. */
+void ui_export_toggle_format(struct ui *ui);
+/* Write the export the prompt names; the result goes to the status line. */
+void ui_export_run(struct ui *ui);
+
+/* ---- ui_history.c: the filter history ---- */
+/* TEXT becomes the newest entry (an equal one moves up, the oldest goes
+ * beyond UI_HISTORY_MAX); "" is not kept. */
+void ui_history_add(struct ui *ui, const char *text);
+/* The filter prompt opens: Up starts from the newest entry. */
+void ui_history_rewind(struct ui *ui);
+/* Up (DIR -1) or Down (+1): the entry's text, or FRESH past the newest;
+ * NULL when already at that end. */
+const char *ui_history_step(struct ui *ui, int dir, const char *fresh);
+void ui_history_free(struct ui *ui);
+
+/* ---- ui_config.c, ui_columns.c: the settings file ---- */
+/* Read the settings file (unless --no-config): what the command line did
+ * not set comes from it, and the filter history. Returns the start view the
+ * file names, or -1. */
+int ui_config_load(struct ui *ui);
+/* Write the settings file: with SETUP what the setup screen holds, else only
+ * the filter history (and only into a file that exists). Errors go to the
+ * status line. Nothing with --no-config. */
+void ui_config_save(struct ui *ui, bool setup);
+/* The hidden-column bits of kind K from NAMES, the columns shown
+ * ("path,total", any case); the first column always shows. */
+uint32_t ui_columns_hidden(struct ui *ui, enum view_kind k, const char *names);
+/* The inverse for ui->hidden[K]: a malloc'd list in lower case, or NULL
+ * when every column shows. */
+char *ui_columns_names(struct ui *ui, enum view_kind k);
 
 /* ---- ui_term.c: the terminal ---- */
 /* Start curses (colours per ui->color, mouse per ui->mouse); false with a
@@ -224,8 +313,11 @@ void ui_term_line(const struct textline *l, int y);
 void ui_term_segment(const struct textline *l, int y, int x, int w);
 /* End a frame with the cursor at (X, Y), or hidden when X < 0. */
 void ui_term_end(int x, int y);
+/* Glyphs that depend on the terminal's charset. */
+const char *ui_glyph_down(const struct ui *ui);
+const char *ui_glyph_up(const struct ui *ui);
 
-/* ---- drawing: each fills ui->line and hands it to ui_term_line ---- */
+/* ---- the screens: each draws into ui->line and hands it to ui_term_line ---- */
 /* ui_header.c: the two header lines at the top. */
 void ui_header_draw(struct ui *ui);
 /* ui_table.c: choose the visible columns for the layout's width. */
@@ -234,33 +326,40 @@ void ui_table_layout(struct ui *ui);
 void ui_table_draw(struct ui *ui);
 /* ui_table.c: the visible column at screen column X, or -1. */
 int ui_table_column_at(const struct ui *ui, int x);
+/* ui_table.c: cell (ROW, COL) of V as the screen shows it (raw bytes), in
+ * ui->cell; returns its length. */
+size_t ui_cell(struct ui *ui, const struct view *v, size_t row, size_t col);
 /* ui_details.c: lines the details title needs at width COLS. */
 int ui_details_lines(struct ui *ui, int cols, int max);
 /* ui_details.c: the title of the details pane. */
 void ui_details_draw(struct ui *ui);
+/* ui_details.c: Enter: open a details pane on the row at the cursor. */
+enum ui_redraw ui_details_open(struct ui *ui);
 /* ui_prompt.c: the bottom line (function keys, status, or a prompt) and the
  * filter prompt's OK / error line; returns the cursor column or -1. */
 int ui_prompt_draw(struct ui *ui);
-/* ui_prompt.c: edit E with KEY. */
+/* ui_prompt.c: KEY while a prompt is open (search, filter, export). */
+enum ui_redraw ui_prompt_key(struct ui *ui, int key);
+/* ui_prompt.c: put a message on the status line for a few seconds
+ * (ERROR: in the error style). */
+void ui_status(struct ui *ui, bool error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* ui_prompt.c: S escaped for the terminal (into BUF of LEN bytes); returns BUF. */
+const char *ui_escaped(const struct ui *ui, const char *s, char *buf, size_t len);
+/* ui_edit.c: edit E with KEY. */
 enum ui_edit_result ui_edit_key(struct ui_edit *e, int key);
 void ui_edit_set(struct ui_edit *e, const char *text);
-/* ui_help.c: the help screen; lines it has. */
+/* ui_help.c: the help screen; its keys; lines it has. */
 void ui_help_draw(struct ui *ui);
+enum ui_redraw ui_help_key(struct ui *ui, int key);
+size_t ui_help_lines(void);
 /* ui_setup.c: the setup screen (F2) and its keys. */
 void ui_setup_draw(struct ui *ui);
 enum ui_redraw ui_setup_key(struct ui *ui, int key);
-/* Write the settings file: with SETUP what the setup screen holds, else only
- * the filter history (and only into a file that exists). Errors go to the
- * status line. Nothing with --no-config. */
-void ui_config_save(struct ui *ui, bool setup);
-size_t ui_help_lines(void);
-/* ui_menu.c: the sort-column menu over the table. */
+/* ui_menu.c: the sort-column menu over the table; its keys. */
 void ui_menu_draw(struct ui *ui);
+enum ui_redraw ui_menu_key(struct ui *ui, int key);
 /* ui_menu.c: the menu entry at (X, Y), or -1. */
 int ui_menu_entry_at(const struct ui *ui, int x, int y);
-
-/* Glyphs that depend on the terminal's charset. */
-const char *ui_glyph_down(const struct ui *ui);
-const char *ui_glyph_up(const struct ui *ui);
 
 #endif

@@ -1,11 +1,16 @@
-/* The details pane's title: the full path, command line or unit, escaped and
- * wrapped over as many lines as the layout gives it. */
+/* Details (Enter): a pane over the table about the row at the cursor (the
+ * processes that touched a path, the paths a process touched, the processes
+ * of a unit), titled with the full path, command line or unit, escaped and
+ * wrapped over as many lines as the layout gives it. Panes nest up to
+ * UI_DETAIL_MAX deep; Esc goes back. */
 #include "config.h"
 
 #include "ui/ui.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#define TITLE_MAX 16384
 
 static const char *label_for(const struct view *v)
 {
@@ -87,4 +92,25 @@ void ui_details_draw(struct ui *ui)
         ui_term_line(l, ui->lay.title_y + i);
     }
     free(t);
+}
+
+enum ui_redraw ui_details_open(struct ui *ui)
+{
+    struct ui_level *lv = ui_top(ui);
+    if (ui->depth >= UI_DETAIL_MAX || view_nrows(lv->view) == 0)
+        return UI_NONE;
+    char *title = malloc(TITLE_MAX);
+    if (!title)
+        return UI_NONE;
+    title[0] = '\0';
+    struct view *d = view_details(lv->view, lv->cursor, title, TITLE_MAX);
+    if (!d) {
+        free(title);
+        ui_status(ui, false, "no details for this row");
+        return UI_DRAW;
+    }
+    ui->depth++;
+    ui_level_init(ui_top(ui), d, title);
+    ui->hscroll = 0;
+    return UI_DRAW;
 }

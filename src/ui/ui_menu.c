@@ -1,8 +1,10 @@
-/* The sort-column menu (F6), a box over the left of the table, as in htop. */
+/* The sort-column menu (F6), a box over the left of the table, as in htop:
+ * Enter or a click sorts by the entry, any other key closes it. */
 #include "config.h"
 
 #include "ui/ui.h"
 
+#include <curses.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -67,4 +69,33 @@ int ui_menu_entry_at(const struct ui *ui, int x, int y)
         return -1;
     size_t c = (size_t)(lay->menu_top + y - lay->menu_y - 1);
     return c < view_ncolumns(ui->level[ui->depth].view) ? (int)c : -1;
+}
+
+enum ui_redraw ui_menu_key(struct ui *ui, int key)
+{
+    if (ui_list_key(key, &ui->menu_sel, view_ncolumns(ui_top(ui)->view)))
+        return UI_DRAW;
+    switch (key) {
+    case '\r':
+    case '\n':
+    case UI_FN(KEY_ENTER):
+        ui_level_sort(ui, ui->menu_sel, false);
+        ui->screen = UI_SCREEN_TABLE;
+        return UI_DRAW;
+    case UI_FN(KEY_F(10)):
+        return UI_QUIT;
+    case UI_FN(KEY_MOUSE): {
+        int x, y;
+        if (ui_term_mouse(&x, &y) != UI_MOUSE_CLICK)
+            return UI_NONE;
+        int e = ui_menu_entry_at(ui, x, y);
+        if (e >= 0)
+            ui_level_sort(ui, (size_t)e, false);
+        ui->screen = UI_SCREEN_TABLE;
+        return UI_DRAW;
+    }
+    default: /* Esc, F6, q: close */
+        ui->screen = UI_SCREEN_TABLE;
+        return UI_DRAW;
+    }
 }

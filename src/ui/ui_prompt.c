@@ -1,132 +1,37 @@
 /* The bottom line, htop style: function keys, or a status message, or a
- * prompt with its line editor; the filter prompt adds a line above it that
- * says OK or shows the error with a caret under its offset. */
+ * prompt with its line editor (ui_edit.c); the filter prompt adds a line
+ * above it that says OK or shows the error with a caret under its offset.
+ * The prompts' keys are here too: search as you type, the filter applied as
+ * you type (the last valid one stays in force) with its history, and the
+ * export file name. */
 #include "config.h"
 
+#include "base/clock.h"
 #include "ui/ui.h"
 
-#ifndef NCURSES_WIDECHAR
-#define NCURSES_WIDECHAR 1
-#endif
 #include <curses.h>
-
-#include <inttypes.h>
-#include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
-/* ---- the line editor ---- */
+#define STATUS_NS (8000 * CLOCK_NS_PER_MS) /* a status message stays this long, or until a key */
 
-void ui_edit_set(struct ui_edit *e, const char *text)
+/* ---- the status message ---- */
+
+void ui_status(struct ui *ui, bool error, const char *fmt, ...)
 {
-    size_t n = strlen(text);
-    if (n >= sizeof e->text)
-        n = sizeof e->text - 1;
-    memcpy(e->text, text, n);
-    e->text[n] = '\0';
-    e->len = e->pos = n;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ui->status, sizeof ui->status, fmt, ap);
+    va_end(ap);
+    ui->status_error = error;
+    ui->status_until_ns = clock_mono_ns() + STATUS_NS;
 }
 
-static bool is_cont(char c)
+const char *ui_escaped(const struct ui *ui, const char *s, char *buf, size_t len)
 {
-    return ((unsigned char)c & 0xc0) == 0x80;
-}
-
-static size_t prev_char(const struct ui_edit *e, size_t pos)
-{
-    while (pos > 0 && is_cont(e->text[--pos]))
-        ;
-    return pos;
-}
-
-static size_t next_char(const struct ui_edit *e, size_t pos)
-{
-    if (pos < e->len)
-        pos++;
-    while (pos < e->len && is_cont(e->text[pos]))
-        pos++;
-    return pos;
-}
-
-static void cut(struct ui_edit *e, size_t from, size_t to)
-{
-    memmove(e->text + from, e->text + to, e->len - to + 1);
-    e->len -= to - from;
-    if (e->pos > to)
-        e->pos -= to - from;
-    else if (e->pos > from)
-        e->pos = from;
-}
-
-static bool insert(struct ui_edit *e, int key)
-{
-    char mb[MB_LEN_MAX];
-    mbstate_t st;
-    memset(&st, 0, sizeof st);
-    size_t k = wcrtomb(mb, (wchar_t)key, &st);
-    if (k == (size_t)-1 || e->len + k >= sizeof e->text)
-        return false;
-    memmove(e->text + e->pos + k, e->text + e->pos, e->len - e->pos + 1);
-    memcpy(e->text + e->pos, mb, k);
-    e->len += k;
-    e->pos += k;
-    return true;
-}
-
-enum ui_edit_result ui_edit_key(struct ui_edit *e, int key)
-{
-    size_t p;
-    switch (key) {
-    case UI_FN(KEY_LEFT):
-    case UI_CTRL('b'):
-        e->pos = prev_char(e, e->pos);
-        return UI_EDIT_MOVED;
-    case UI_FN(KEY_RIGHT):
-    case UI_CTRL('f'):
-        e->pos = next_char(e, e->pos);
-        return UI_EDIT_MOVED;
-    case UI_FN(KEY_HOME):
-    case UI_CTRL('a'):
-        e->pos = 0;
-        return UI_EDIT_MOVED;
-    case UI_FN(KEY_END):
-    case UI_CTRL('e'):
-        e->pos = e->len;
-        return UI_EDIT_MOVED;
-    case UI_FN(KEY_BACKSPACE):
-    case 127:
-    case UI_CTRL('h'):
-        if (e->pos == 0)
-            return UI_EDIT_MOVED;
-        cut(e, prev_char(e, e->pos), e->pos);
-        return UI_EDIT_CHANGED;
-    case UI_FN(KEY_DC):
-    case UI_CTRL('d'):
-        if (e->pos == e->len)
-            return UI_EDIT_MOVED;
-        cut(e, e->pos, next_char(e, e->pos));
-        return UI_EDIT_CHANGED;
-    case UI_CTRL('u'):
-        cut(e, 0, e->pos);
-        return UI_EDIT_CHANGED;
-    case UI_CTRL('k'):
-        cut(e, e->pos, e->len);
-        return UI_EDIT_CHANGED;
-    case UI_CTRL('w'):
-        p = e->pos;
-        while (p > 0 && e->text[p - 1] == ' ')
-            p--;
-        while (p > 0 && e->text[p - 1] != ' ')
-            p--;
-        cut(e, p, e->pos);
-        return UI_EDIT_CHANGED;
-    default:
-        if (key >= 0x20 && key != 0x7f && key < UI_KEY_FN && !(key >= 0x80 && key < 0xa0))
-            return insert(e, key) ? UI_EDIT_CHANGED : UI_EDIT_MOVED;
-        return UI_EDIT_IGNORED;
-    }
+    textsafe_escape(s, strlen(s), ui->tflags, buf, len);
+    return buf;
 }
 
 /* ---- drawing ---- */
@@ -297,4 +202,121 @@ int ui_prompt_draw(struct ui *ui)
     }
     draw_fkeys(ui);
     return -1;
+}
+
+/* ---- the filter prompt ---- */
+
+/* Put F in force for every level (the views keep the pointer), free the one
+ * it replaces unless the prompt may still restore it. */
+static void install_filter(struct ui *ui, struct filter *f)
+{
+    struct filter *old = ui->app->filter;
+    for (size_t i = 0; i <= ui->depth; i++)
+        view_set_filter(ui->level[i].view, f);
+    ui->app->filter = f;
+    ui_level_refresh_shown(ui);
+    if (old != f && old != ui->filter_before)
+        filter_free(old);
+}
+
+static void filter_try(struct ui *ui)
+{
+    struct filter_error err;
+    struct filter *f = filter_compile(ui->edit.text, &err);
+    if (!f) {
+        ui->filter_ok = false;
+        ui->filter_err = err;
+        return;
+    }
+    ui->filter_ok = true;
+    install_filter(ui, f);
+}
+
+/* Enter keeps the filter in force (and in the history), Esc restores the
+ * one the prompt opened with. */
+static void filter_close(struct ui *ui, bool keep)
+{
+    if (!keep && ui->app->filter != ui->filter_before) {
+        struct filter *before = ui->filter_before;
+        ui->filter_before = NULL;
+        install_filter(ui, before);
+    } else if (ui->filter_before && ui->filter_before != ui->app->filter) {
+        filter_free(ui->filter_before);
+    }
+    ui->filter_before = NULL;
+    if (keep)
+        ui_history_add(ui, filter_text(ui->app->filter));
+    ui->prompt = UI_PROMPT_NONE;
+}
+
+/* ---- the prompts' keys ---- */
+
+enum ui_redraw ui_prompt_key(struct ui *ui, int key)
+{
+    bool enter = key == '\r' || key == '\n' || key == UI_FN(KEY_ENTER);
+    bool esc = key == UI_ESC;
+    struct ui_level *lv = ui_top(ui);
+    switch (ui->prompt) {
+    case UI_PROMPT_SEARCH:
+        if (enter || esc) {
+            if (ui->edit.len)
+                snprintf(ui->search, sizeof ui->search, "%s", ui->edit.text);
+            ui->prompt = UI_PROMPT_NONE;
+            return UI_DRAW;
+        }
+        if (key == UI_FN(KEY_DOWN) || key == UI_FN(KEY_F(3))) {
+            ui->search_failed = !ui_search_move(ui, ui->edit.text, lv->cursor, 1, false);
+            return UI_DRAW;
+        }
+        if (key == UI_FN(KEY_UP)) {
+            ui->search_failed = !ui_search_move(ui, ui->edit.text, lv->cursor, -1, false);
+            return UI_DRAW;
+        }
+        break;
+    case UI_PROMPT_FILTER:
+        if (enter || esc) {
+            filter_close(ui, enter);
+            return UI_DRAW;
+        }
+        if (key == UI_FN(KEY_UP) || key == UI_FN(KEY_DOWN)) {
+            const char *text =
+                ui_history_step(ui, key == UI_FN(KEY_UP) ? -1 : 1, filter_text(ui->filter_before));
+            if (!text)
+                return UI_NONE;
+            ui_edit_set(&ui->edit, text);
+            filter_try(ui);
+            return UI_DRAW;
+        }
+        break;
+    case UI_PROMPT_EXPORT_VIEW:
+    case UI_PROMPT_EXPORT_EVENTS:
+        if (esc) {
+            ui->prompt = UI_PROMPT_NONE;
+            ui_status(ui, false, "export cancelled");
+            return UI_DRAW;
+        }
+        if (enter) {
+            if (ui->edit.len)
+                ui_export_run(ui);
+            ui->prompt = UI_PROMPT_NONE;
+            return UI_DRAW;
+        }
+        if (key == '\t' && ui->prompt == UI_PROMPT_EXPORT_EVENTS) {
+            ui_export_toggle_format(ui);
+            return UI_DRAW;
+        }
+        break;
+    default:
+        break;
+    }
+    enum ui_edit_result r = ui_edit_key(&ui->edit, key);
+    if (r != UI_EDIT_CHANGED)
+        return r == UI_EDIT_MOVED ? UI_DRAW : UI_NONE;
+    if (ui->prompt == UI_PROMPT_SEARCH) {
+        size_t origin = lv->cursor;
+        ui->search_failed = ui->edit.len && !ui_search_move(ui, ui->edit.text, origin, 1, true);
+    } else if (ui->prompt == UI_PROMPT_FILTER) {
+        filter_try(ui);
+    }
+    return UI_DRAW;
 }

@@ -1,6 +1,7 @@
 /* The terminal: curses set-up and teardown, the colour table, drawing a
- * formatted line, keys and mouse. The one place that restores the terminal,
- * on every way out (quit, stop signals via the main loop, exit(), faults). */
+ * formatted line, keys and mouse, the glyphs that depend on its charset.
+ * The one place that restores the terminal, on every way out (quit, stop
+ * signals via the main loop, exit(), faults). */
 #include "config.h"
 
 #include "ui/ui.h"
@@ -318,4 +319,14 @@ void ui_term_end(int x, int y)
     }
     wnoutrefresh(stdscr);
     doupdate();
+}
+
+const char *ui_glyph_down(const struct ui *ui)
+{
+    return (ui->tflags & TEXTSAFE_UTF8) ? "\xe2\x96\xbc" : "v";
+}
+
+const char *ui_glyph_up(const struct ui *ui)
+{
+    return (ui->tflags & TEXTSAFE_UTF8) ? "\xe2\x96\xb2" : "^";
 }

@@ -1,0 +1,329 @@
+/* The table screen's keys, htop style: one table maps a key to an action,
+ * and every action returns what must be redrawn (enum ui_redraw). An action
+ * changes the state in struct ui; the screens draw it at the next frame. */
+#include "config.h"
+
+#include "ui/ui.h"
+
+#include <curses.h>
+
+typedef enum ui_redraw (*ui_action)(struct ui *ui, int key);
+
+static enum ui_redraw act_help(struct ui *ui, int key)
+{
+    (void)key;
+    ui->screen = UI_SCREEN_HELP;
+    ui->help_top = 0;
+    return UI_DRAW;
+}
+
+static enum ui_redraw act_setup(struct ui *ui, int key)
+{
+    ui->screen = UI_SCREEN_SETUP;
+    ui->setup_kind = view_kind(ui->level[0].view);
+    ui->setup_sel = 0;
+    return UI_DRAW;
+}
+
+static enum ui_redraw act_search(struct ui *ui, int key)
+{
+    (void)key;
+    ui->prompt = UI_PROMPT_SEARCH;
+    ui->search_failed = false;
+    ui_edit_set(&ui->edit, "");
+    return UI_DRAW;
+}
+
+static enum ui_redraw act_search_again(struct ui *ui, int key)
+{
+    if (!ui->search[0]) {
+        ui_status(ui, false, "no search yet: F3 or / searches");
+        return UI_DRAW;
+    }
+    int dir = key == 'N' ? -1 : 1;
+    char text[256];
+    if (!ui_search_move(ui, ui->search, ui_top(ui)->cursor, dir, false))
+        ui_status(ui, true, "not found: %s", ui_escaped(ui, ui->search, text, sizeof text));
+    return UI_DRAW;
+}
+
+static enum ui_redraw act_filter(struct ui *ui, int key)
+{
+    (void)key;
+    ui->prompt = UI_PROMPT_FILTER;
+    ui->filter_before = ui->app->filter;
+    ui->filter_ok = true;
+    ui_history_rewind(ui);
+    ui_edit_set(&ui->edit, filter_text(ui->app->filter));
+    return UI_DRAW;
+}
+
+static enum ui_redraw act_tree(struct ui *ui, int key)
+{
+    (void)key;
+    bool tree = view_kind(ui->level[0].view) == VIEW_TREE;
+    ui_level_set_kind(ui, tree ? ui->before_tree : VIEW_TREE);
+    return UI_DRAW;
+}
+
+static enum ui_redraw act_view(struct ui *ui, int key)
+{
+    int k = view_kind(ui->level[0].view);
+    if (key == '\t')
+        k = (k + 1) % VIEW_NKINDS;
+    else if (key == UI_FN(KEY_BTAB))
+        k = (k + VIEW_NKINDS - 1) % VIEW_NKINDS;
+    else
+        k = key - '1';
+    ui_level_set_kind(ui, (enum view_kind)k);
+    return UI_DRAW;
+}
+
+static enum ui_redraw act_sort_menu(struct ui *ui, int key)
+{
+    (void)key;
+    ui->screen = UI_SCREEN_SORT;
+    ui->menu_sel = view_sort_column(ui_top(ui)->view);
+    ui->lay.menu_top = 0;
+    return UI_DRAW;
+}
+
+static enum ui_redraw act_sort_step(struct ui *ui, int key)
+{
+    const struct view *v = ui_top(ui)->view;
+    size_t n = view_ncolumns(v), c = view_sort_column(v);
+    ui_level_sort(ui, key == '<' ? (c + n - 1) % n : (c + 1) % n, false);
+    return UI_DRAW;
+}
+
+static enum ui_redraw act_invert(struct ui *ui, int key)
+{
+    (void)key;
+    ui_level_sort(ui, view_sort_column(ui_top(ui)->view), true);
+    return UI_DRAW;
+}
+
+static enum ui_redraw act_pause(struct ui *ui, int key)
+{
+    (void)key;
+    ui_pause_toggle(ui);
+    return UI_DRAW;
+}
+
+static enum ui_redraw act_export(struct ui *ui, int key)
+{
+    ui_export_open(ui, key == 'E');
+    return UI_DRAW;
+}
+
+static enum ui_redraw act_reset(struct ui *ui, int key)
+{
+    (void)key;
+    store_reset(ui->st);
+    store_get_totals(ui->st, &ui->totals);
+    ui_level_refresh_shown(ui);
+    ui_status(ui, false, "counters reset");
+    return UI_DRAW;
+}
+
+static enum ui_redraw act_details(struct ui *ui, int key)
+{
+    (void)key;
+    return ui_details_open(ui);
+}
+
+static enum ui_redraw act_back(struct ui *ui, int key)
+{
+    (void)key;
+    if (ui->depth == 0)
+        return UI_NONE;
+    ui_level_pop(ui);
+    return UI_DRAW;
+}
+
+static enum ui_redraw act_redraw(struct ui *ui, int key)
+{
+    (void)ui;
+    (void)key;
+    return UI_REPAINT;
+}
+
+static enum ui_redraw act_quit(struct ui *ui, int key)
+{
+    (void)ui;
+    (void)key;
+    return UI_QUIT;
+}
+
+static enum ui_redraw act_move(struct ui *ui, int key)
+{
+    long page = ui->lay.nrows > 1 ? ui->lay.nrows - 1 : 1;
+    long big = (long)view_nrows(ui_top(ui)->view);
+    switch (key) {
+    case UI_FN(KEY_UP):
+        ui_level_move(ui, -1, false);
+        break;
+    case UI_FN(KEY_DOWN):
+        ui_level_move(ui, 1, false);
+        break;
+    case UI_FN(KEY_PPAGE):
+        ui_level_move(ui, -page, true);
+        break;
+    case UI_FN(KEY_NPAGE):
+        ui_level_move(ui, page, true);
+        break;
+    case UI_FN(KEY_HOME):
+        ui_level_move(ui, -big, false);
+        break;
+    case UI_FN(KEY_END):
+        ui_level_move(ui, big, false);
+        ui->frozen_until_ns = 0; /* End follows the newest rows at once */
+        break;
+    }
+    return UI_DRAW;
+}
+
+static enum ui_redraw act_hscroll(struct ui *ui, int key)
+{
+    if (key == UI_FN(KEY_LEFT))
+        ui->hscroll += 8;
+    else if (ui->hscroll >= 8)
+        ui->hscroll -= 8;
+    else
+        ui->hscroll = 0;
+    if (ui->hscroll > 8 * 1024)
+        ui->hscroll = 8 * 1024;
+    return UI_DRAW;
+}
+
+static enum ui_redraw act_tree_fold(struct ui *ui, int key)
+{
+    struct ui_level *lv = ui_top(ui);
+    if (view_kind(lv->view) != VIEW_TREE)
+        return UI_NONE;
+    uint64_t k = view_nrows(lv->view) ? view_row_key(lv->view, lv->cursor) : 0;
+    if (key == '*') {
+        ui->tree_all = !ui->tree_all;
+        view_tree_all(lv->view, ui->tree_all);
+    } else {
+        view_tree_set(lv->view, lv->cursor, key == '+' || key == '=');
+    }
+    long r = view_find_key(lv->view, k);
+    if (r >= 0)
+        lv->cursor = (size_t)r;
+    ui_level_clamp(ui, lv);
+    return UI_DRAW;
+}
+
+static enum ui_redraw act_mouse(struct ui *ui, int key)
+{
+    (void)key;
+    int x, y;
+    enum ui_mouse m = ui_term_mouse(&x, &y);
+    const struct ui_layout *lay = &ui->lay;
+    if (m == UI_MOUSE_NONE || lay->too_small)
+        return UI_NONE;
+    if (m == UI_MOUSE_WHEEL_UP || m == UI_MOUSE_WHEEL_DOWN) {
+        ui_level_move(ui, m == UI_MOUSE_WHEEL_UP ? -3 : 3, false);
+        return UI_DRAW;
+    }
+    if (y == lay->bottom_y) {
+        for (int i = 0; i < lay->nfkeys; i++)
+            if (x >= lay->fkey[i].x0 && x < lay->fkey[i].x1)
+                return ui_screen_dispatch(ui, lay->fkey[i].key);
+        return UI_NONE;
+    }
+    if (y == lay->colhead_y) {
+        int c = ui_table_column_at(ui, x);
+        if (c >= 0)
+            ui_level_sort(ui, (size_t)c, true);
+        return UI_DRAW;
+    }
+    struct ui_level *lv = ui_top(ui);
+    if (y >= lay->rows_y && y < lay->rows_y + lay->nrows) {
+        size_t row = lv->top + (size_t)(y - lay->rows_y);
+        if (row < view_nrows(lv->view)) {
+            lv->cursor = row;
+            ui_level_hold(ui);
+            if (ui->depth == 0)
+                ui->follow_tail = row + 1 == view_nrows(lv->view);
+        }
+        return UI_DRAW;
+    }
+    return UI_NONE;
+}
+
+/* The table screen's keys: htop's conventions first. */
+static const struct {
+    int key;
+    ui_action act;
+} table_keys[] = {
+    {UI_FN(KEY_F(1)), act_help},
+    {'h', act_help},
+    {'?', act_help},
+    {UI_FN(KEY_F(2)), act_setup},
+    {'S', act_setup},
+    {UI_FN(KEY_F(3)), act_search},
+    {'/', act_search},
+    {'n', act_search_again},
+    {'N', act_search_again},
+    {UI_FN(KEY_F(4)), act_filter},
+    {'\\', act_filter},
+    {UI_FN(KEY_F(5)), act_tree},
+    {'t', act_tree},
+    {UI_FN(KEY_F(6)), act_sort_menu},
+    {'<', act_sort_step},
+    {'>', act_sort_step},
+    {'I', act_invert},
+    {'Z', act_pause},
+    {'p', act_pause},
+    {'E', act_export},
+    {'e', act_export},
+    {UI_FN(KEY_DC), act_reset},
+    {'\r', act_details},
+    {'\n', act_details},
+    {UI_FN(KEY_ENTER), act_details},
+    {UI_ESC, act_back},
+    {UI_FN(KEY_BACKSPACE), act_back},
+    {127, act_back},
+    {UI_CTRL('h'), act_back},
+    {UI_CTRL('l'), act_redraw},
+    {'q', act_quit},
+    {UI_FN(KEY_F(10)), act_quit},
+    {UI_FN(KEY_UP), act_move},
+    {UI_FN(KEY_DOWN), act_move},
+    {UI_FN(KEY_PPAGE), act_move},
+    {UI_FN(KEY_NPAGE), act_move},
+    {UI_FN(KEY_HOME), act_move},
+    {UI_FN(KEY_END), act_move},
+    {UI_FN(KEY_LEFT), act_hscroll},
+    {UI_FN(KEY_RIGHT), act_hscroll},
+    {'\t', act_view},
+    {UI_FN(KEY_BTAB), act_view},
+    {'1', act_view},
+    {'2', act_view},
+    {'3', act_view},
+    {'4', act_view},
+    {'5', act_view},
+    {'6', act_view},
+    {'+', act_tree_fold},
+    {'=', act_tree_fold},
+    {'-', act_tree_fold},
+    {'*', act_tree_fold},
+    {UI_FN(KEY_MOUSE), act_mouse},
+};
+
+enum ui_redraw ui_actions_key(struct ui *ui, int key)
+{
+    enum ui_redraw r = UI_NONE;
+    if (ui->status[0] && key != UI_FN(KEY_MOUSE)) { /* a key dismisses the message */
+        ui->status[0] = '\0';
+        r = UI_DRAW;
+    }
+    for (size_t i = 0; i < sizeof table_keys / sizeof table_keys[0]; i++)
+        if (table_keys[i].key == key) {
+            enum ui_redraw a = table_keys[i].act(ui, key);
+            return a > r ? a : r;
+        }
+    return r;
+}

@@ -1,0 +1,56 @@
+/* The filter history: the filters put in force, newest last, at most
+ * UI_HISTORY_MAX; Up and Down in the filter prompt step through it. It is
+ * kept in the settings file (ui_config.c). */
+#include "config.h"
+
+#include "ui/ui.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void ui_history_add(struct ui *ui, const char *text)
+{
+    if (!*text)
+        return;
+    for (size_t i = 0; i < ui->nhistory; i++)
+        if (strcmp(ui->history[i], text) == 0) {
+            char *keep = ui->history[i];
+            memmove(&ui->history[i], &ui->history[i + 1],
+                    (ui->nhistory - i - 1) * sizeof ui->history[0]);
+            ui->history[ui->nhistory - 1] = keep;
+            return;
+        }
+    char *copy = strdup(text);
+    if (!copy)
+        return;
+    if (ui->nhistory == UI_HISTORY_MAX) {
+        free(ui->history[0]);
+        memmove(&ui->history[0], &ui->history[1], (ui->nhistory - 1) * sizeof ui->history[0]);
+        ui->nhistory--;
+    }
+    ui->history[ui->nhistory++] = copy;
+    ui->history_changed = true;
+}
+
+void ui_history_rewind(struct ui *ui)
+{
+    ui->history_pos = ui->nhistory;
+}
+
+const char *ui_history_step(struct ui *ui, int dir, const char *fresh)
+{
+    if (dir < 0 && ui->history_pos > 0)
+        ui->history_pos--;
+    else if (dir > 0 && ui->history_pos < ui->nhistory)
+        ui->history_pos++;
+    else
+        return NULL;
+    return ui->history_pos < ui->nhistory ? ui->history[ui->history_pos] : fresh;
+}
+
+void ui_history_free(struct ui *ui)
+{
+    for (size_t i = 0; i < ui->nhistory; i++)
+        free(ui->history[i]);
+    ui->nhistory = 0;
+}
