@@ -215,6 +215,41 @@ static void pair_cap_evicts_paths_when_few_paths_see_many_processes(void **state
     store_destroy(st);
 }
 
+static void crowded_path_counts_each_process_in_one_pair(void **state)
+{
+    (void)state;
+    struct store_config cfg = {.max_rows = 50};
+    struct store *st = store_create(&cfg);
+    struct fa_proc procs[12];
+    for (int i = 0; i < 12; i++)
+        procs[i] = (struct fa_proc){.id = (uint32_t)i + 10,
+                                    .pid = i + 10,
+                                    .user = "",
+                                    .comm = "p",
+                                    .exe = "",
+                                    .cmdline = "",
+                                    .unit = ""};
+    for (int life = 0; life < 2; life++) {
+        for (int round = 0; round < 3; round++)
+            for (int i = 0; i < 12; i++)
+                add(st, &procs[(i * 5 + round) % 12], "/etc/ld.so.cache", FA_BIT(FA_OPEN),
+                    T0 + round);
+        struct store_view sv;
+        store_internal_view(st, &sv);
+        assert_int_equal(sv.paths[store_find_path(st, "/etc/ld.so.cache", 16)].npairs, 12);
+        for (int i = 0; i < 12; i++)
+            assert_int_equal(pair_of(st, "/etc/ld.so.cache", &procs[i])->events, 3);
+        /* Evicted with all its pairs, then back: counted afresh. */
+        char path[32];
+        for (int i = 0; i < 50; i++) {
+            snprintf(path, sizeof path, "/x/%d", i);
+            add(st, &cat, path, FA_BIT(FA_OPEN), T0 + 4);
+        }
+        assert_false(has_path(st, "/etc/ld.so.cache"));
+    }
+    store_destroy(st);
+}
+
 static void log_keeps_the_newest_events_up_to_its_depth(void **state)
 {
     (void)state;
@@ -460,6 +495,7 @@ int main(void)
         cmocka_unit_test(evicts_least_recently_seen_path_at_max_rows),
         cmocka_unit_test(index_stays_whole_under_heavy_eviction),
         cmocka_unit_test(pair_cap_evicts_paths_when_few_paths_see_many_processes),
+        cmocka_unit_test(crowded_path_counts_each_process_in_one_pair),
         cmocka_unit_test(log_keeps_the_newest_events_up_to_its_depth),
         cmocka_unit_test(log_arena_wraps_without_corrupting_paths),
         cmocka_unit_test(overflow_is_counted_and_logged_but_not_a_path),
