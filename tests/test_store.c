@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "model/store.h"
+#include "pipe/proctab.h"
 #include "store_events.h"
 #include "model/store_internal.h"
 
@@ -64,6 +65,19 @@ static const struct store_pair *pair_of(const struct store *st, const char *path
     return NULL;
 }
 
+/* N processes called "p", ids and pids from 10. */
+static void make_procs(struct fa_proc *procs, int n)
+{
+    for (int i = 0; i < n; i++)
+        procs[i] = (struct fa_proc){.id = (uint32_t)i + 10,
+                                    .pid = i + 10,
+                                    .user = "",
+                                    .comm = "p",
+                                    .exe = "",
+                                    .cmdline = "",
+                                    .unit = ""};
+}
+
 static void counts_events_per_type_and_pair(void **state)
 {
     (void)state;
@@ -102,12 +116,12 @@ static void event_without_process_gets_placeholder(void **state)
     (void)state;
     struct store *st = store_create(NULL);
     add(st, NULL, "/a", FA_BIT(FA_OPEN), T0);
-    const struct store_pair *p = pair_of(st, "/a", &store_unknown_proc);
+    const struct store_pair *p = pair_of(st, "/a", &proctab_unknown);
     assert_non_null(p);
     assert_string_equal(p->proc->comm, "?");
     struct fa_event ev;
     store_log_get(st, 0, &ev);
-    assert_ptr_equal(ev.proc, &store_unknown_proc);
+    assert_ptr_equal(ev.proc, &proctab_unknown);
     store_destroy(st);
 }
 
@@ -193,14 +207,7 @@ static void pair_cap_evicts_paths_when_few_paths_see_many_processes(void **state
     struct store_config cfg = {.max_rows = 2}; /* pairs capped at 4 per allowed path: 8 */
     struct store *st = store_create(&cfg);
     struct fa_proc procs[20];
-    for (int i = 0; i < 20; i++)
-        procs[i] = (struct fa_proc){.id = (uint32_t)i + 10,
-                                    .pid = i + 10,
-                                    .user = "",
-                                    .comm = "p",
-                                    .exe = "",
-                                    .cmdline = "",
-                                    .unit = ""};
+    make_procs(procs, 20);
     add(st, &cat, "/old", FA_BIT(FA_OPEN), T0);
     for (int i = 0; i < 20; i++)
         add(st, &procs[i], "/etc/ld.so.cache", FA_BIT(FA_OPEN), T0 + 1 + i);
@@ -221,14 +228,7 @@ static void crowded_path_counts_each_process_in_one_pair(void **state)
     struct store_config cfg = {.max_rows = 50};
     struct store *st = store_create(&cfg);
     struct fa_proc procs[12];
-    for (int i = 0; i < 12; i++)
-        procs[i] = (struct fa_proc){.id = (uint32_t)i + 10,
-                                    .pid = i + 10,
-                                    .user = "",
-                                    .comm = "p",
-                                    .exe = "",
-                                    .cmdline = "",
-                                    .unit = ""};
+    make_procs(procs, 12);
     for (int life = 0; life < 2; life++) {
         for (int round = 0; round < 3; round++)
             for (int i = 0; i < 12; i++)

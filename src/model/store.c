@@ -10,19 +10,10 @@
 #include "model/store_internal.h"
 
 #include "base/hashmap.h"
+#include "pipe/proctab.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-const struct fa_proc store_unknown_proc = {.id = 0,
-                                           .pid = 0,
-                                           .ppid = 0,
-                                           .uid = 0,
-                                           .user = "",
-                                           .comm = "?",
-                                           .exe = "",
-                                           .cmdline = "",
-                                           .unit = ""};
 
 /* A pair table may hold this many pairs per allowed path before the least
  * recently seen paths go too: bounds memory when few paths see many
@@ -108,6 +99,22 @@ static bool grow(void **arr, size_t *cap, size_t need, size_t elem)
     *arr = n;
     *cap = ncap;
     return true;
+}
+
+/* The slot a table's next record takes: FREE_HEAD, the head of its free
+ * list, or slot NSLOTS past the end, its array grown for it; STORE_NONE when
+ * out of memory. */
+static uint32_t slot_next(void **arr, size_t *cap, size_t nslots, uint32_t free_head, size_t elem)
+{
+    if (free_head != STORE_NONE)
+        return free_head;
+    return grow(arr, cap, nslots + 1, elem) ? (uint32_t)nslots : STORE_NONE;
+}
+
+/* The gen a reused slot gets from the one it had (0 marks a free slot). */
+static uint32_t gen_after(uint32_t old)
+{
+    return old + 1 ? old + 1 : 1;
 }
 
 /* glibc's chunk for a malloc of N bytes (what store_memory charges). */
@@ -238,11 +245,9 @@ static uint32_t dir_get(struct store *st, uint32_t parent, uint64_t h, const cha
     char *copy = copy_bytes(name, nlen);
     if (!copy)
         return STORE_NONE;
-    /* A free slot, or a new one past the end. */
-    uint32_t s = st->dir_free != STORE_NONE ? st->dir_free : (uint32_t)st->dir_slots;
-    if ((s == st->dir_slots &&
-         !grow((void **)&st->dirs, &st->dir_cap, st->dir_slots + 1, sizeof *st->dirs)) ||
-        !u64multi_add(&st->dir_ix, h, s)) {
+    uint32_t s =
+        slot_next((void **)&st->dirs, &st->dir_cap, st->dir_slots, st->dir_free, sizeof *st->dirs);
+    if (s == STORE_NONE || !u64multi_add(&st->dir_ix, h, s)) {
         free(copy);
         return STORE_NONE;
     }
@@ -251,7 +256,7 @@ static uint32_t dir_get(struct store *st, uint32_t parent, uint64_t h, const cha
         st->dir_slots++;
     } else {
         st->dir_free = st->dirs[s].parent;
-        gen = st->dirs[s].depth + 1 ? st->dirs[s].depth + 1 : 1;
+        gen = gen_after(st->dirs[s].depth);
     }
     struct store_dir *d = &st->dirs[s];
     d->name = copy;
@@ -424,10 +429,9 @@ static uint32_t path_get(struct store *st, const char *path, size_t len, uint64_
     char *copy = copy_bytes(path, len);
     if (!copy)
         return STORE_NONE;
-    uint32_t s = st->path_free != STORE_NONE ? st->path_free : (uint32_t)st->path_slots;
-    if ((s == st->path_slots &&
-         !grow((void **)&st->paths, &st->path_cap, st->path_slots + 1, sizeof *st->paths)) ||
-        !u64multi_add(&st->path_ix, h, s)) {
+    uint32_t s = slot_next((void **)&st->paths, &st->path_cap, st->path_slots, st->path_free,
+                           sizeof *st->paths);
+    if (s == STORE_NONE || !u64multi_add(&st->path_ix, h, s)) {
         free(copy);
         return STORE_NONE;
     }
@@ -436,7 +440,7 @@ static uint32_t path_get(struct store *st, const char *path, size_t len, uint64_
         st->path_slots++;
     } else {
         st->path_free = st->paths[s].lru_next;
-        gen = st->paths[s].lru_prev + 1 ? st->paths[s].lru_prev + 1 : 1;
+        gen = gen_after(st->paths[s].lru_prev);
     }
     struct store_path *p = &st->paths[s];
     *p = (struct store_path){.str = copy,
@@ -471,17 +475,16 @@ static uint32_t pair_get(struct store *st, uint32_t path, const struct fa_proc *
         return found;
     while (st->npairs >= st->max_pairs && evict_lru(st, path))
         ;
-    uint32_t q = st->pair_free != STORE_NONE ? st->pair_free : (uint32_t)st->pair_slots;
-    if ((q == st->pair_slots &&
-         !grow((void **)&st->pairs, &st->pair_cap, st->pair_slots + 1, sizeof *st->pairs)) ||
-        !pair_index_new(st, path, proc, q))
+    uint32_t q = slot_next((void **)&st->pairs, &st->pair_cap, st->pair_slots, st->pair_free,
+                           sizeof *st->pairs);
+    if (q == STORE_NONE || !pair_index_new(st, path, proc, q))
         return STORE_NONE;
     uint32_t gen = 1;
     if (q == st->pair_slots) {
         st->pair_slots++;
     } else {
         st->pair_free = st->pairs[q].next;
-        gen = st->pairs[q].rate_epoch + 1 ? st->pairs[q].rate_epoch + 1 : 1;
+        gen = gen_after(st->pairs[q].rate_epoch);
     }
     struct store_pair *p = &st->pairs[q];
     memset(p, 0, sizeof *p);
@@ -715,7 +718,7 @@ void store_add(struct store *st, const struct fa_event *event)
     if (!e.path) /* a marker may carry no path at all */
         e.path = "", e.path_len = 0;
     const struct fa_event *ev = &e;
-    const struct fa_proc *proc = ev->proc ? ev->proc : &store_unknown_proc;
+    const struct fa_proc *proc = ev->proc ? ev->proc : &proctab_unknown;
     if (ev->types & FA_BIT(FA_OVERFLOW)) {
         /* A marker of lost events: counted and logged where it happened, no row. */
         st->tot.overflows++;

@@ -20,15 +20,15 @@ struct proctab {
     struct u64map placeholder_by_pid;
 };
 
-static const struct fa_proc unknown_proc = {.id = 0,
-                                            .pid = 0,
-                                            .ppid = 0,
-                                            .uid = 0,
-                                            .user = "",
-                                            .comm = "?",
-                                            .exe = "",
-                                            .cmdline = "",
-                                            .unit = ""};
+const struct fa_proc proctab_unknown = {.id = 0,
+                                        .pid = 0,
+                                        .ppid = 0,
+                                        .uid = 0,
+                                        .user = "",
+                                        .comm = "?",
+                                        .exe = "",
+                                        .cmdline = "",
+                                        .unit = ""};
 
 static const struct fa_proc *map_get(const struct u64map *m, uint32_t key)
 {
@@ -117,10 +117,10 @@ const struct fa_proc *proctab_placeholder(struct proctab *t, int32_t pid)
     const struct fa_proc *e = map_get(&t->placeholder_by_pid, (uint32_t)pid);
     if (e)
         return e;
-    struct fa_proc p = unknown_proc;
+    struct fa_proc p = proctab_unknown;
     p.pid = pid;
     e = map_insert(&t->placeholder_by_pid, (uint32_t)pid, &p);
-    return e ? e : &unknown_proc;
+    return e ? e : &proctab_unknown;
 }
 
 size_t proctab_count(const struct proctab *t)
