@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "model/store.h"
+#include "pipe/proctab.h"
 #include "store_events.h"
 #include "model/store_internal.h"
 
@@ -64,6 +65,19 @@ static const struct store_pair *pair_of(const struct store *st, const char *path
     return NULL;
 }
 
+/* N processes called "p", ids and pids from 10. */
+static void make_procs(struct fa_proc *procs, int n)
+{
+    for (int i = 0; i < n; i++)
+        procs[i] = (struct fa_proc){.id = (uint32_t)i + 10,
+                                    .pid = i + 10,
+                                    .user = "",
+                                    .comm = "p",
+                                    .exe = "",
+                                    .cmdline = "",
+                                    .unit = ""};
+}
+
 static void counts_events_per_type_and_pair(void **state)
 {
     (void)state;
@@ -102,12 +116,12 @@ static void event_without_process_gets_placeholder(void **state)
     (void)state;
     struct store *st = store_create(NULL);
     add(st, NULL, "/a", FA_BIT(FA_OPEN), T0);
-    const struct store_pair *p = pair_of(st, "/a", &store_unknown_proc);
+    const struct store_pair *p = pair_of(st, "/a", &proctab_unknown);
     assert_non_null(p);
     assert_string_equal(p->proc->comm, "?");
     struct fa_event ev;
     store_log_get(st, 0, &ev);
-    assert_ptr_equal(ev.proc, &store_unknown_proc);
+    assert_ptr_equal(ev.proc, &proctab_unknown);
     store_destroy(st);
 }
 
@@ -193,14 +207,7 @@ static void pair_cap_evicts_paths_when_few_paths_see_many_processes(void **state
     struct store_config cfg = {.max_rows = 2}; /* pairs capped at 4 per allowed path: 8 */
     struct store *st = store_create(&cfg);
     struct fa_proc procs[20];
-    for (int i = 0; i < 20; i++)
-        procs[i] = (struct fa_proc){.id = (uint32_t)i + 10,
-                                    .pid = i + 10,
-                                    .user = "",
-                                    .comm = "p",
-                                    .exe = "",
-                                    .cmdline = "",
-                                    .unit = ""};
+    make_procs(procs, 20);
     add(st, &cat, "/old", FA_BIT(FA_OPEN), T0);
     for (int i = 0; i < 20; i++)
         add(st, &procs[i], "/etc/ld.so.cache", FA_BIT(FA_OPEN), T0 + 1 + i);
@@ -212,6 +219,34 @@ static void pair_cap_evicts_paths_when_few_paths_see_many_processes(void **state
     assert_false(has_path(st, "/old"));
     assert_true(has_path(st, "/etc/ld.so.cache"));
     assert_int_equal(tot.evictions, 1);
+    store_destroy(st);
+}
+
+static void crowded_path_counts_each_process_in_one_pair(void **state)
+{
+    (void)state;
+    struct store_config cfg = {.max_rows = 50};
+    struct store *st = store_create(&cfg);
+    struct fa_proc procs[12];
+    make_procs(procs, 12);
+    for (int life = 0; life < 2; life++) {
+        for (int round = 0; round < 3; round++)
+            for (int i = 0; i < 12; i++)
+                add(st, &procs[(i * 5 + round) % 12], "/etc/ld.so.cache", FA_BIT(FA_OPEN),
+                    T0 + round);
+        struct store_view sv;
+        store_internal_view(st, &sv);
+        assert_int_equal(sv.paths[store_find_path(st, "/etc/ld.so.cache", 16)].npairs, 12);
+        for (int i = 0; i < 12; i++)
+            assert_int_equal(pair_of(st, "/etc/ld.so.cache", &procs[i])->events, 3);
+        /* Evicted with all its pairs, then back: counted afresh. */
+        char path[32];
+        for (int i = 0; i < 50; i++) {
+            snprintf(path, sizeof path, "/x/%d", i);
+            add(st, &cat, path, FA_BIT(FA_OPEN), T0 + 4);
+        }
+        assert_false(has_path(st, "/etc/ld.so.cache"));
+    }
     store_destroy(st);
 }
 
@@ -460,6 +495,7 @@ int main(void)
         cmocka_unit_test(evicts_least_recently_seen_path_at_max_rows),
         cmocka_unit_test(index_stays_whole_under_heavy_eviction),
         cmocka_unit_test(pair_cap_evicts_paths_when_few_paths_see_many_processes),
+        cmocka_unit_test(crowded_path_counts_each_process_in_one_pair),
         cmocka_unit_test(log_keeps_the_newest_events_up_to_its_depth),
         cmocka_unit_test(log_arena_wraps_without_corrupting_paths),
         cmocka_unit_test(overflow_is_counted_and_logged_but_not_a_path),

@@ -2,6 +2,7 @@
 
 #include "capture/proc.h"
 
+#include "base/hashmap.h"
 #include "capture/cgroup.h"
 
 #include <errno.h>
@@ -68,8 +69,7 @@ struct user {
 
 struct proc_cache {
     pid_t self;
-    struct entry **slots; /* open addressing by key, linear probing */
-    size_t cap, used;
+    struct u64map entries; /* key -> struct entry * */
     uint32_t next_id;
     uint64_t fork_seq;
     uint64_t batch;      /* batches of fork events read */
@@ -81,56 +81,12 @@ struct proc_cache {
     char raw[FIELD_MAX * 2]; /* scratch for /proc reads */
 };
 
-/* ---- hash table ---------------------------------------------------------- */
+/* ---- the entries by key --------------------------------------------------- */
 
-static size_t slot_of(pid_t key, size_t cap)
+static struct entry *entry_of(const struct proc_cache *c, pid_t key)
 {
-    uint32_t h = (uint32_t)key * 2654435761u;
-    return (h ^ (h >> 16)) & (cap - 1);
-}
-
-static struct entry **find_slot(const struct proc_cache *c, pid_t key)
-{
-    for (size_t i = slot_of(key, c->cap);; i = (i + 1) & (c->cap - 1))
-        if (!c->slots[i] || c->slots[i]->key == key)
-            return &c->slots[i];
-}
-
-static bool grow(struct proc_cache *c)
-{
-    size_t ncap = c->cap * 2;
-    struct entry **ns = calloc(ncap, sizeof *ns);
-    if (!ns)
-        return false;
-    for (size_t i = 0; i < c->cap; i++) {
-        if (!c->slots[i])
-            continue;
-        size_t j = slot_of(c->slots[i]->key, ncap);
-        while (ns[j])
-            j = (j + 1) & (ncap - 1);
-        ns[j] = c->slots[i];
-    }
-    free(c->slots);
-    c->slots = ns;
-    c->cap = ncap;
-    return true;
-}
-
-/* Remove slot I, shifting later members of its probe chain back. */
-static void remove_at(struct proc_cache *c, size_t i)
-{
-    c->slots[i] = NULL;
-    c->used--;
-    for (size_t j = (i + 1) & (c->cap - 1); c->slots[j]; j = (j + 1) & (c->cap - 1)) {
-        size_t home = slot_of(c->slots[j]->key, c->cap);
-        /* Move J back to I unless its home lies cyclically in (I, J]. */
-        bool stays = (i <= j) ? (home > i && home <= j) : (home > i || home <= j);
-        if (!stays) {
-            c->slots[i] = c->slots[j];
-            c->slots[j] = NULL;
-            i = j;
-        }
-    }
+    uint64_t e;
+    return u64map_get(&c->entries, (uint32_t)key, &e) ? (struct entry *)(uintptr_t)e : NULL;
 }
 
 /* ---- reading /proc --------------------------------------------------------- */
@@ -390,15 +346,14 @@ static void ident_from_snap(struct proc_cache *c, struct entry *e)
 
 static struct entry *insert(struct proc_cache *c, pid_t key)
 {
-    if ((c->used + 1) * 2 > c->cap && !grow(c))
-        return NULL;
     struct entry *e = calloc(1, sizeof *e);
-    if (!e)
+    bool added;
+    if (!e || !u64map_slot(&c->entries, (uint32_t)key, (uintptr_t)e, &added)) {
+        free(e);
         return NULL;
+    }
     e->key = e->tgid = key;
     e->born_batch = c->batch;
-    *find_slot(c, key) = e;
-    c->used++;
     return e;
 }
 
@@ -471,7 +426,7 @@ static bool stale(const struct entry *e)
 static struct entry *process_entry(struct proc_cache *c, pid_t pid, bool exec, int64_t now,
                                    int depth)
 {
-    struct entry *e = *find_slot(c, pid);
+    struct entry *e = entry_of(c, pid);
     if (e && !stale(e) && e->tgid == pid)
         return e;
     if (!e && !(e = insert(c, pid)))
@@ -546,11 +501,11 @@ static void reread(struct proc_cache *c, struct entry *e, int64_t now)
 struct proc_info *proc_lookup(struct proc_cache *c, pid_t tid, uint64_t mask, int64_t now)
 {
     bool exec = mask & FAN_OPEN_EXEC;
-    struct entry *e = *find_slot(c, tid);
+    struct entry *e = entry_of(c, tid);
     if (!e && c->events_fd >= 0) {
         /* A new task: its fork may have been reported since the last read. */
         proc_events_read(c, now);
-        e = *find_slot(c, tid);
+        e = entry_of(c, tid);
     }
     if (!e && !(e = insert(c, tid)))
         return NULL;
@@ -630,18 +585,27 @@ void proc_exec(struct proc_cache *c, struct proc_info *p, const char *path, size
     ident_set(c, e, id->ppid, id->uid, comm, exe, "", unit);
 }
 
+static void entry_free(struct entry *e)
+{
+    free(e->strings);
+    free(e);
+}
+
+/* u64map_sweep's test: frees an entry unseen for long (CTX: the time now). */
+static bool entry_idle(void *ctx, uint64_t key, uint64_t val)
+{
+    (void)key;
+    int64_t now = *(const int64_t *)ctx;
+    struct entry *e = (struct entry *)(uintptr_t)val;
+    if (now - e->seen <= (e->built ? IDLE_NS : FORK_KEEP_NS))
+        return false;
+    entry_free(e);
+    return true;
+}
+
 void proc_cache_sweep(struct proc_cache *c, int64_t now)
 {
-    for (size_t i = 0; i < c->cap;) {
-        struct entry *e = c->slots[i];
-        if (e && now - e->seen > (e->built ? IDLE_NS : FORK_KEEP_NS)) {
-            free(e->strings);
-            free(e);
-            remove_at(c, i); /* a later entry may have moved into I: look again */
-            continue;
-        }
-        i++;
-    }
+    u64map_sweep(&c->entries, entry_idle, &now);
 }
 
 /* E's process was forked by PARENT, as learnt only now: fill in what the
@@ -673,7 +637,7 @@ void proc_note_batch(struct proc_cache *c)
 
 void proc_note_fork(struct proc_cache *c, pid_t tid, pid_t tgid, pid_t parent, int64_t now)
 {
-    struct entry *e = *find_slot(c, tid);
+    struct entry *e = entry_of(c, tid);
     if (e && e->built && !e->fork_parent) {
         /* A fork reported after the events of its child were read (they
          * raced between our last read of fork events and the event read),
@@ -702,7 +666,7 @@ void proc_note_fork(struct proc_cache *c, pid_t tid, pid_t tgid, pid_t parent, i
 
 pid_t proc_fork_parent(const struct proc_cache *c, pid_t pid)
 {
-    const struct entry *e = *find_slot(c, pid);
+    const struct entry *e = entry_of(c, pid);
     return e ? e->fork_parent : 0;
 }
 
@@ -803,7 +767,7 @@ int proc_exec_followers(const unsigned char *head, size_t len)
 
 size_t proc_cache_size(const struct proc_cache *c)
 {
-    return c->used;
+    return u64map_count(&c->entries);
 }
 
 struct proc_cache *proc_cache_create(pid_t self)
@@ -813,12 +777,6 @@ struct proc_cache *proc_cache_create(pid_t self)
         return NULL;
     c->self = self;
     c->events_fd = -1;
-    c->cap = 1024;
-    c->slots = calloc(c->cap, sizeof *c->slots);
-    if (!c->slots) {
-        free(c);
-        return NULL;
-    }
     return c;
 }
 
@@ -826,12 +784,11 @@ void proc_cache_destroy(struct proc_cache *c)
 {
     if (!c)
         return;
-    for (size_t i = 0; i < c->cap; i++)
-        if (c->slots[i]) {
-            free(c->slots[i]->strings);
-            free(c->slots[i]);
-        }
-    free(c->slots);
+    size_t pos = 0;
+    uint64_t key, e;
+    while (u64map_next(&c->entries, &pos, &key, &e))
+        entry_free((struct entry *)(uintptr_t)e);
+    u64map_free(&c->entries);
     if (c->events_fd >= 0)
         close(c->events_fd);
     for (size_t i = 0; i < c->nusers; i++)

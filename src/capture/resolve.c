@@ -3,6 +3,8 @@
 #include "capture/resolve.h"
 
 #include "base/event.h"
+#include "base/hash.h"
+#include "base/hashmap.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,10 +14,10 @@
 #include <unistd.h>
 
 /* Directory handles seen by a busy system are few; a bounded cache that is
- * dropped whole when half full (or when a directory moves) keeps lookups
- * O(1) without an eviction policy to get wrong. */
-#define DIR_SLOTS  65536
-#define GONE_SLOTS 4096
+ * dropped whole when full (or when a directory moves) keeps lookups O(1)
+ * without an eviction policy to get wrong. */
+#define DIR_ENTRIES  32768
+#define GONE_ENTRIES 2048
 
 static const char deleted_suffix[] = " (deleted)";
 
@@ -24,7 +26,6 @@ enum gone { GONE_UNKNOWN, GONE_YES, GONE_NO };
 
 /* A file handle and bytes of its own: a directory's path, or nothing. */
 struct fid_entry {
-    uint64_t hash; /* 0 = empty slot */
     uint64_t fsid;
     int32_t type;
     uint32_t hb;
@@ -33,10 +34,13 @@ struct fid_entry {
     unsigned char *blob; /* handle bytes, then the extra bytes and a NUL */
 };
 
-/* Open addressing, linear probing; cleared whole when half full. */
+/* Entries in the order they came, found by the hash of their handle
+ * (handles that share a hash are told apart by their bytes); cleared whole
+ * when full. */
 struct fid_table {
-    struct fid_entry *slots;
-    size_t nslots, used;
+    struct u64multi by_hash; /* hash_fid -> index in entries */
+    struct fid_entry *entries;
+    size_t used, max;
 };
 
 struct fs {
@@ -53,75 +57,76 @@ struct resolver {
     struct resolve_stats st;
 };
 
-static bool table_init(struct fid_table *t, size_t nslots)
+static bool table_init(struct fid_table *t, size_t max)
 {
-    t->slots = calloc(nslots, sizeof *t->slots);
-    t->nslots = nslots;
+    t->entries = malloc(max * sizeof *t->entries);
+    t->max = max;
     t->used = 0;
-    return t->slots != NULL;
+    return t->entries != NULL;
 }
 
 static void table_clear(struct fid_table *t)
 {
-    for (size_t i = 0; t->used && i < t->nslots; i++) {
-        if (t->slots[i].hash)
-            t->used--;
-        free(t->slots[i].blob);
-        t->slots[i] = (struct fid_entry){0};
-    }
+    for (size_t i = 0; i < t->used; i++)
+        free(t->entries[i].blob);
+    t->used = 0;
+    u64multi_clear(&t->by_hash);
 }
 
+static void table_free(struct fid_table *t)
+{
+    table_clear(t);
+    free(t->entries);
+    u64multi_free(&t->by_hash);
+}
+
+/* FNV-1a over fsid, type and handle bytes. */
 static uint64_t hash_fid(const struct decode_fid *f)
 {
-    /* FNV-1a over fsid, type and handle bytes; never 0 (0 marks an empty slot). */
-    uint64_t h = 1469598103934665603ULL;
+    uint64_t h = HASH_FNV_INIT;
     const unsigned char *parts[3] = {(const unsigned char *)&f->fsid,
                                      (const unsigned char *)&f->handle_type, f->fh + 8};
     size_t lens[3] = {sizeof f->fsid, sizeof f->handle_type, f->handle_bytes};
     for (int k = 0; k < 3; k++)
-        for (size_t i = 0; i < lens[k]; i++) {
-            h ^= parts[k][i];
-            h *= 1099511628211ULL;
-        }
-    return h ? h : 1;
+        for (size_t i = 0; i < lens[k]; i++)
+            h = hash_fnv_step(h, parts[k][i]);
+    return h;
 }
 
 static struct fid_entry *table_find(struct fid_table *t, const struct decode_fid *f, uint64_t h)
 {
-    for (size_t i = h & (t->nslots - 1);; i = (i + 1) & (t->nslots - 1)) {
-        struct fid_entry *e = &t->slots[i];
-        if (!e->hash)
-            return NULL;
-        if (e->hash == h && e->fsid == f->fsid && e->type == f->handle_type &&
-            e->hb == f->handle_bytes && memcmp(e->blob, f->fh + 8, e->hb) == 0)
+    for (uint64_t i = u64multi_first(&t->by_hash, h); i != U64MULTI_END;
+         i = u64multi_next(&t->by_hash, i)) {
+        struct fid_entry *e = &t->entries[i];
+        if (e->fsid == f->fsid && e->type == f->handle_type && e->hb == f->handle_bytes &&
+            memcmp(e->blob, f->fh + 8, e->hb) == 0)
             return e;
     }
+    return NULL;
 }
 
 /* A new entry for F (not in T) with EXTRA bytes, or NULL out of memory. */
 static struct fid_entry *table_add(struct fid_table *t, const struct decode_fid *f, uint64_t h,
                                    const void *extra, size_t n)
 {
-    if (t->used >= t->nslots / 2)
+    if (t->used == t->max)
         table_clear(t);
     unsigned char *blob = malloc(f->handle_bytes + n + 1);
-    if (!blob)
+    if (!blob || !u64multi_add(&t->by_hash, h, t->used)) {
+        free(blob);
         return NULL;
+    }
     memcpy(blob, f->fh + 8, f->handle_bytes);
     if (n)
         memcpy(blob + f->handle_bytes, extra, n);
     blob[f->handle_bytes + n] = '\0';
-    size_t i = h & (t->nslots - 1);
-    while (t->slots[i].hash)
-        i = (i + 1) & (t->nslots - 1);
-    t->slots[i] = (struct fid_entry){.hash = h,
-                                     .fsid = f->fsid,
-                                     .type = f->handle_type,
-                                     .hb = f->handle_bytes,
-                                     .extra_len = (uint32_t)n,
-                                     .blob = blob};
-    t->used++;
-    return &t->slots[i];
+    struct fid_entry *e = &t->entries[t->used++];
+    *e = (struct fid_entry){.fsid = f->fsid,
+                            .type = f->handle_type,
+                            .hb = f->handle_bytes,
+                            .extra_len = (uint32_t)n,
+                            .blob = blob};
+    return e;
 }
 
 struct resolver *resolve_create(void)
@@ -130,7 +135,7 @@ struct resolver *resolve_create(void)
     if (!r)
         return NULL;
     r->proc_fd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (!table_init(&r->dirs, DIR_SLOTS) || !table_init(&r->gone, GONE_SLOTS) ||
+    if (!table_init(&r->dirs, DIR_ENTRIES) || !table_init(&r->gone, GONE_ENTRIES) ||
         r->proc_fd < 0) {
         resolve_destroy(r);
         return NULL;
@@ -147,12 +152,8 @@ void resolve_destroy(struct resolver *r)
 {
     if (!r)
         return;
-    if (r->dirs.slots)
-        table_clear(&r->dirs);
-    if (r->gone.slots)
-        table_clear(&r->gone);
-    free(r->dirs.slots);
-    free(r->gone.slots);
+    table_free(&r->dirs);
+    table_free(&r->gone);
     for (size_t i = 0; i < r->nfs; i++)
         close(r->fs[i].mount_fd);
     free(r->fs);

@@ -1,26 +1,19 @@
 /* The store: interned paths, (path, process) pairs, directory nodes, the
  * recent-events log and the rate intervals. See store.h and store_internal.h.
  *
- * Every table is a dense array of slots with a free list, indexed by an open
- * addressing hash of uint32 slot numbers (linear probing, backward-shift
- * deletion, so no tombstones build up under steady eviction). Paths are also
- * on an LRU list, which is what eviction takes from. */
+ * Every table is a dense array of slots with a free list, indexed by a
+ * u64multi from the record's 64-bit hash to its slot number (hashes may
+ * collide: a lookup compares the records it is given). Paths are also on an
+ * LRU list, which is what eviction takes from. */
 #include "config.h"
 
 #include "model/store_internal.h"
 
+#include "base/hashmap.h"
+#include "pipe/proctab.h"
+
 #include <stdlib.h>
 #include <string.h>
-
-const struct fa_proc store_unknown_proc = {.id = 0,
-                                           .pid = 0,
-                                           .ppid = 0,
-                                           .uid = 0,
-                                           .user = "",
-                                           .comm = "?",
-                                           .exe = "",
-                                           .cmdline = "",
-                                           .unit = ""};
 
 /* A pair table may hold this many pairs per allowed path before the least
  * recently seen paths go too: bounds memory when few paths see many
@@ -30,20 +23,6 @@ const struct fa_proc store_unknown_proc = {.id = 0,
  * average; longer paths make the log hold fewer events, never more memory. */
 #define LOG_BYTES_PER_ENTRY 256
 #define LOG_ARENA_MIN       65536
-
-/* A bucket keeps 32 bits of the mixed hash beside the slot: probes compare
- * them without touching the (cache-cold) records, and growing or deleting
- * finds an entry's home bucket from them alone. */
-struct hbucket {
-    uint32_t slot; /* STORE_NONE = empty */
-    uint32_t tag;  /* low 32 bits of the mixed hash: the home bucket is tag & mask */
-};
-
-struct hindex {
-    struct hbucket *b;
-    size_t mask; /* capacity - 1; capacity is a power of two below 2^32 */
-    size_t used;
-};
 
 struct log_entry {
     int64_t time_ns;
@@ -60,19 +39,19 @@ struct store {
     struct store_path *paths;
     size_t path_cap, path_slots, npaths;
     uint32_t path_free; /* free list through lru_next */
-    struct hindex path_ix;
+    struct u64multi path_ix;
     uint32_t lru_head, lru_tail;
 
     struct store_pair *pairs;
     size_t pair_cap, pair_slots, npairs;
     uint32_t pair_free; /* free list through next */
-    struct hindex pair_ix;
+    struct u64multi pair_ix;
     size_t wide_count;
 
     struct store_dir *dirs;
     size_t dir_cap, dir_slots, ndirs;
     uint32_t dir_free; /* free list through parent */
-    struct hindex dir_ix;
+    struct u64multi dir_ix;
     size_t string_bytes; /* heap held by path and directory names */
 
     struct log_entry *log;
@@ -101,107 +80,10 @@ uint64_t store_hash(const char *s, size_t len)
     return hash_bytes(s, len);
 }
 
-static size_t mix64(uint64_t h)
-{
-    return (size_t)hash_mix64(h);
-}
-
+/* Not unique (a pointer has more than 32 bits): the index compares pairs. */
 static uint64_t pair_key(uint32_t path, const struct fa_proc *proc)
 {
-    return ((uint64_t)path << 32 ^ (uint64_t)(uintptr_t)proc) * UINT64_C(0x9e3779b97f4a7c15);
-}
-
-static bool hix_init(struct hindex *ix, size_t cap)
-{
-    ix->b = malloc(cap * sizeof *ix->b);
-    if (!ix->b)
-        return false;
-    for (size_t i = 0; i < cap; i++)
-        ix->b[i].slot = STORE_NONE;
-    ix->mask = cap - 1;
-    ix->used = 0;
-    return true;
-}
-
-/* Room for one more entry at a load of at most 3/4. */
-static bool hix_reserve(struct hindex *ix)
-{
-    if ((ix->used + 1) * 4 <= (ix->mask + 1) * 3)
-        return true;
-    struct hindex n;
-    if (!hix_init(&n, (ix->mask + 1) * 2))
-        return false;
-    for (size_t i = 0; i <= ix->mask; i++) {
-        if (ix->b[i].slot == STORE_NONE)
-            continue;
-        size_t j = ix->b[i].tag & n.mask;
-        while (n.b[j].slot != STORE_NONE)
-            j = (j + 1) & n.mask;
-        n.b[j] = ix->b[i];
-    }
-    n.used = ix->used;
-    free(ix->b);
-    *ix = n;
-    return true;
-}
-
-struct probe {
-    size_t i;
-    uint32_t tag;
-};
-
-static struct probe hix_probe(const struct hindex *ix, uint64_t h)
-{
-    uint32_t tag = (uint32_t)mix64(h);
-    return (struct probe){tag & ix->mask, tag};
-}
-
-/* The next slot on H's probe sequence whose tag matches (the caller checks
- * the record), or STORE_NONE once the cluster ends. */
-static uint32_t hix_next(const struct hindex *ix, struct probe *p)
-{
-    for (;;) {
-        const struct hbucket *b = &ix->b[p->i];
-        p->i = (p->i + 1) & ix->mask;
-        if (b->slot == STORE_NONE)
-            return STORE_NONE;
-        if (b->tag == p->tag)
-            return b->slot;
-    }
-}
-
-static void hix_put(struct hindex *ix, uint64_t h, uint32_t slot)
-{
-    uint32_t tag = (uint32_t)mix64(h);
-    size_t i = tag & ix->mask;
-    while (ix->b[i].slot != STORE_NONE)
-        i = (i + 1) & ix->mask;
-    ix->b[i] = (struct hbucket){slot, tag};
-    ix->used++;
-}
-
-/* Remove SLOT (hash H), shifting later entries of the cluster back so every
- * entry stays reachable from its home bucket (no tombstones). */
-static void hix_del(struct hindex *ix, uint64_t h, uint32_t slot)
-{
-    size_t i = (uint32_t)mix64(h) & ix->mask;
-    while (ix->b[i].slot != slot)
-        i = (i + 1) & ix->mask;
-    size_t j = i;
-    for (;;) {
-        j = (j + 1) & ix->mask;
-        if (ix->b[j].slot == STORE_NONE)
-            break;
-        size_t home = ix->b[j].tag & ix->mask;
-        /* Move J into the hole at I unless its home lies cyclically in (I, J]. */
-        bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
-        if (!stays) {
-            ix->b[i] = ix->b[j];
-            i = j;
-        }
-    }
-    ix->b[i].slot = STORE_NONE;
-    ix->used--;
+    return (uint64_t)path << 32 ^ (uint64_t)(uintptr_t)proc;
 }
 
 static bool grow(void **arr, size_t *cap, size_t need, size_t elem)
@@ -217,6 +99,22 @@ static bool grow(void **arr, size_t *cap, size_t need, size_t elem)
     *arr = n;
     *cap = ncap;
     return true;
+}
+
+/* The slot a table's next record takes: FREE_HEAD, the head of its free
+ * list, or slot NSLOTS past the end, its array grown for it; STORE_NONE when
+ * out of memory. */
+static uint32_t slot_next(void **arr, size_t *cap, size_t nslots, uint32_t free_head, size_t elem)
+{
+    if (free_head != STORE_NONE)
+        return free_head;
+    return grow(arr, cap, nslots + 1, elem) ? (uint32_t)nslots : STORE_NONE;
+}
+
+/* The gen a reused slot gets from the one it had (0 marks a free slot). */
+static uint32_t gen_after(uint32_t old)
+{
+    return old + 1 ? old + 1 : 1;
 }
 
 /* glibc's chunk for a malloc of N bytes (what store_memory charges). */
@@ -242,19 +140,21 @@ static void notify_dir(struct store *st, uint32_t d)
 
 /* ---- paths ---------------------------------------------------------------- */
 
-uint32_t store_find_path(const struct store *st, const char *path, size_t len)
+/* Slot of PATH, whose hash is H, or STORE_NONE. */
+static uint32_t path_find(const struct store *st, const char *path, size_t len, uint64_t h)
 {
-    if (!st->path_ix.b)
-        return STORE_NONE;
-    uint64_t h = store_hash(path, len);
-    struct probe pr = hix_probe(&st->path_ix, h);
-    uint32_t s;
-    while ((s = hix_next(&st->path_ix, &pr)) != STORE_NONE) {
+    for (uint64_t s = u64multi_first(&st->path_ix, h); s != U64MULTI_END;
+         s = u64multi_next(&st->path_ix, s)) {
         const struct store_path *p = &st->paths[s];
         if (p->hash == h && p->len == len && memcmp(p->str, path, len) == 0)
-            return s;
+            return (uint32_t)s;
     }
     return STORE_NONE;
+}
+
+uint32_t store_find_path(const struct store *st, const char *path, size_t len)
+{
+    return path_find(st, path, len, store_hash(path, len));
 }
 
 static void lru_unlink(struct store *st, uint32_t s)
@@ -294,7 +194,7 @@ static void dir_release(struct store *st, uint32_t d)
         uint32_t parent = dir->parent;
         if (dir->as_path != STORE_NONE)
             st->paths[dir->as_path].as_dir = STORE_NONE;
-        hix_del(&st->dir_ix, dir->hash, d);
+        u64multi_del(&st->dir_ix, dir->hash, d);
         st->string_bytes -= heap_cost(dir->name_len + 1);
         free(dir->name);
         dir->name = NULL;
@@ -311,17 +211,15 @@ static void dir_release(struct store *st, uint32_t d)
 static uint32_t dir_same_as(const struct store *st, uint32_t parent, uint64_t h, const char *name,
                             size_t nlen)
 {
-    struct probe pr = hix_probe(&st->dir_ix, h);
-    uint32_t s;
-    while ((s = hix_next(&st->dir_ix, &pr)) != STORE_NONE) {
+    for (uint64_t s = u64multi_first(&st->dir_ix, h); s != U64MULTI_END;
+         s = u64multi_next(&st->dir_ix, s)) {
         const struct store_dir *d = &st->dirs[s];
         if (d->hash == h && d->parent == parent && d->name_len == nlen &&
             memcmp(d->name, name, nlen) == 0)
-            return s;
+            return (uint32_t)s;
     }
     return STORE_NONE;
 }
-
 
 /* N bytes of S and a NUL (S may hold NULs: a replayed name can); NULL when
  * out of memory. */
@@ -344,23 +242,21 @@ static uint32_t dir_get(struct store *st, uint32_t parent, uint64_t h, const cha
     uint32_t found = dir_same_as(st, parent, h, name, nlen);
     if (found != STORE_NONE)
         return found;
-    if (!hix_reserve(&st->dir_ix))
-        return STORE_NONE;
     char *copy = copy_bytes(name, nlen);
     if (!copy)
         return STORE_NONE;
-    uint32_t s;
+    uint32_t s =
+        slot_next((void **)&st->dirs, &st->dir_cap, st->dir_slots, st->dir_free, sizeof *st->dirs);
+    if (s == STORE_NONE || !u64multi_add(&st->dir_ix, h, s)) {
+        free(copy);
+        return STORE_NONE;
+    }
     uint32_t gen = 1;
-    if (st->dir_free != STORE_NONE) {
-        s = st->dir_free;
-        st->dir_free = st->dirs[s].parent;
-        gen = st->dirs[s].depth + 1 ? st->dirs[s].depth + 1 : 1;
+    if (s == st->dir_slots) {
+        st->dir_slots++;
     } else {
-        if (!grow((void **)&st->dirs, &st->dir_cap, st->dir_slots + 1, sizeof *st->dirs)) {
-            free(copy);
-            return STORE_NONE;
-        }
-        s = (uint32_t)st->dir_slots++;
+        st->dir_free = st->dirs[s].parent;
+        gen = gen_after(st->dirs[s].depth);
     }
     struct store_dir *d = &st->dirs[s];
     d->name = copy;
@@ -375,7 +271,6 @@ static uint32_t dir_get(struct store *st, uint32_t parent, uint64_t h, const cha
         st->paths[d->as_path].as_dir = s;
     if (parent != STORE_NONE)
         st->dirs[parent].refs++;
-    hix_put(&st->dir_ix, h, s);
     st->ndirs++;
     st->string_bytes += heap_cost(nlen + 1);
     return s;
@@ -414,10 +309,64 @@ static uint32_t dir_chain(struct store *st, const char *path, size_t len, size_t
 
 /* ---- pairs ---------------------------------------------------------------- */
 
+/* A path's pairs are found by walking its list while it has at most this
+ * many (a record or two: cheaper than an index probe, and most paths see
+ * one or two processes); the pairs of a more crowded path (ld.so.cache
+ * under every new process) are in pair_ix as well. */
+#define PAIRS_LISTED 2
+
+static bool pairs_indexed(const struct store *st, uint32_t path)
+{
+    return st->paths[path].npairs > PAIRS_LISTED;
+}
+
+static void pairs_unindex(struct store *st, uint32_t path)
+{
+    for (uint32_t q = st->paths[path].pairs; q != STORE_NONE; q = st->pairs[q].next)
+        u64multi_del(&st->pair_ix, pair_key(path, st->pairs[q].proc), q);
+}
+
+/* Index new pair Q of PATH for PROC if PATH now becomes or is crowded; false
+ * (and the index as it was) when out of memory. */
+static bool pair_index_new(struct store *st, uint32_t path, const struct fa_proc *proc, uint32_t q)
+{
+    uint32_t n = st->paths[path].npairs; /* before Q */
+    if (n < PAIRS_LISTED)
+        return true;
+    if (n == PAIRS_LISTED)
+        for (uint32_t r = st->paths[path].pairs; r != STORE_NONE; r = st->pairs[r].next)
+            if (!u64multi_add(&st->pair_ix, pair_key(path, st->pairs[r].proc), r)) {
+                pairs_unindex(st, path); /* taking out what was never put in is a no-op */
+                return false;
+            }
+    if (u64multi_add(&st->pair_ix, pair_key(path, proc), q))
+        return true;
+    if (n == PAIRS_LISTED)
+        pairs_unindex(st, path);
+    return false;
+}
+
+static uint32_t pair_find(const struct store *st, uint32_t path, const struct fa_proc *proc)
+{
+    if (!pairs_indexed(st, path)) {
+        for (uint32_t q = st->paths[path].pairs; q != STORE_NONE; q = st->pairs[q].next)
+            if (st->pairs[q].proc == proc)
+                return q;
+        return STORE_NONE;
+    }
+    uint64_t k = pair_key(path, proc);
+    for (uint64_t q = u64multi_first(&st->pair_ix, k); q != U64MULTI_END;
+         q = u64multi_next(&st->pair_ix, q))
+        if (st->pairs[q].path == path && st->pairs[q].proc == proc)
+            return (uint32_t)q;
+    return STORE_NONE;
+}
+
 static void pair_free(struct store *st, uint32_t q)
 {
     struct store_pair *p = &st->pairs[q];
-    hix_del(&st->pair_ix, pair_key(p->path, p->proc), q);
+    if (pairs_indexed(st, p->path))
+        u64multi_del(&st->pair_ix, pair_key(p->path, p->proc), q);
     if (p->wide) {
         free(p->wide);
         st->wide_count--;
@@ -441,7 +390,7 @@ static void path_evict(struct store *st, uint32_t s)
         q = next;
     }
     lru_unlink(st, s);
-    hix_del(&st->path_ix, p->hash, s);
+    u64multi_del(&st->path_ix, p->hash, s);
     if (p->as_dir != STORE_NONE)
         st->dirs[p->as_dir].as_path = STORE_NONE;
     uint32_t dir = p->dir;
@@ -472,32 +421,26 @@ static bool evict_lru(struct store *st, uint32_t keep)
 /* The slot of PATH (hash H), created when new; STORE_NONE when out of memory. */
 static uint32_t path_get(struct store *st, const char *path, size_t len, uint64_t h)
 {
-    struct probe pr = hix_probe(&st->path_ix, h);
-    uint32_t found;
-    while ((found = hix_next(&st->path_ix, &pr)) != STORE_NONE) {
-        const struct store_path *p = &st->paths[found];
-        if (p->hash == h && p->len == len && memcmp(p->str, path, len) == 0)
-            return found;
-    }
+    uint32_t found = path_find(st, path, len, h);
+    if (found != STORE_NONE)
+        return found;
     while (st->npaths >= st->max_rows && evict_lru(st, STORE_NONE))
         ;
-    if (!hix_reserve(&st->path_ix))
-        return STORE_NONE;
     char *copy = copy_bytes(path, len);
     if (!copy)
         return STORE_NONE;
-    uint32_t s;
+    uint32_t s = slot_next((void **)&st->paths, &st->path_cap, st->path_slots, st->path_free,
+                           sizeof *st->paths);
+    if (s == STORE_NONE || !u64multi_add(&st->path_ix, h, s)) {
+        free(copy);
+        return STORE_NONE;
+    }
     uint32_t gen = 1;
-    if (st->path_free != STORE_NONE) {
-        s = st->path_free;
-        st->path_free = st->paths[s].lru_next;
-        gen = st->paths[s].lru_prev + 1 ? st->paths[s].lru_prev + 1 : 1;
+    if (s == st->path_slots) {
+        st->path_slots++;
     } else {
-        if (!grow((void **)&st->paths, &st->path_cap, st->path_slots + 1, sizeof *st->paths)) {
-            free(copy);
-            return STORE_NONE;
-        }
-        s = (uint32_t)st->path_slots++;
+        st->path_free = st->paths[s].lru_next;
+        gen = gen_after(st->paths[s].lru_prev);
     }
     struct store_path *p = &st->paths[s];
     *p = (struct store_path){.str = copy,
@@ -507,7 +450,6 @@ static uint32_t path_get(struct store *st, const char *path, size_t len, uint64_
                              .pairs = STORE_NONE,
                              .dir = STORE_NONE,
                              .as_dir = STORE_NONE};
-    hix_put(&st->path_ix, h, s);
     lru_push_head(st, s);
     st->npaths++;
     st->string_bytes += heap_cost(len + 1);
@@ -528,26 +470,21 @@ static uint32_t path_get(struct store *st, const char *path, size_t len, uint64_
 
 static uint32_t pair_get(struct store *st, uint32_t path, const struct fa_proc *proc)
 {
-    uint64_t k = pair_key(path, proc);
-    struct probe pr = hix_probe(&st->pair_ix, k);
-    uint32_t found;
-    while ((found = hix_next(&st->pair_ix, &pr)) != STORE_NONE)
-        if (st->pairs[found].path == path && st->pairs[found].proc == proc)
-            return found;
+    uint32_t found = pair_find(st, path, proc);
+    if (found != STORE_NONE)
+        return found;
     while (st->npairs >= st->max_pairs && evict_lru(st, path))
         ;
-    if (!hix_reserve(&st->pair_ix))
+    uint32_t q = slot_next((void **)&st->pairs, &st->pair_cap, st->pair_slots, st->pair_free,
+                           sizeof *st->pairs);
+    if (q == STORE_NONE || !pair_index_new(st, path, proc, q))
         return STORE_NONE;
-    uint32_t q;
     uint32_t gen = 1;
-    if (st->pair_free != STORE_NONE) {
-        q = st->pair_free;
-        st->pair_free = st->pairs[q].next;
-        gen = st->pairs[q].rate_epoch + 1 ? st->pairs[q].rate_epoch + 1 : 1;
+    if (q == st->pair_slots) {
+        st->pair_slots++;
     } else {
-        if (!grow((void **)&st->pairs, &st->pair_cap, st->pair_slots + 1, sizeof *st->pairs))
-            return STORE_NONE;
-        q = (uint32_t)st->pair_slots++;
+        st->pair_free = st->pairs[q].next;
+        gen = gen_after(st->pairs[q].rate_epoch);
     }
     struct store_pair *p = &st->pairs[q];
     memset(p, 0, sizeof *p);
@@ -557,7 +494,6 @@ static uint32_t pair_get(struct store *st, uint32_t path, const struct fa_proc *
     p->next = st->paths[path].pairs;
     st->paths[path].pairs = q;
     st->paths[path].npairs++;
-    hix_put(&st->pair_ix, k, q);
     st->npairs++;
     return q;
 }
@@ -689,12 +625,10 @@ uint64_t store_log_seq(const struct store *st, size_t i)
 
 /* ---- life cycle ----------------------------------------------------------- */
 
-static bool store_init_tables(struct store *st)
+static void store_init_tables(struct store *st)
 {
     st->path_free = st->pair_free = st->dir_free = STORE_NONE;
     st->lru_head = st->lru_tail = STORE_NONE;
-    return hix_init(&st->path_ix, 1024) && hix_init(&st->pair_ix, 1024) &&
-           hix_init(&st->dir_ix, 256);
 }
 
 static void store_free_tables(struct store *st)
@@ -709,9 +643,9 @@ static void store_free_tables(struct store *st)
     free(st->paths);
     free(st->pairs);
     free(st->dirs);
-    free(st->path_ix.b);
-    free(st->pair_ix.b);
-    free(st->dir_ix.b);
+    u64multi_free(&st->path_ix);
+    u64multi_free(&st->pair_ix);
+    u64multi_free(&st->dir_ix);
     free(st->log);
     free(st->arena);
 }
@@ -730,11 +664,7 @@ struct store *store_create(const struct store_config *cfg)
     if (st->arena_max < LOG_ARENA_MIN)
         st->arena_max = LOG_ARENA_MIN;
     st->epoch = 1;
-    if (!store_init_tables(st)) {
-        store_free_tables(st);
-        free(st);
-        return NULL;
-    }
+    store_init_tables(st);
     return st;
 }
 
@@ -788,7 +718,7 @@ void store_add(struct store *st, const struct fa_event *event)
     if (!e.path) /* a marker may carry no path at all */
         e.path = "", e.path_len = 0;
     const struct fa_event *ev = &e;
-    const struct fa_proc *proc = ev->proc ? ev->proc : &store_unknown_proc;
+    const struct fa_proc *proc = ev->proc ? ev->proc : &proctab_unknown;
     if (ev->types & FA_BIT(FA_OVERFLOW)) {
         /* A marker of lost events: counted and logged where it happened, no row. */
         st->tot.overflows++;
@@ -889,8 +819,7 @@ size_t store_memory(const struct store *st)
     size_t m = sizeof *st;
     m += st->path_cap * sizeof *st->paths + st->pair_cap * sizeof *st->pairs +
          st->dir_cap * sizeof *st->dirs;
-    m += (st->path_ix.mask + 1 + st->pair_ix.mask + 1 + st->dir_ix.mask + 1) *
-         sizeof(struct hbucket);
+    m += u64multi_bytes(&st->path_ix) + u64multi_bytes(&st->pair_ix) + u64multi_bytes(&st->dir_ix);
     m += st->string_bytes + st->wide_count * heap_cost(STORE_NCOUNTS * sizeof(uint32_t));
     m += st->log ? st->log_depth * sizeof *st->log : 0;
     m += st->arena_cap;

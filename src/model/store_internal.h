@@ -114,7 +114,4 @@ uint64_t store_hash(const char *s, size_t len);
  * not reset by store_reset, so it keys an events-view row. */
 uint64_t store_log_seq(const struct store *st, size_t i);
 
-/* A placeholder identity for events that carry none. */
-extern const struct fa_proc store_unknown_proc;
-
 #endif

@@ -2,7 +2,7 @@
 
 #include "pipe/proctab.h"
 
-#include "base/hash.h"
+#include "base/hashmap.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -14,65 +14,31 @@ struct entry {
     char strings[];
 };
 
-struct slot {
-    uint32_t key;
-    struct entry *e;
-};
-
-struct map {
-    struct slot *slots;
-    size_t cap; /* power of two */
-    size_t used;
-};
-
+/* Both maps hold struct entry pointers. */
 struct proctab {
-    struct map by_id;
-    struct map placeholder_by_pid;
+    struct u64map by_id;
+    struct u64map placeholder_by_pid;
 };
 
-static const struct fa_proc unknown_proc = {
-    .id = 0, .pid = 0, .ppid = 0, .uid = 0, .user = "", .comm = "?", .exe = "", .cmdline = "",
-    .unit = ""};
+const struct fa_proc proctab_unknown = {.id = 0,
+                                        .pid = 0,
+                                        .ppid = 0,
+                                        .uid = 0,
+                                        .user = "",
+                                        .comm = "?",
+                                        .exe = "",
+                                        .cmdline = "",
+                                        .unit = ""};
 
-static struct slot *map_find(const struct map *m, uint32_t key)
+static const struct fa_proc *map_get(const struct u64map *m, uint32_t key)
 {
-    if (!m->cap)
-        return NULL;
-    for (size_t i = hash_u32(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-        if (!m->slots[i].e)
-            return &m->slots[i];
-        if (m->slots[i].key == key)
-            return &m->slots[i];
-    }
+    uint64_t e;
+    return u64map_get(m, key, &e) ? &((const struct entry *)(uintptr_t)e)->proc : NULL;
 }
 
-static bool map_grow(struct map *m)
+/* A copy of P with its strings in one block; NULL when out of memory. */
+static struct entry *entry_new(const struct fa_proc *p)
 {
-    size_t ncap = m->cap ? m->cap * 2 : 256;
-    struct slot *ns = calloc(ncap, sizeof *ns);
-    if (!ns)
-        return false;
-    for (size_t i = 0; i < m->cap; i++) {
-        if (!m->slots[i].e)
-            continue;
-        size_t j = hash_u32(m->slots[i].key) & (ncap - 1);
-        while (ns[j].e)
-            j = (j + 1) & (ncap - 1);
-        ns[j] = m->slots[i];
-    }
-    free(m->slots);
-    m->slots = ns;
-    m->cap = ncap;
-    return true;
-}
-
-static const struct fa_proc *map_insert(struct map *m, uint32_t key, const struct fa_proc *p)
-{
-    if ((m->used + 1) * 4 > m->cap * 3 && !map_grow(m))
-        return NULL;
-    struct slot *s = map_find(m, key);
-    if (s->e)
-        return &s->e->proc;
     const char *src[5] = {p->user, p->comm, p->exe, p->cmdline, p->unit};
     size_t len[5], total = 0;
     for (int i = 0; i < 5; i++) {
@@ -93,17 +59,33 @@ static const struct fa_proc *map_insert(struct map *m, uint32_t key, const struc
         *dst[i] = q;
         q += len[i] + 1;
     }
-    s->key = key;
-    s->e = e;
-    m->used++;
+    return e;
+}
+
+static const struct fa_proc *map_insert(struct u64map *m, uint32_t key, const struct fa_proc *p)
+{
+    bool added;
+    uint64_t *slot = u64map_slot(m, key, 0, &added);
+    if (!slot)
+        return NULL;
+    if (!added)
+        return &((struct entry *)(uintptr_t)*slot)->proc;
+    struct entry *e = entry_new(p);
+    if (!e) {
+        u64map_del(m, key);
+        return NULL;
+    }
+    *slot = (uintptr_t)e;
     return &e->proc;
 }
 
-static void map_free(struct map *m)
+static void map_free(struct u64map *m)
 {
-    for (size_t i = 0; i < m->cap; i++)
-        free(m->slots[i].e);
-    free(m->slots);
+    size_t pos = 0;
+    uint64_t key, e;
+    while (u64map_next(m, &pos, &key, &e))
+        free((struct entry *)(uintptr_t)e);
+    u64map_free(m);
 }
 
 struct proctab *proctab_create(void)
@@ -127,22 +109,21 @@ const struct fa_proc *proctab_add(struct proctab *t, const struct fa_proc *p)
 
 const struct fa_proc *proctab_get(const struct proctab *t, uint32_t id)
 {
-    struct slot *s = map_find(&t->by_id, id);
-    return s && s->e ? &s->e->proc : NULL;
+    return map_get(&t->by_id, id);
 }
 
 const struct fa_proc *proctab_placeholder(struct proctab *t, int32_t pid)
 {
-    struct slot *s = map_find(&t->placeholder_by_pid, (uint32_t)pid);
-    if (s && s->e)
-        return &s->e->proc;
-    struct fa_proc p = unknown_proc;
+    const struct fa_proc *e = map_get(&t->placeholder_by_pid, (uint32_t)pid);
+    if (e)
+        return e;
+    struct fa_proc p = proctab_unknown;
     p.pid = pid;
-    const struct fa_proc *e = map_insert(&t->placeholder_by_pid, (uint32_t)pid, &p);
-    return e ? e : &unknown_proc;
+    e = map_insert(&t->placeholder_by_pid, (uint32_t)pid, &p);
+    return e ? e : &proctab_unknown;
 }
 
 size_t proctab_count(const struct proctab *t)
 {
-    return t->by_id.used;
+    return u64map_count(&t->by_id);
 }

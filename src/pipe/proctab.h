@@ -22,6 +22,10 @@ const struct fa_proc *proctab_get(const struct proctab *t, uint32_t id);
  * for none), comm "?". Never NULL; stable like every entry. */
 const struct fa_proc *proctab_placeholder(struct proctab *t, int32_t pid);
 
+/* The identity of a process nobody knows: id 0, pid 0, comm "?", every
+ * other string empty. */
+extern const struct fa_proc proctab_unknown;
+
 /* Number of identities held. */
 size_t proctab_count(const struct proctab *t);
 
