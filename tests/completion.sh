@@ -32,7 +32,8 @@ expect() {
     shift
     want=$(printf '%s\n' "$@" | sort -u)
     got=$(comp "$line")
-    [ "$got" = "$want" ] || fail "'$line<TAB>' offers '$(echo $got)', want '$(echo $want)'"
+    [ "$got" = "$want" ] ||
+        fail "'$line<TAB>' offers '$(echo "$got" | tr '\n' ' ')', want '$(echo "$want" | tr '\n' ' ')'"
 }
 
 # Options: exactly the long options of --help, and "--".
