@@ -1109,15 +1109,12 @@ static void config_warning(const char *msg, void *ctx)
 }
 
 /* columns.KIND: the names of the columns shown; the others are hidden. */
-static uint32_t hidden_from_names(struct ui *ui, enum view_kind k, const char *names)
+static uint32_t hidden_from_names(enum view_kind k, const char *names)
 {
-    struct view *v = view_create(ui->st, k);
-    if (!v)
-        return 0;
     uint32_t hidden = 0;
-    size_t n = view_ncolumns(v);
+    size_t n = view_kind_ncolumns(k);
     for (size_t c = 1; c < n && c < 32; c++) { /* the first column always shows */
-        const char *name = view_column(v, c)->name;
+        const char *name = view_kind_column(k, c).name;
         size_t len = strlen(name);
         bool listed = false;
         for (const char *p = names; *p;) {
@@ -1128,7 +1125,6 @@ static uint32_t hidden_from_names(struct ui *ui, enum view_kind k, const char *n
         if (!listed)
             hidden |= (uint32_t)1 << c;
     }
-    view_destroy(v);
     return hidden;
 }
 
@@ -1137,20 +1133,17 @@ static char *names_from_hidden(struct ui *ui, enum view_kind k)
 {
     if (!ui->hidden[k])
         return NULL;
-    struct view *v = view_create(ui->st, k);
-    if (!v)
-        return NULL;
     char buf[1024];
     size_t at = 0;
-    for (size_t c = 0; c < view_ncolumns(v) && c < 32; c++) {
+    for (size_t c = 0; c < view_kind_ncolumns(k) && c < 32; c++) {
         if (ui->hidden[k] & ((uint32_t)1 << c))
             continue;
-        int w = snprintf(buf + at, sizeof buf - at, "%s%s", at ? "," : "", view_column(v, c)->name);
+        const char *name = view_kind_column(k, c).name;
+        int w = snprintf(buf + at, sizeof buf - at, "%s%s", at ? "," : "", name);
         if (w < 0 || (size_t)w >= sizeof buf - at)
             break;
         at += (size_t)w;
     }
-    view_destroy(v);
     buf[at] = '\0';
     for (char *q = buf; *q; q++)
         *q = (char)tolower((unsigned char)*q);
@@ -1183,7 +1176,7 @@ static int config_load(struct ui *ui)
                 kind = view_kind_by_name(s.view);
             for (int k = 0; k < VIEW_NKINDS; k++)
                 if (s.columns[k])
-                    ui->hidden[k] = hidden_from_names(ui, (enum view_kind)k, s.columns[k]);
+                    ui->hidden[k] = hidden_from_names((enum view_kind)k, s.columns[k]);
             for (size_t i = 0; i < s.nhistory; i++)
                 history_add(ui, s.history[i]);
         } else {
