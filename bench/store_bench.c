@@ -4,6 +4,7 @@
  * Usage: bench/store_bench [PATHS] (default 1000000). */
 #include "config.h"
 
+#include "base/clock.h"
 #include "model/filter.h"
 #include "model/store.h"
 #include "model/view.h"
@@ -41,7 +42,7 @@ static double time_refresh(struct view *v, int n)
     double best = 1e9;
     for (int i = 0; i < n; i++) {
         double t = now_s();
-        view_refresh(v, fa_now_ns());
+        view_refresh(v, clock_real_ns());
         t = now_s() - t;
         if (t < best)
             best = t;
@@ -94,7 +95,7 @@ int main(int argc, char **argv)
     size_t rss0 = rss_bytes();
     struct store_config cfg = {.max_rows = n, .log_depth = 0};
     struct store *st = store_create(&cfg);
-    int64_t t0 = fa_now_ns();
+    int64_t t0 = clock_real_ns();
     double t = now_s();
     for (size_t i = 0; i < n; i++) {
         struct fa_event ev = {.time_ns = t0 + (int64_t)i,
@@ -132,7 +133,7 @@ int main(int argc, char **argv)
     }
     double hit_s = now_s() - t;
     printf("store_add, known paths: %.0f ns/event\n", hit_s * 1e9 / (double)m);
-    store_tick(st, fa_now_ns());
+    store_tick(st, clock_real_ns());
 
     struct view *v = view_create(st, VIEW_PATHS);
     size_t rss2 = rss_bytes();
@@ -143,19 +144,19 @@ int main(int argc, char **argv)
     struct filter *f = compile("d12 file-0");
     view_set_filter(v, f);
     t = now_s();
-    view_refresh(v, fa_now_ns());
+    view_refresh(v, clock_real_ns());
     printf("  paths, new 2-term path filter:       %7.1f  (%zu rows)\n", (now_s() - t) * 1e3,
            view_nrows(v));
     printf("  paths, same filter again (cached):   %7.1f\n", time_refresh(v, 3));
     struct filter *g = compile("comm:worker1 file");
     view_set_filter(v, g);
     t = now_s();
-    view_refresh(v, fa_now_ns());
+    view_refresh(v, clock_real_ns());
     printf("  paths, new process filter:           %7.1f  (%zu rows)\n", (now_s() - t) * 1e3,
            view_nrows(v));
     printf("  paths, same process filter (cached): %7.1f\n", time_refresh(v, 3));
     view_set_filter(v, NULL);
-    view_refresh(v, fa_now_ns());
+    view_refresh(v, clock_real_ns());
     t = now_s();
     view_set_sort(v, (size_t)view_column_by_name(v, "path"), false);
     printf("  paths, re-sort by path name:         %7.1f\n", (now_s() - t) * 1e3);
