@@ -786,6 +786,79 @@ static void names_and_columns_are_found_loosely(void **state)
     store_destroy(st);
 }
 
+/* Every column as a fresh view (or a details view) of that kind has it. */
+static void assert_catalogue_matches(const struct view *v)
+{
+    enum view_kind k = view_kind(v);
+    assert_int_equal(view_kind_ncolumns(k), view_ncolumns(v));
+    for (size_t c = 0; c < view_ncolumns(v); c++) {
+        struct view_column a = view_kind_column(k, c);
+        const struct view_column *b = view_column(v, c);
+        assert_string_equal(a.name, b->name);
+        assert_int_equal(a.width, b->width);
+        assert_int_equal(a.align, b->align);
+        assert_int_equal(a.numeric, b->numeric);
+    }
+    assert_null(view_kind_column(k, view_ncolumns(v)).name);
+}
+
+static void column_catalogue_needs_no_view(void **state)
+{
+    (void)state;
+    struct store *st = sample();
+    for (int k = 0; k < VIEW_NKINDS; k++) {
+        struct view *v = view_create(st, (enum view_kind)k);
+        assert_catalogue_matches(v);
+        view_destroy(v);
+    }
+    struct view *v = view_create(st, VIEW_PATHS);
+    view_refresh(v, T0);
+    struct view *dpath = view_details(v, 0, NULL, 0);
+    struct view *dproc = view_details(dpath, 0, NULL, 0);
+    assert_int_equal(view_kind(dpath), VIEW_DETAIL_PATH);
+    assert_int_equal(view_kind(dproc), VIEW_DETAIL_PROC);
+    assert_catalogue_matches(dpath);
+    assert_catalogue_matches(dproc);
+    view_destroy(dproc);
+    view_destroy(dpath);
+    view_destroy(v);
+    /* The kind's own wide column takes the remaining width. */
+    assert_string_equal(view_kind_column(VIEW_UNITS, 0).name, "unit");
+    assert_int_equal(view_kind_column(VIEW_UNITS, 0).width, 0);
+    assert_string_equal(view_kind_column(VIEW_DETAIL_PATH, 2).name, "user");
+    assert_int_equal(view_kind_column(VIEW_DETAIL_PATH, 2).width, 0);
+    assert_int_equal(view_kind_column(VIEW_PROCS, 2).width, 9);
+    assert_int_equal(view_kind_ncolumns((enum view_kind)(VIEW_DETAIL_PROC + 1)), 0);
+    assert_null(view_kind_column((enum view_kind)(VIEW_DETAIL_PROC + 1), 0).name);
+    store_destroy(st);
+}
+
+static void tree_keeps_its_expand_state_across_kind_switches(void **state)
+{
+    (void)state;
+    struct store *st = sample();
+    struct view *v = view_create(st, VIEW_TREE);
+    view_refresh(v, T0);
+    assert_string_equal(cell(v, 0, "path"), "/");
+    bool open = false;
+    assert_true(view_tree_is_dir(v, 0, &open));
+    assert_true(open);
+    assert_true(view_nrows(v) > 1);
+    view_tree_set(v, 0, false);
+    assert_int_equal(view_nrows(v), 1);
+    view_set_kind(v, VIEW_PATHS);
+    view_refresh(v, T0);
+    assert_int_equal(view_nrows(v), 3);
+    assert_false(view_tree_is_dir(v, 0, NULL));
+    view_set_kind(v, VIEW_TREE);
+    view_refresh(v, T0);
+    assert_int_equal(view_nrows(v), 1);
+    assert_true(view_tree_is_dir(v, 0, &open));
+    assert_false(open);
+    view_destroy(v);
+    store_destroy(st);
+}
+
 static void cells_are_cut_but_report_their_length(void **state)
 {
     (void)state;
@@ -826,6 +899,8 @@ int main(void)
         cmocka_unit_test(string_sort_follows_byte_order),
         cmocka_unit_test(names_and_columns_are_found_loosely),
         cmocka_unit_test(cells_are_cut_but_report_their_length),
+        cmocka_unit_test(column_catalogue_needs_no_view),
+        cmocka_unit_test(tree_keeps_its_expand_state_across_kind_switches),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -40,6 +40,13 @@ struct view_column {
     bool numeric;          /* sorts as a number; default direction descending */
 };
 
+/* The column catalogue of kind K (top-level or details), without a view:
+ * the number of columns a fresh view of K has (0 for an unknown kind), and
+ * column COL of them as that view shows it (a zeroed column, name NULL,
+ * past the end). Names are static strings. */
+size_t view_kind_ncolumns(enum view_kind k);
+struct view_column view_kind_column(enum view_kind k, size_t col);
+
 /* How view_cell renders a value. */
 enum view_format {
     VIEW_FMT_SCREEN, /* compact: 12:34:56 local times, one-decimal rates; counts exact */

@@ -12,13 +12,11 @@
 
 uint32_t ui_columns_hidden(struct ui *ui, enum view_kind k, const char *names)
 {
-    struct view *v = view_create(ui->st, k);
-    if (!v)
-        return 0;
+    (void)ui;
     uint32_t hidden = 0;
-    size_t n = view_ncolumns(v);
+    size_t n = view_kind_ncolumns(k);
     for (size_t c = 1; c < n && c < 32; c++) { /* the first column always shows */
-        const char *name = view_column(v, c)->name;
+        const char *name = view_kind_column(k, c).name;
         size_t len = strlen(name);
         bool listed = false;
         for (const char *p = names; *p;) {
@@ -29,7 +27,6 @@ uint32_t ui_columns_hidden(struct ui *ui, enum view_kind k, const char *names)
         if (!listed)
             hidden |= (uint32_t)1 << c;
     }
-    view_destroy(v);
     return hidden;
 }
 
@@ -37,20 +34,17 @@ char *ui_columns_names(struct ui *ui, enum view_kind k)
 {
     if (!ui->hidden[k])
         return NULL;
-    struct view *v = view_create(ui->st, k);
-    if (!v)
-        return NULL;
     char buf[1024];
     size_t at = 0;
-    for (size_t c = 0; c < view_ncolumns(v) && c < 32; c++) {
+    for (size_t c = 0; c < view_kind_ncolumns(k) && c < 32; c++) {
         if (ui->hidden[k] & ((uint32_t)1 << c))
             continue;
-        int w = snprintf(buf + at, sizeof buf - at, "%s%s", at ? "," : "", view_column(v, c)->name);
+        int w = snprintf(buf + at, sizeof buf - at, "%s%s", at ? "," : "",
+                         view_kind_column(k, c).name);
         if (w < 0 || (size_t)w >= sizeof buf - at)
             break;
         at += (size_t)w;
     }
-    view_destroy(v);
     buf[at] = '\0';
     for (char *q = buf; *q; q++)
         *q = (char)tolower((unsigned char)*q);

@@ -14,18 +14,10 @@ enum item { IT_COLOR, IT_MOUSE, IT_DELAY, IT_VIEW, IT_COLUMNS };
 static const double delay_steps[] = {0.1, 0.2, 0.5, 1, 2, 3, 5, 10, 30, 60};
 #define NSTEPS (sizeof delay_steps / sizeof delay_steps[0])
 
-/* The columns listed are those of a fresh view of the kind being set up. */
-static struct view *columns_of(struct ui *ui)
-{
-    return view_create(ui->st, ui->setup_kind);
-}
-
+/* The columns listed are the catalogue of the kind being set up. */
 static size_t nitems(struct ui *ui)
 {
-    struct view *v = columns_of(ui);
-    size_t n = IT_COLUMNS + (v ? view_ncolumns(v) : 0);
-    view_destroy(v);
-    return n;
+    return IT_COLUMNS + view_kind_ncolumns(ui->setup_kind);
 }
 
 static void put_item(struct ui *ui, int y, size_t i, const char *label, const char *value)
@@ -63,8 +55,7 @@ void ui_setup_draw(struct ui *ui)
     snprintf(val, sizeof val, "< %s >", view_kind_name(ui->setup_kind));
     put_item(ui, y++, IT_VIEW, "Columns of the view", val);
 
-    struct view *v = columns_of(ui);
-    size_t n = v ? view_ncolumns(v) : 0;
+    size_t n = view_kind_ncolumns(ui->setup_kind);
     /* Keep the selected column on screen. */
     int room = ui->lay.bottom_y - y;
     size_t first = 0;
@@ -72,10 +63,10 @@ void ui_setup_draw(struct ui *ui)
         first = ui->setup_sel - IT_COLUMNS - (size_t)room + 1;
     for (size_t c = first; c < n && y < ui->lay.bottom_y; c++) {
         bool shown = c == 0 || !(ui->hidden[ui->setup_kind] & ((uint32_t)1 << c));
-        snprintf(text, sizeof text, "  [%c] %s", shown ? 'x' : ' ', view_column(v, c)->name);
+        snprintf(text, sizeof text, "  [%c] %s", shown ? 'x' : ' ',
+                 view_kind_column(ui->setup_kind, c).name);
         put_item(ui, y++, IT_COLUMNS + c, text, c == 0 ? "(always shown)" : "");
     }
-    view_destroy(v);
     while (y < ui->lay.bottom_y) {
         textline_init(l, ui->lay.cols, ui->tflags, ST_NORMAL);
         ui_term_line(l, y++);

@@ -1,0 +1,479 @@
+/* The tree view: the paths view's rows rolled up their directory chains,
+ * shown as an indented tree whose directories open and close. A storage
+ * index is a path slot with FILE_BIT set, or a directory slot. */
+#include "config.h"
+
+#include "model/view_kind.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define FILE_BIT  (UINT32_C(1) << 31) /* set for a path slot, clear for a dir */
+#define MAX_DEPTH 2048                /* a 4096-byte path has at most this many components */
+
+static const uint8_t tree_cols[] = {COL_PATH, COL_EVENTS, COL_FILES, COL_LAST};
+
+enum { TREE_DEFAULT, TREE_ALL_EXPANDED, TREE_ALL_COLLAPSED };
+enum { EXPLICIT_COLLAPSED = 1, EXPLICIT_EXPANDED = 2 };
+enum { ROW_DIR = 1, ROW_EXPANDED = 2 };
+
+struct dacc { /* a directory, indexed by dir slot */
+    uint64_t events, files;
+    uint64_t hash;
+    int64_t last;
+    uint32_t gen;
+    uint32_t first_child, nchild;
+};
+
+struct tree_data {
+    struct dacc *dacc;
+    size_t dacc_cap, dacc_n;
+    uint32_t *children, *top; /* storage indices */
+    size_t children_cap, ntop, top_cap;
+    uint32_t *depth;   /* per displayed row */
+    uint8_t *rowflags; /* per displayed row: ROW_* */
+    size_t depth_cap, flags_cap;
+    struct u64map expand; /* dir hash -> EXPLICIT_*; kept across kind switches */
+    int all;              /* TREE_* */
+};
+
+static bool tree_is_file(uint32_t ref)
+{
+    return ref & FILE_BIT;
+}
+
+/* ---- names ---------------------------------------------------------------- */
+
+/* The last component of a rescued directory path ("/" stays "/"). */
+static const char *base_name(const char *p, size_t *len)
+{
+    size_t n = strlen(p);
+    const char *slash = n > 1 ? memrchr(p, '/', n) : NULL;
+    if (slash && slash + 1 < p + n) {
+        *len = n - (size_t)(slash + 1 - p);
+        return slash + 1;
+    }
+    *len = n;
+    return p;
+}
+
+static bool dir_live(const struct tree_data *t, const struct store_view *sv, uint32_t d)
+{
+    return d < sv->ndir_slots && d < t->dacc_n && sv->dirs[d].gen == t->dacc[d].gen;
+}
+
+/* The name of directory D. */
+static const char *dir_name(const struct view *v, const struct store_view *sv, uint32_t d,
+                            size_t *len)
+{
+    if (dir_live(view_data(v), sv, d)) {
+        *len = sv->dirs[d].name_len;
+        return sv->dirs[d].name;
+    }
+    const char *p = view_rescued(v, &v->rescued_dir, d);
+    if (p)
+        return base_name(p, len);
+    *len = 0;
+    return "";
+}
+
+static void put_bytes(char *out, size_t len, size_t *at, const char *s, size_t n)
+{
+    for (size_t c = 0; c < n; c++, (*at)++)
+        if (*at + 1 < len)
+            out[*at] = s[c];
+}
+
+/* Join NAMES (top first) into a path: "/" then "etc" gives "/etc". */
+static size_t join_path(const char *const *names, const size_t *lens, size_t n, char *out,
+                        size_t len)
+{
+    size_t at = 0;
+    bool slash_end = false;
+    for (size_t j = 0; j < n; j++) {
+        if (j && !slash_end)
+            put_bytes(out, len, &at, "/", 1);
+        put_bytes(out, len, &at, names[j], lens[j]);
+        slash_end = lens[j] && names[j][lens[j] - 1] == '/';
+    }
+    if (len)
+        out[at < len ? at : len - 1] = '\0';
+    return at;
+}
+
+/* Reverse NAMES and LENS in place (they were collected leaf first). */
+static void reverse_names(const char **names, size_t *lens, size_t n)
+{
+    for (size_t j = 0; j < n / 2; j++) {
+        const char *t = names[j];
+        names[j] = names[n - 1 - j];
+        names[n - 1 - j] = t;
+        size_t l = lens[j];
+        lens[j] = lens[n - 1 - j];
+        lens[n - 1 - j] = l;
+    }
+}
+
+/* The full path of directory D, from the names up its chain (or the full
+ * path kept when a directory on it was freed since the refresh). */
+static size_t dir_path(const struct view *v, const struct store_view *sv, uint32_t d, char *out,
+                       size_t len)
+{
+    const char *names[MAX_DEPTH];
+    size_t lens[MAX_DEPTH];
+    size_t n = 0;
+    for (uint32_t x = d; x != STORE_NONE && n < MAX_DEPTH; n++) {
+        bool live = dir_live(view_data(v), sv, x);
+        const char *kept = live ? NULL : view_rescued(v, &v->rescued_dir, x);
+        if (kept) {
+            names[n] = kept;
+            lens[n] = strlen(kept);
+            n++;
+            break;
+        }
+        names[n] = live ? sv->dirs[x].name : "";
+        lens[n] = live ? sv->dirs[x].name_len : 0;
+        x = live ? sv->dirs[x].parent : STORE_NONE;
+    }
+    reverse_names(names, lens, n);
+    return join_path(names, lens, n, out, len);
+}
+
+static void tree_dir_gone(struct view *v, uint32_t d)
+{
+    struct tree_data *t = view_data(v);
+    if (d >= t->dacc_n || !t->dacc[d].events)
+        return;
+    struct store_view sv;
+    store_internal_view(v->st, &sv);
+    if (sv.dirs[d].gen != t->dacc[d].gen)
+        return;
+    /* Keep the full path: the parents may go next, and exports need it. */
+    const char *names[MAX_DEPTH];
+    size_t lens[MAX_DEPTH];
+    size_t n = 0;
+    for (uint32_t x = d; x != STORE_NONE && n < MAX_DEPTH; x = sv.dirs[x].parent, n++) {
+        names[n] = sv.dirs[x].name;
+        lens[n] = sv.dirs[x].name_len;
+    }
+    reverse_names(names, lens, n);
+    size_t need = join_path(names, lens, n, NULL, 0);
+    char *full = malloc(need + 1);
+    if (!full)
+        return;
+    join_path(names, lens, n, full, need + 1);
+    view_rescue(v, &v->rescued_dir, d, full, need);
+    free(full);
+}
+
+/* ---- rows ----------------------------------------------------------------- */
+
+static bool tree_expanded(const struct tree_data *t, uint32_t d, uint32_t depth, size_t siblings)
+{
+    uint64_t state;
+    if (u64map_get(&t->expand, t->dacc[d].hash, &state))
+        return state == EXPLICIT_EXPANDED;
+    if (t->all != TREE_DEFAULT)
+        return t->all == TREE_ALL_EXPANDED;
+    /* Top level open, and a directory that is its parent's only child
+     * opens too, so `fanotop /etc` starts showing what is in /etc. */
+    return depth == 0 || siblings == 1;
+}
+
+static bool tree_push(struct view *v, struct tree_data *t, uint32_t ref, uint32_t depth,
+                      uint8_t flags)
+{
+    if (!buf_reserve(&v->order, &v->order_cap, v->nrows + 1, sizeof *v->order, false) ||
+        !buf_reserve(&t->depth, &t->depth_cap, v->nrows + 1, sizeof *t->depth, false) ||
+        !buf_reserve(&t->rowflags, &t->flags_cap, v->nrows + 1, sizeof *t->rowflags, false))
+        return false;
+    v->order[v->nrows] = ref;
+    t->depth[v->nrows] = depth;
+    t->rowflags[v->nrows] = flags;
+    v->nrows++;
+    return true;
+}
+
+static void tree_visit(struct view *v, struct tree_data *t, uint32_t *kids, size_t n,
+                       uint32_t depth)
+{
+    view_sort_indices(v, kids, n);
+    for (size_t j = 0; j < n; j++) {
+        uint32_t ref = kids[j];
+        if (tree_is_file(ref)) {
+            if (!tree_push(v, t, ref, depth, 0))
+                return;
+            continue;
+        }
+        bool open = tree_expanded(t, ref, depth, n);
+        if (!tree_push(v, t, ref, depth, ROW_DIR | (open ? ROW_EXPANDED : 0)))
+            return;
+        if (open)
+            tree_visit(v, t, t->children + t->dacc[ref].first_child, t->dacc[ref].nchild,
+                       depth + 1);
+    }
+}
+
+/* Visible rows from the snapshot: no store access but names. */
+static void tree_arrange(struct view *v)
+{
+    struct tree_data *t = view_data(v);
+    v->nrows = 0;
+    tree_visit(v, t, t->top, t->ntop, 0);
+}
+
+/* Each path's counts up its directory chain; the rows from the scan (path
+ * slots) are v->order[0..NFILES). */
+static void roll_up(struct tree_data *t, const struct view *v, const struct store_view *sv,
+                    size_t nfiles)
+{
+    for (size_t j = 0; j < nfiles; j++) {
+        uint32_t s = v->order[j];
+        const struct store_path *p = &sv->paths[s];
+        const struct view_path_row *r = &v->prows[s];
+        uint32_t d = p->as_dir != STORE_NONE ? p->as_dir : p->dir;
+        uint64_t file = p->as_dir == STORE_NONE;
+        for (; d != STORE_NONE; d = sv->dirs[d].parent) {
+            struct dacc *a = &t->dacc[d];
+            a->events += r->sum.events;
+            a->files += file;
+            if (r->sum.last > a->last)
+                a->last = r->sum.last;
+        }
+    }
+}
+
+/* Children lists: count (returns the number of nodes), then place. */
+static size_t count_children(struct tree_data *t, const struct view *v, const struct store_view *sv,
+                             size_t nfiles, size_t *ntop)
+{
+    size_t nkids = 0;
+    *ntop = 0;
+    for (size_t d = 0; d < sv->ndir_slots; d++) {
+        struct dacc *a = &t->dacc[d];
+        if (!a->events)
+            continue;
+        a->gen = sv->dirs[d].gen;
+        a->hash = sv->dirs[d].hash;
+        uint32_t parent = sv->dirs[d].parent;
+        if (parent == STORE_NONE)
+            (*ntop)++;
+        else
+            t->dacc[parent].nchild++;
+        nkids++;
+    }
+    for (size_t j = 0; j < nfiles; j++) {
+        const struct store_path *p = &sv->paths[v->order[j]];
+        if (p->as_dir != STORE_NONE)
+            continue;
+        if (p->dir == STORE_NONE)
+            (*ntop)++;
+        else
+            t->dacc[p->dir].nchild++;
+        nkids++;
+    }
+    return nkids;
+}
+
+/* Put REF under PARENT (a dir slot, or STORE_NONE for the top level). */
+static void place(struct tree_data *t, uint32_t parent, uint32_t ref)
+{
+    if (parent == STORE_NONE)
+        t->top[t->ntop++] = ref;
+    else
+        t->children[t->dacc[parent].first_child + t->dacc[parent].nchild++] = ref;
+}
+
+static void place_children(struct tree_data *t, const struct view *v, const struct store_view *sv,
+                           size_t nfiles)
+{
+    uint32_t pos = 0;
+    for (size_t d = 0; d < sv->ndir_slots; d++) {
+        t->dacc[d].first_child = pos;
+        pos += t->dacc[d].nchild;
+        t->dacc[d].nchild = 0;
+    }
+    t->ntop = 0;
+    for (size_t d = 0; d < sv->ndir_slots; d++)
+        if (t->dacc[d].events)
+            place(t, sv->dirs[d].parent, (uint32_t)d);
+    for (size_t j = 0; j < nfiles; j++) {
+        uint32_t s = v->order[j];
+        const struct store_path *p = &sv->paths[s];
+        if (p->as_dir == STORE_NONE)
+            place(t, p->dir, s | FILE_BIT);
+    }
+}
+
+static void tree_refresh(struct view *v, const struct store_view *sv)
+{
+    struct tree_data *t = view_data(v);
+    t->ntop = 0; /* no rows if anything below fails */
+    view_scan(v, sv, (struct view_scan_want){.prow = true});
+    size_t nfiles = v->nrows;
+    v->nrows = 0;
+    size_t nd = sv->ndir_slots;
+    if (!buf_reserve(&t->dacc, &t->dacc_cap, nd, sizeof *t->dacc, false))
+        return;
+    t->dacc_n = nd;
+    memset(t->dacc, 0, nd * sizeof *t->dacc);
+    roll_up(t, v, sv, nfiles);
+    size_t ntop;
+    size_t nkids = count_children(t, v, sv, nfiles, &ntop);
+    if (!buf_reserve(&t->children, &t->children_cap, nkids, sizeof *t->children, false) ||
+        !buf_reserve(&t->top, &t->top_cap, ntop, sizeof *t->top, false))
+        return;
+    place_children(t, v, sv, nfiles);
+    v->total = nkids;
+}
+
+/* ---- values, keys, details ------------------------------------------------ */
+
+static void tree_value(const struct view *v, const struct store_view *sv, uint32_t i,
+                       enum view_col c, struct view_value *val)
+{
+    const struct tree_data *t = view_data(v);
+    if (!tree_is_file(i)) {
+        const struct dacc *r = &t->dacc[i];
+        if (c == COL_PATH)
+            val->t = VAL_STR, val->s = dir_name(v, sv, i, &val->len);
+        else if (c == COL_EVENTS)
+            view_val_count(val, r->events);
+        else if (c == COL_FILES)
+            view_val_count(val, r->files);
+        else if (c == COL_LAST)
+            view_val_time(val, r->last);
+        return;
+    }
+    uint32_t s = i & ~FILE_BIT;
+    const struct view_path_row *r = &v->prows[s];
+    if (c == COL_PATH) {
+        size_t len;
+        const char *p = view_row_path(v, sv, s, r->gen, &len);
+        const char *slash = memrchr(p, '/', len);
+        size_t base = slash && len > 1 ? (size_t)(slash - p) + 1 : 0;
+        view_val_str(val, p + base, len - base);
+    } else {
+        view_agg_value(&r->sum, 0, 1, c, val);
+    }
+}
+
+/* Exports get the full path of a node, not its last component. */
+static size_t tree_cell(const struct view *v, const struct store_view *sv, uint32_t i,
+                        enum view_col c, enum view_format fmt, char *buf, size_t len)
+{
+    if (c != COL_PATH || fmt != VIEW_FMT_EXPORT)
+        return SIZE_MAX;
+    if (!tree_is_file(i))
+        return dir_path(v, sv, i, buf, len);
+    size_t plen;
+    const char *p = view_row_path(v, sv, i & ~FILE_BIT, v->prows[i & ~FILE_BIT].gen, &plen);
+    if (len) {
+        size_t k = plen < len - 1 ? plen : len - 1;
+        memcpy(buf, p, k);
+        buf[k] = '\0';
+    }
+    return plen;
+}
+
+static uint64_t tree_row_key(const struct view *v, uint32_t i)
+{
+    const struct tree_data *t = view_data(v);
+    return tree_is_file(i) ? v->prows[i & ~FILE_BIT].hash : t->dacc[i].hash;
+}
+
+static struct view_target tree_details(const struct view *v, uint32_t i)
+{
+    if (tree_is_file(i))
+        return view_path_target(v, i & ~FILE_BIT);
+    return (struct view_target){.path = NULL};
+}
+
+/* The directory rows are as many as the store's directories: give them
+ * back. The expand state stays for the next time the tree shows. */
+static void tree_leave(void *data)
+{
+    struct tree_data *t = data;
+    free(t->dacc), t->dacc = NULL, t->dacc_cap = t->dacc_n = 0;
+    t->ntop = 0;
+}
+
+static void tree_free(void *data)
+{
+    struct tree_data *t = data;
+    tree_leave(t);
+    u64map_free(&t->expand);
+    free(t->children);
+    free(t->top);
+    free(t->depth);
+    free(t->rowflags);
+}
+
+const struct view_kind_ops view_tree_ops = {
+    .name = "tree",
+    .aliases = {"dirs"},
+    .columns = VIEW_COLUMNS(tree_cols, COL_EVENTS, true, COL_NONE),
+    .rows = {tree_refresh, tree_value, tree_row_key, tree_details},
+    .data_size = sizeof(struct tree_data),
+    .path_rows = true,
+    .arrange = tree_arrange,
+    .cell = tree_cell,
+    .dir_gone = tree_dir_gone,
+    .leave = tree_leave,
+    .free_data = tree_free,
+};
+
+/* ---- expand and collapse (view.h) ----------------------------------------- */
+
+static struct tree_data *tree_of(const struct view *v)
+{
+    return v->kind == VIEW_TREE ? view_data(v) : NULL;
+}
+
+static bool row_is_tree_dir(const struct view *v, size_t row)
+{
+    const struct tree_data *t = tree_of(v);
+    return t && row < v->nrows && (t->rowflags[row] & ROW_DIR);
+}
+
+void view_tree_set(struct view *v, size_t row, bool expanded)
+{
+    if (!row_is_tree_dir(v, row))
+        return;
+    struct tree_data *t = view_data(v);
+    bool added;
+    uint64_t *slot = u64map_slot(&t->expand, t->dacc[v->order[row]].hash, 0, &added);
+    if (slot)
+        *slot = expanded ? EXPLICIT_EXPANDED : EXPLICIT_COLLAPSED;
+    tree_arrange(v);
+}
+
+void view_tree_toggle(struct view *v, size_t row)
+{
+    if (row_is_tree_dir(v, row))
+        view_tree_set(v, row, !(tree_of(v)->rowflags[row] & ROW_EXPANDED));
+}
+
+void view_tree_all(struct view *v, bool expanded)
+{
+    struct tree_data *t = tree_of(v);
+    if (!t)
+        return;
+    u64map_clear(&t->expand);
+    t->all = expanded ? TREE_ALL_EXPANDED : TREE_ALL_COLLAPSED;
+    tree_arrange(v);
+}
+
+int view_tree_depth(const struct view *v, size_t row)
+{
+    const struct tree_data *t = tree_of(v);
+    return t && row < v->nrows ? (int)t->depth[row] : 0;
+}
+
+bool view_tree_is_dir(const struct view *v, size_t row, bool *expanded)
+{
+    bool dir = row_is_tree_dir(v, row);
+    if (expanded)
+        *expanded = dir && (tree_of(v)->rowflags[row] & ROW_EXPANDED);
+    return dir;
+}
