@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "model/store_internal.h"
+#include "base/buf.h"
 
 #include "base/hashmap.h"
 #include "pipe/proctab.h"
@@ -86,21 +87,6 @@ static uint64_t pair_key(uint32_t path, const struct fa_proc *proc)
     return (uint64_t)path << 32 ^ (uint64_t)(uintptr_t)proc;
 }
 
-static bool grow(void **arr, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return true;
-    size_t ncap = *cap ? *cap : 1024;
-    while (ncap < need)
-        ncap *= 2;
-    void *n = realloc(*arr, ncap * elem);
-    if (!n)
-        return false;
-    *arr = n;
-    *cap = ncap;
-    return true;
-}
-
 /* The slot a table's next record takes: FREE_HEAD, the head of its free
  * list, or slot NSLOTS past the end, its array grown for it; STORE_NONE when
  * out of memory. */
@@ -108,7 +94,7 @@ static uint32_t slot_next(void **arr, size_t *cap, size_t nslots, uint32_t free_
 {
     if (free_head != STORE_NONE)
         return free_head;
-    return grow(arr, cap, nslots + 1, elem) ? (uint32_t)nslots : STORE_NONE;
+    return buf_reserve(arr, cap, nslots + 1, elem, false) ? (uint32_t)nslots : STORE_NONE;
 }
 
 /* The gen a reused slot gets from the one it had (0 marks a free slot). */

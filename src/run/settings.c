@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "run/settings.h"
+#include "base/strlist.h"
 
 #include "base/atomic_file.h"
 
@@ -60,25 +61,8 @@ static void replace(char **slot, const char *v)
 
 void settings_add_history(struct settings *s, const char *expr)
 {
-    if (!expr || !*expr || strchr(expr, '\n'))
-        return;
-    for (size_t i = 0; i < s->nhistory; i++) {
-        if (strcmp(s->history[i], expr) == 0) {
-            char *keep = s->history[i];
-            memmove(&s->history[i], &s->history[i + 1], (s->nhistory - i - 1) * sizeof(char *));
-            s->history[s->nhistory - 1] = keep;
-            return;
-        }
-    }
-    char *copy = strdup(expr);
-    if (!copy)
-        return;
-    if (s->nhistory == SETTINGS_MAX_HISTORY) {
-        free(s->history[0]);
-        memmove(&s->history[0], &s->history[1], (s->nhistory - 1) * sizeof(char *));
-        s->nhistory--;
-    }
-    s->history[s->nhistory++] = copy;
+    if (expr && !strchr(expr, '\n'))
+        strlist_touch(s->history, &s->nhistory, SETTINGS_MAX_HISTORY, expr);
 }
 
 /* Apply one key=value; returns NULL or the reason it was refused. */

@@ -9,6 +9,7 @@
 #define FANOTOP_UI_H
 
 #include "run/app.h"
+#include "run/run_end.h"
 #include "model/store.h"
 #include "base/textline.h"
 #include "ui/ui_backlog.h"
@@ -169,6 +170,7 @@ struct ui {
     bool status_error;
     int64_t status_until_ns;
 
+    struct run_end end; /* the end-of-run rule shared with the headless modes */
     bool child_exited;
     int child_status;
     bool replay_done;
