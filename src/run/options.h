@@ -51,6 +51,7 @@ struct options {
     bool no_color;
     bool no_config;
     size_t max_rows;
+    size_t max_pairs;
     size_t log_depth;
 };
 
