@@ -113,7 +113,7 @@ static struct view_column col_def(const struct view_kind_ops *ops, enum view_col
     struct view_column col = {.type = -1};
     if (c >= COL_T0 && c < COL_T0 + STORE_NCOUNTS) {
         col.name = fa_types[c - COL_T0].name;
-        int len = (int)strlen(col.name);
+        int len = (int)strlen(col.name) + 1; /* room for the sort mark */
         col.width = len > 6 ? len : 6;
         col.prio = 10;
         col.type = (int)(c - COL_T0);
