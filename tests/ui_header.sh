@@ -6,7 +6,8 @@
 # cap (--max-pairs) folds pairs, counted as Folded, without losing a path;
 # F1 explains the counters; the view and sort chosen are kept in the
 # settings file; the batch header shows the filter as typed, and e says
-# when the log kept only the last events.
+# when the log kept only the last events; past --pause-backlog, events that
+# arrive while paused are dropped and counted.
 . "$TESTS_DIR/lib.sh"
 . "$TESTS_DIR/ui_lib.sh"
 
@@ -127,5 +128,25 @@ wait_for "^ +0 \(others\) .* 3000 +1000 "
 has "^ +904 w4 .* 1000 +1000 "
 keys 1
 wait_field 4 2 5
+keys q
+wait_exit 0
+
+# Past --pause-backlog, what arrives while paused is dropped, and counted.
+fifo="$SCRATCH/feed"
+mkfifo "$fifo" || fail "mkfifo"
+exec 4<>"$fifo"
+at_exit "exec 4>&-"
+echo "time,pid,tid,ppid,uid,user,comm,exe,unit,event,path" >&4
+ui_start -- --replay="$fifo" --no-config --pause-backlog=1
+wait_for "View: paths"
+keys Z
+wait_for "PAUSED \(\+0 new\)"
+awk 'BEGIN { for (i = 0; i < 30000; i++)
+    printf "2026-11-22T10:00:00.000000Z,1,1,0,0,root,w,/bin/w,,open,/srv/a/rather/long/path/to/file%06d\n", i }' >&4
+wait_for "Dropped: [1-9][0-9]* "
+keys Z
+wait_gone "PAUSED"
+dropped=$(grep -o 'Dropped: [0-9]*' "$SCRATCH/pane" | awk '{print $2}')
+wait_for "^ Events: $((30000 - dropped)) "
 keys q
 wait_exit 0

@@ -33,6 +33,7 @@ enum {
     OPT_NO_CONFIG,
     OPT_MAX_ROWS,
     OPT_MAX_PAIRS,
+    OPT_PAUSE_BACKLOG,
     OPT_LOG_DEPTH,
     OPT_VERSION,
     OPT_HELP_KEYS,
@@ -66,6 +67,7 @@ static const struct option long_options[] = {
     {"no-config", no_argument, NULL, OPT_NO_CONFIG},
     {"max-rows", required_argument, NULL, OPT_MAX_ROWS},
     {"max-pairs", required_argument, NULL, OPT_MAX_PAIRS},
+    {"pause-backlog", required_argument, NULL, OPT_PAUSE_BACKLOG},
     {"log-depth", required_argument, NULL, OPT_LOG_DEPTH},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -107,6 +109,7 @@ void options_usage(FILE *out)
           "      --max-pairs=N        (path, process) pairs kept (default 4 per\n"
           "                           path); the oldest fold into \"(others)\"\n"
           "      --log-depth=N        recent events kept (default 100000)\n"
+          "      --pause-backlog=MIB  events held while paused (default 256 MiB)\n"
           "\n"
           "Without the screen:\n"
           "      --record=FILE        write every event to FILE ('-' = stdout)\n"
@@ -311,6 +314,11 @@ static int parse_one(struct options *opt, int c, const char *arg)
         if (!parse_u64(arg, 1, &u) || u > ((uint64_t)1 << 31))
             return usage_error("--max-pairs takes a positive number, not '%s'", arg);
         opt->max_pairs = (size_t)u;
+        break;
+    case OPT_PAUSE_BACKLOG:
+        if (!parse_u64(arg, 1, &u) || u > 65536)
+            return usage_error("--pause-backlog takes MiB from 1 to 65536, not '%s'", arg);
+        opt->backlog_bytes = (size_t)u << 20;
         break;
     case OPT_LOG_DEPTH:
         if (!parse_u64(arg, 1, &u) || u > ((uint64_t)1 << 30))

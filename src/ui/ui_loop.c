@@ -223,7 +223,7 @@ int ui_run(struct app *app)
     ui->mouse = !opt->no_mouse;
     ui->delay = opt->delay;
     ui->config = !opt->no_config;
-    ui_backlog_init(&ui->backlog, 0);
+    ui_backlog_init(&ui->backlog, opt->backlog_bytes);
     /* A replay's rates are of its recorded times, not of how fast it reads. */
     struct store_config cfg = {.max_rows = opt->max_rows,
                                .max_pairs = opt->max_pairs,
