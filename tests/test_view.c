@@ -11,8 +11,8 @@
 
 #include "model/filter.h"
 #include "model/store.h"
-#include "store_events.h"
 #include "model/view.h"
+#include "view_cells.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,25 +51,6 @@ static const struct fa_proc vim = {.id = 3,
                                    .cmdline = "",
                                    .unit = ""};
 
-static void add(struct store *st, const struct fa_proc *p, const char *path, uint32_t types,
-                int64_t t)
-{
-    store_events_add(st, p, p ? p->pid + 1 : 0, path, types, t);
-}
-
-static char cellbuf[8][4096];
-static int cellnext;
-
-/* Cell text by column name (a rotating static buffer: fine for asserts). */
-static const char *cellf(const struct view *v, size_t row, const char *col, enum view_format f)
-{
-    int c = view_column_by_name(v, col);
-    assert_true(c >= 0);
-    char *buf = cellbuf[cellnext++ % 8];
-    view_cell(v, row, (size_t)c, f, buf, sizeof cellbuf[0]);
-    return buf;
-}
-
 static const char *cell(const struct view *v, size_t row, const char *col)
 {
     return cellf(v, row, col, VIEW_FMT_EXPORT);
@@ -82,15 +63,6 @@ static long row_of(const struct view *v, const char *col, const char *val)
         if (strcmp(cell(v, r, col), val) == 0)
             return (long)r;
     return -1;
-}
-
-static struct filter *compile(const char *expr)
-{
-    struct filter_error err;
-    struct filter *f = filter_compile(expr, &err);
-    if (!f)
-        fail_msg("filter '%s': %s", expr, err.message);
-    return f;
 }
 
 /* A small store every test starts from. */

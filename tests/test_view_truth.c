@@ -15,7 +15,7 @@
 #include "model/filter.h"
 #include "model/store.h"
 #include "model/view.h"
-#include "store_events.h"
+#include "view_cells.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +24,7 @@
 #define SEC INT64_C(1000000000)
 #define T0  (INT64_C(1795341600) * SEC) /* 2026-11-22T10:00:00Z */
 
+/* A reader with a long command line, and a writer in no unit. */
 static const struct fa_proc cat = {.id = 2,
                                    .pid = 100,
                                    .ppid = 1,
@@ -42,33 +43,6 @@ static const struct fa_proc vim = {.id = 3,
                                    .exe = "/usr/bin/vim",
                                    .cmdline = "vim notes",
                                    .unit = ""};
-
-static void add(struct store *st, const struct fa_proc *p, const char *path, uint32_t types,
-                int64_t t)
-{
-    store_events_add(st, p, p ? p->pid + 1 : 0, path, types, t);
-}
-
-static char cellbuf[8][4096];
-static int cellnext;
-
-static const char *cellf(const struct view *v, size_t row, const char *col, enum view_format f)
-{
-    int c = view_column_by_name(v, col);
-    assert_true(c >= 0);
-    char *buf = cellbuf[cellnext++ % 8];
-    view_cell(v, row, (size_t)c, f, buf, sizeof cellbuf[0]);
-    return buf;
-}
-
-static struct filter *compile(const char *expr)
-{
-    struct filter_error err;
-    struct filter *f = filter_compile(expr, &err);
-    if (!f)
-        fail_msg("filter '%s': %s", expr, err.message);
-    return f;
-}
 
 /* Natural order by hand: digit runs compare as numbers, leading zeros
  * aside, then bytes. */
@@ -105,8 +79,8 @@ static void names_sort_naturally(void **state)
 {
     (void)state;
     struct store *st = store_create(NULL);
-    const char *fixed[] = {"/srv/page10", "/srv/page2", "/srv/page1", "/srv/page002x",
-                           "/srv/page", "/srv/page-", "/srv/pageB", "/srv/v1.10.2",
+    const char *fixed[] = {"/srv/page10",  "/srv/page2", "/srv/page1", "/srv/page002x",
+                           "/srv/page",    "/srv/page-", "/srv/pageB", "/srv/v1.10.2",
                            "/srv/v1.9.12", "/srv/v1.9.2"};
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
         add(st, &cat, fixed[i], FA_BIT(FA_OPEN), T0);

@@ -132,17 +132,14 @@ keys q
 wait_exit 0
 
 # Past --pause-backlog, what arrives while paused is dropped, and counted.
-fifo="$SCRATCH/feed"
-mkfifo "$fifo" || fail "mkfifo"
-exec 4<>"$fifo"
-at_exit "exec 4>&-"
-echo "time,pid,tid,ppid,uid,user,comm,exe,unit,event,path" >&4
+ui_fifo
+echo "time,pid,tid,ppid,uid,user,comm,exe,unit,event,path" >&3
 ui_start -- --replay="$fifo" --no-config --pause-backlog=1
 wait_for "View: paths"
 keys Z
 wait_for "PAUSED \(\+0 new\)"
 awk 'BEGIN { for (i = 0; i < 30000; i++)
-    printf "2026-11-22T10:00:00.000000Z,1,1,0,0,root,w,/bin/w,,open,/srv/a/rather/long/path/to/file%06d\n", i }' >&4
+    printf "2026-11-22T10:00:00.000000Z,1,1,0,0,root,w,/bin/w,,open,/srv/a/rather/long/path/to/file%06d\n", i }' >&3
 wait_for "Dropped: [1-9][0-9]* "
 keys Z
 wait_gone "PAUSED"

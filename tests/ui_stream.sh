@@ -7,11 +7,7 @@
 . "$TESTS_DIR/lib.sh"
 . "$TESTS_DIR/ui_lib.sh"
 
-fifo="$SCRATCH/feed"
-mkfifo "$fifo" || fail "mkfifo"
-# Read-write, so that neither side waits for the other to open it.
-exec 3<>"$fifo"
-at_exit "exec 3>&-"
+ui_fifo
 n=0
 feed() { # feed COUNT [PATH-PREFIX]
     i=0

@@ -8,10 +8,7 @@
 . "$TESTS_DIR/lib.sh"
 . "$TESTS_DIR/ui_lib.sh"
 
-fifo="$SCRATCH/feed"
-mkfifo "$fifo" || fail "mkfifo"
-exec 3<>"$fifo"
-at_exit "exec 3>&-"
+ui_fifo
 E=$(printf '\033')
 
 # feed PATH COUNT: COUNT opens of PATH.

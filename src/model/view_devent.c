@@ -10,6 +10,7 @@
 #include "record/export.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -89,45 +90,28 @@ static void devent_value(const struct view *v, const struct store_view *sv, uint
         view_val_str(val, field_names[i], strlen(field_names[i]));
         return;
     }
+    /* The process's strings, by field. */
+    static const size_t proc_str[F_NFIELDS] = {
+        [F_USER] = offsetof(struct fa_proc, user), [F_COMM] = offsetof(struct fa_proc, comm),
+        [F_EXE] = offsetof(struct fa_proc, exe),   [F_CMDLINE] = offsetof(struct fa_proc, cmdline),
+        [F_UNIT] = offsetof(struct fa_proc, unit),
+    };
     const char *s = "";
     size_t len = 0;
-    switch (i) {
-    case F_TIME:
+    if (i == F_TIME)
         s = d->time;
-        break;
-    case F_EVENT:
+    else if (i == F_EVENT)
         s = d->event;
-        break;
-    case F_PATH:
+    else if (i == F_PATH)
         s = v->target, len = v->target_len;
-        break;
-    case F_PATH_STATE:
+    else if (i == F_PATH_STATE)
         s = d->state;
-        break;
-    case F_PID:
-    case F_TID:
-    case F_PPID:
-    case F_UID:
+    else if (d->num[i][0])
         s = d->num[i];
-        break;
-    case F_USER:
-        s = p ? p->user : "";
-        break;
-    case F_COMM:
-        s = p ? p->comm : "";
-        break;
-    case F_EXE:
-        s = p ? p->exe : "";
-        break;
-    case F_CMDLINE:
-        s = p ? p->cmdline : "";
-        break;
-    case F_UNIT:
-        s = p && *p->unit ? p->unit : "-";
-        break;
-    default:
-        break;
-    }
+    else if (p && proc_str[i])
+        s = *(const char *const *)((const char *)p + proc_str[i]);
+    if (i == F_UNIT && !*s)
+        s = "-";
     view_val_str(val, s, i == F_PATH ? len : strlen(s));
 }
 
