@@ -25,24 +25,24 @@
 #define T0  (INT64_C(1795341600) * SEC) /* 2026-11-22T10:00:00Z */
 
 /* A reader with a long command line, and a writer in no unit. */
-static const struct fa_proc cat = {.id = 2,
-                                   .pid = 100,
-                                   .ppid = 1,
-                                   .uid = 0,
-                                   .user = "root",
-                                   .comm = "cat",
-                                   .exe = "/usr/bin/cat",
-                                   .cmdline = "cat /etc/hosts --and a long tail",
-                                   .unit = "ssh.service"};
-static const struct fa_proc vim = {.id = 3,
-                                   .pid = 200,
-                                   .ppid = 1,
-                                   .uid = 1000,
-                                   .user = "alice",
-                                   .comm = "vim",
-                                   .exe = "/usr/bin/vim",
-                                   .cmdline = "vim notes",
-                                   .unit = ""};
+static const struct fa_proc less = {.id = 7,
+                                    .pid = 310,
+                                    .ppid = 2,
+                                    .uid = 1001,
+                                    .user = "bob",
+                                    .comm = "less",
+                                    .exe = "/usr/bin/less",
+                                    .cmdline = "less /etc/hosts --and a long tail",
+                                    .unit = "getty.service"};
+static const struct fa_proc nano = {.id = 8,
+                                    .pid = 320,
+                                    .ppid = 2,
+                                    .uid = 1002,
+                                    .user = "carol",
+                                    .comm = "nano",
+                                    .exe = "/usr/bin/nano",
+                                    .cmdline = "nano notes",
+                                    .unit = ""};
 
 /* Natural order by hand: digit runs compare as numbers, leading zeros
  * aside, then bytes. */
@@ -83,7 +83,7 @@ static void names_sort_naturally(void **state)
                            "/srv/page",    "/srv/page-", "/srv/pageB", "/srv/v1.10.2",
                            "/srv/v1.9.12", "/srv/v1.9.2"};
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
-        add(st, &cat, fixed[i], FA_BIT(FA_OPEN), T0);
+        add(st, &less, fixed[i], FA_BIT(FA_OPEN), T0);
     srand(11);
     for (int i = 0; i < 500; i++) { /* long runs and prefixes past a radix chunk */
         char p[96];
@@ -92,7 +92,7 @@ static void names_sort_naturally(void **state)
         for (int j = 0; j < parts; j++)
             n += snprintf(p + n, sizeof p - (size_t)n, "%s%d", rand() % 2 ? "/f" : "0",
                           rand() % (j ? 30 : 100000));
-        add(st, &cat, p, FA_BIT(FA_OPEN), T0);
+        add(st, &less, p, FA_BIT(FA_OPEN), T0);
     }
     struct view *v = view_create(st, VIEW_PATHS);
     view_refresh(v, T0);
@@ -123,30 +123,30 @@ static void event_details_hold_every_field(void **state)
 {
     (void)state;
     struct store *st = store_create(NULL);
-    add(st, &cat, "/etc/hosts", FA_BIT(FA_OPEN) | FA_BIT(FA_ACCESS) | FA_BIT(FA_CLOSE_NOWRITE),
+    add(st, &less, "/etc/hosts", FA_BIT(FA_OPEN) | FA_BIT(FA_ACCESS) | FA_BIT(FA_CLOSE_NOWRITE),
         T0 + 5);
-    add(st, &vim, "/home/a/notes.txt", FA_BIT(FA_MODIFY), T0 + SEC);
+    add(st, &nano, "/home/a/notes.txt", FA_BIT(FA_MODIFY), T0 + SEC);
     struct view *v = view_create(st, VIEW_EVENTS);
     view_refresh(v, T0 + SEC);
     char title[256];
     struct view *d = view_details(v, 0, title, sizeof title);
     assert_non_null(d);
     assert_int_equal(view_kind(d), VIEW_DETAIL_EVENT);
-    assert_string_equal(title, "cat /etc/hosts --and a long tail");
+    assert_string_equal(title, "less /etc/hosts --and a long tail");
     static const char *const want[][2] = {
         {"time", "2026-11-22T10:00:00.000000Z ("},
         {"event", "open|access|close_nowrite"},
         {"path", "/etc/hosts"},
         {"path state", "named"},
-        {"pid", "100"},
-        {"tid", "101"},
-        {"ppid", "1"},
-        {"user", "root"},
-        {"uid", "0"},
-        {"comm", "cat"},
-        {"exe", "/usr/bin/cat"},
-        {"cmdline", "cat /etc/hosts --and a long tail"},
-        {"unit", "ssh.service"},
+        {"pid", "310"},
+        {"tid", "311"},
+        {"ppid", "2"},
+        {"user", "bob"},
+        {"uid", "1001"},
+        {"comm", "less"},
+        {"exe", "/usr/bin/less"},
+        {"cmdline", "less /etc/hosts --and a long tail"},
+        {"unit", "getty.service"},
     };
     assert_int_equal(view_nrows(d), sizeof want / sizeof want[0]);
     for (size_t r = 0; r < view_nrows(d); r++) {
@@ -180,10 +180,10 @@ static void matching_sits_beside_the_totals(void **state)
 {
     (void)state;
     struct store *st = store_create(NULL);
-    add(st, &cat, "/etc/hosts", FA_BIT(FA_OPEN) | FA_BIT(FA_ACCESS), T0);
-    add(st, &cat, "/etc/hosts", FA_BIT(FA_CLOSE_NOWRITE), T0);
-    add(st, &vim, "/home/a/notes.txt", FA_BIT(FA_MODIFY), T0);
-    add(st, &vim, "/home/a/.notes.swp", FA_BIT(FA_CREATE), T0);
+    add(st, &less, "/etc/hosts", FA_BIT(FA_OPEN) | FA_BIT(FA_ACCESS), T0);
+    add(st, &less, "/etc/hosts", FA_BIT(FA_CLOSE_NOWRITE), T0);
+    add(st, &nano, "/home/a/notes.txt", FA_BIT(FA_MODIFY), T0);
+    add(st, &nano, "/home/a/.notes.swp", FA_BIT(FA_CREATE), T0);
     uint64_t events;
     double rate;
     for (int k = 0; k < VIEW_NKINDS; k++) {
@@ -200,7 +200,7 @@ static void matching_sits_beside_the_totals(void **state)
                      (unsigned long long)events);
         view_set_filter(v, NULL);
         filter_free(f);
-        f = compile("type:read comm:cat");
+        f = compile("type:read comm:less");
         view_set_filter(v, f);
         view_refresh(v, T0);
         view_matching(v, &events, &rate);
@@ -216,10 +216,10 @@ static void per_type_counts_feed_the_other_column(void **state)
 {
     (void)state;
     struct store *st = store_create(NULL);
-    add(st, &cat, "/a", FA_BIT(FA_OPEN), T0);
-    add(st, &cat, "/a", FA_BIT(FA_ATTRIB), T0);
-    add(st, &cat, "/a", FA_BIT(FA_MOVED_TO), T0);
-    add(st, &vim, "/b", FA_BIT(FA_DELETE), T0);
+    add(st, &less, "/a", FA_BIT(FA_OPEN), T0);
+    add(st, &less, "/a", FA_BIT(FA_ATTRIB), T0);
+    add(st, &less, "/a", FA_BIT(FA_MOVED_TO), T0);
+    add(st, &nano, "/b", FA_BIT(FA_DELETE), T0);
     struct view *v = view_create(st, VIEW_PATHS);
     view_refresh(v, T0);
     assert_int_equal(view_types_present(v),
@@ -278,13 +278,13 @@ static void times_carry_the_date_once_events_span_days(void **state)
     (void)state;
     setenv("TZ", "UTC", 1);
     struct store *st = store_create(NULL);
-    add(st, &cat, "/a", FA_BIT(FA_OPEN), T0);
+    add(st, &less, "/a", FA_BIT(FA_OPEN), T0);
     struct view *v = view_create(st, VIEW_PATHS);
     view_refresh(v, T0);
     int last = view_column_by_name(v, "last");
     assert_string_equal(cellf(v, 0, "last", VIEW_FMT_SCREEN), "10:00:00");
     int narrow = view_column(v, (size_t)last)->width;
-    add(st, &cat, "/b", FA_BIT(FA_OPEN), T0 + 2 * 86400 * SEC);
+    add(st, &less, "/b", FA_BIT(FA_OPEN), T0 + 2 * 86400 * SEC);
     view_refresh(v, T0);
     assert_string_equal(cellf(v, 0, "last", VIEW_FMT_SCREEN), "2026-11-22 10:00:00");
     assert_string_equal(cellf(v, 1, "last", VIEW_FMT_SCREEN), "2026-11-24 10:00:00");
@@ -305,9 +305,9 @@ static void folded_pairs_show_as_others(void **state)
     (void)state;
     struct store_config cfg = {.max_rows = 2, .max_pairs = 2};
     struct store *st = store_create(&cfg);
-    add(st, &cat, "/a", FA_BIT(FA_OPEN), T0);
-    add(st, &vim, "/a", FA_BIT(FA_MODIFY), T0 + 1);
-    add(st, &vim, "/b", FA_BIT(FA_MODIFY), T0 + 2);
+    add(st, &less, "/a", FA_BIT(FA_OPEN), T0);
+    add(st, &nano, "/a", FA_BIT(FA_MODIFY), T0 + 1);
+    add(st, &nano, "/b", FA_BIT(FA_MODIFY), T0 + 2);
     struct view *v = view_create(st, VIEW_PROCS);
     view_refresh(v, T0);
     long others = -1;
