@@ -1,5 +1,6 @@
 /* The store: interned paths, (path, process) pairs, directory nodes, the
- * recent-events log and the rate intervals. See store.h and store_internal.h.
+ * recent-events log (evlog.c) and the rate intervals. See store.h and
+ * store_internal.h.
  *
  * Every table is a dense array of slots with a free list, indexed by a
  * u64multi from the record's 64-bit hash to its slot number (hashes may
@@ -11,28 +12,16 @@
 
 #include "model/store_internal.h"
 
+#include "model/evlog.h"
+
 #include "base/hashmap.h"
 #include "pipe/proctab.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* The log arena holds at most this many path bytes per log entry on
- * average; longer paths make the log hold fewer events, never more memory. */
-#define LOG_BYTES_PER_ENTRY 256
-#define LOG_ARENA_MIN       65536
-
-struct log_entry {
-    int64_t time_ns;
-    const struct fa_proc *proc;
-    uint32_t off, len; /* path bytes in the arena */
-    int32_t tid;
-    uint32_t types;
-    uint32_t flags;
-};
-
 struct store {
-    size_t max_rows, max_pairs, log_depth;
+    size_t max_rows, max_pairs;
     bool event_clock;
 
     struct store_path *paths;
@@ -54,11 +43,7 @@ struct store {
     struct u64multi dir_ix;
     size_t string_bytes; /* heap held by path and directory names */
 
-    struct log_entry *log;
-    size_t log_head, log_count; /* oldest entry at log_head */
-    uint64_t log_seq;           /* sequence number of the oldest entry */
-    char *arena;
-    size_t arena_cap, arena_head, arena_max;
+    struct evlog log;
 
     struct store_totals tot;
     uint32_t epoch;
@@ -647,129 +632,21 @@ static uint32_t pair_get(struct store *st, uint32_t path, const struct fa_proc *
     return q;
 }
 
-/* ---- the log -------------------------------------------------------------- */
-
-static size_t log_index(const struct store *st, size_t i)
-{
-    size_t j = st->log_head + i;
-    return j >= st->log_depth ? j - st->log_depth : j;
-}
-
-static void log_drop_oldest(struct store *st)
-{
-    st->log_head = log_index(st, 1);
-    st->log_count--;
-    st->log_seq++;
-}
-
-/* Repack the live paths, oldest first from offset 0, into an arena with
- * room for N more bytes; false when that would pass the arena's cap. */
-static bool arena_grow(struct store *st, size_t n)
-{
-    size_t used = 0;
-    for (size_t i = 0; i < st->log_count; i++)
-        used += st->log[log_index(st, i)].len + 1;
-    size_t ncap = st->arena_cap ? st->arena_cap * 2 : LOG_ARENA_MIN;
-    while (ncap < used + n)
-        ncap *= 2;
-    if (ncap > st->arena_max)
-        ncap = used + n > st->arena_max ? used + n : st->arena_max;
-    if (ncap <= st->arena_cap || (st->log_count && used + n > st->arena_max))
-        return false;
-    char *a = malloc(ncap);
-    if (!a)
-        return false;
-    size_t at = 0;
-    for (size_t i = 0; i < st->log_count; i++) {
-        struct log_entry *e = &st->log[log_index(st, i)];
-        memcpy(a + at, st->arena + e->off, e->len + 1);
-        e->off = (uint32_t)at;
-        at += e->len + 1;
-    }
-    free(st->arena);
-    st->arena = a;
-    st->arena_cap = ncap;
-    st->arena_head = at;
-    return true;
-}
-
-/* Contiguous room for N bytes at the arena head, dropping the oldest
- * entries (or growing the arena) as needed; the offset, or -1. */
-static long arena_alloc(struct store *st, size_t n)
-{
-    for (;;) {
-        if (st->log_count == 0) {
-            st->arena_head = 0;
-            if (n <= st->arena_cap)
-                return 0;
-        } else {
-            /* Entries are in arena order from the oldest (at TAIL) round to
-             * the newest, which ends at the head. */
-            size_t tail = st->log[st->log_head].off;
-            size_t newest = st->log[log_index(st, st->log_count - 1)].off;
-            if (newest >= tail) { /* used [tail, head): free [head, cap) and [0, tail) */
-                if (st->arena_head + n <= st->arena_cap)
-                    return (long)st->arena_head;
-                if (n <= tail)
-                    return 0;
-            } else if (st->arena_head + n <= tail) { /* wrapped: free [head, tail) */
-                return (long)st->arena_head;
-            }
-        }
-        if ((st->log_count < st->log_depth || st->log_count == 0) && arena_grow(st, n))
-            continue;
-        if (st->log_count == 0)
-            return -1;
-        log_drop_oldest(st);
-    }
-}
-
-static void log_add(struct store *st, const struct fa_event *ev, const struct fa_proc *proc)
-{
-    if (!st->log) {
-        st->log = malloc(st->log_depth * sizeof *st->log);
-        if (!st->log)
-            return;
-    }
-    if (st->log_count == st->log_depth)
-        log_drop_oldest(st);
-    long off = arena_alloc(st, ev->path_len + 1);
-    if (off < 0)
-        return;
-    memcpy(st->arena + off, ev->path, ev->path_len);
-    st->arena[off + (long)ev->path_len] = '\0';
-    st->arena_head = (size_t)off + ev->path_len + 1;
-    struct log_entry *e = &st->log[log_index(st, st->log_count)];
-    *e = (struct log_entry){.time_ns = ev->time_ns,
-                            .proc = proc,
-                            .off = (uint32_t)off,
-                            .len = (uint32_t)ev->path_len,
-                            .tid = ev->tid,
-                            .types = ev->types,
-                            .flags = ev->flags};
-    st->log_count++;
-}
+/* ---- the log (evlog.c) ----------------------------------------------------- */
 
 size_t store_log_count(const struct store *st)
 {
-    return st->log_count;
+    return st->log.count;
 }
 
 void store_log_get(const struct store *st, size_t i, struct fa_event *out)
 {
-    const struct log_entry *e = &st->log[log_index(st, i)];
-    *out = (struct fa_event){.time_ns = e->time_ns,
-                             .tid = e->tid,
-                             .types = e->types,
-                             .flags = e->flags,
-                             .proc = e->proc,
-                             .path = st->arena + e->off,
-                             .path_len = e->len};
+    evlog_get(&st->log, i, out);
 }
 
 uint64_t store_log_seq(const struct store *st, size_t i)
 {
-    return st->log_seq + i;
+    return st->log.seq + i;
 }
 
 /* ---- life cycle ----------------------------------------------------------- */
@@ -796,8 +673,7 @@ static void store_free_tables(struct store *st)
     u64multi_free(&st->path_ix);
     u64multi_free(&st->pair_ix);
     u64multi_free(&st->dir_ix);
-    free(st->log);
-    free(st->arena);
+    evlog_free(&st->log);
 }
 
 struct store *store_create(const struct store_config *cfg)
@@ -814,10 +690,7 @@ struct store *store_create(const struct store_config *cfg)
     if (st->max_pairs > STORE_MAX_SLOTS)
         st->max_pairs = STORE_MAX_SLOTS;
     st->event_clock = cfg && cfg->event_clock;
-    st->log_depth = cfg && cfg->log_depth ? cfg->log_depth : STORE_DEFAULT_LOG_DEPTH;
-    st->arena_max = st->log_depth * LOG_BYTES_PER_ENTRY;
-    if (st->arena_max < LOG_ARENA_MIN)
-        st->arena_max = LOG_ARENA_MIN;
+    evlog_init(&st->log, cfg && cfg->log_depth ? cfg->log_depth : STORE_DEFAULT_LOG_DEPTH);
     st->epoch = 1;
     store_init_tables(st);
     return st;
@@ -837,10 +710,7 @@ void store_reset(struct store *st)
      * slot's gen moving forward, so views' (slot, gen) caches stay sound. */
     while (st->lru_tail != STORE_NONE)
         path_evict(st, st->lru_tail);
-    st->log_seq += st->log_count;
-    st->log_count = 0;
-    st->log_head = 0;
-    st->arena_head = 0;
+    evlog_clear(&st->log);
     memset(&st->tot, 0, sizeof st->tot);
     st->interval_events = 0;
     memset(st->type_cur, 0, sizeof st->type_cur);
@@ -962,7 +832,7 @@ void store_add(struct store *st, const struct fa_event *event)
         /* A marker of lost events: counted and logged where it happened, no row. */
         st->tot.overflows++;
         st->tot.per_type[FA_OVERFLOW]++;
-        log_add(st, ev, proc);
+        evlog_add(&st->log, ev, proc);
         return;
     }
     st->tot.events++;
@@ -973,7 +843,7 @@ void store_add(struct store *st, const struct fa_event *event)
         st->tot.per_type[t]++;
         st->type_cur[t]++;
     }
-    log_add(st, ev, proc);
+    evlog_add(&st->log, ev, proc);
 
     uint32_t s = path_get(st, ev->path, ev->path_len, store_hash(ev->path, ev->path_len));
     if (s == STORE_NONE)
@@ -1032,8 +902,7 @@ size_t store_memory(const struct store *st)
          st->dir_cap * sizeof *st->dirs;
     m += u64multi_bytes(&st->path_ix) + u64multi_bytes(&st->pair_ix) + u64multi_bytes(&st->dir_ix);
     m += st->string_bytes + st->wide_count * heap_cost(STORE_NCOUNTS * sizeof(uint32_t));
-    m += st->log ? st->log_depth * sizeof *st->log : 0;
-    m += st->arena_cap;
+    m += evlog_memory(&st->log);
     return m;
 }
 
