@@ -15,6 +15,7 @@
 #include "base/clock.h"
 #include "pipe/wire.h"
 #include "run/follow.h"
+#include "run/replay_span.h"
 #include "run/signals.h"
 #include "ui/ui.h"
 
@@ -80,6 +81,11 @@ static void tick_finish(struct ui *ui)
 {
     ui->last_refresh_ns = clock_real_ns();
     store_tick(ui->st, ui->last_refresh_ns);
+    if (ui->replay_done && !ui->backlog.count && !ui->clock_ended) {
+        store_clock_end(ui->st); /* the recording's last second shows in the rates */
+        ui->clock_ended = true;
+        ui->tick_events++;
+    }
     store_get_totals(ui->st, &ui->totals);
     /* Nothing new for two ticks (the second shows the rates falling to
      * zero): the rows would come out the same, and a refresh of a million
@@ -215,8 +221,12 @@ int ui_run(struct app *app)
     ui->mouse = !opt->no_mouse;
     ui->delay = opt->delay;
     ui->config = !opt->no_config;
-    ui_backlog_init(&ui->backlog, 0);
-    struct store_config cfg = {.max_rows = opt->max_rows, .log_depth = opt->log_depth};
+    ui_backlog_init(&ui->backlog, opt->backlog_bytes);
+    /* A replay's rates are of its recorded times, not of how fast it reads. */
+    struct store_config cfg = {.max_rows = opt->max_rows,
+                               .max_pairs = opt->max_pairs,
+                               .log_depth = opt->log_depth,
+                               .event_clock = !app->live};
     ui->st = store_create(&cfg);
     int kind = ui->st ? ui_config_load(ui) : -1;
     if (opt->view)
@@ -234,6 +244,8 @@ int ui_run(struct app *app)
     view_set_filter(v, app->filter);
     ui->before_tree = kind == VIEW_TREE ? VIEW_PATHS : (enum view_kind)kind;
     ui->follow_tail = kind == VIEW_EVENTS;
+    if (!opt->sort && ui->sorts[kind].set)
+        view_set_sort(v, ui->sorts[kind].col, ui->sorts[kind].desc);
     if (opt->sort && !ui_level_start_sort(ui, opt->sort)) {
         ui_free(ui);
         return 2;
@@ -242,8 +254,10 @@ int ui_run(struct app *app)
         ui_free(ui);
         return 1;
     }
-    ui->last_refresh_ns = clock_real_ns();
+    ui->last_refresh_ns = ui->started_ns = clock_real_ns();
     store_tick(ui->st, ui->last_refresh_ns); /* the first rate interval starts now */
+    if (!app->live && opt->replay && !replay_span_end(opt->replay, &ui->replay_end_ns))
+        ui->replay_end_ns = 0;
     int status = loop(ui);
     ui_term_stop();
     if (ui->child_exited)
