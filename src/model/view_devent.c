@@ -7,7 +7,7 @@
 
 #include "model/view_kind.h"
 
-#include "record/export.h"
+#include "base/iso8601.h"
 
 #include <inttypes.h>
 #include <stddef.h>
@@ -57,7 +57,7 @@ static void devent_refresh(struct view *v, const struct store_view *sv)
     const struct fa_proc *p = ev->proc ? ev->proc : v->target_proc;
     /* The record files' UTC time, and the local time the screen shows. */
     char iso[48], local[48];
-    export_time_iso(ev->time_ns, iso, sizeof iso);
+    iso8601_format(ev->time_ns, iso, sizeof iso);
     time_t sec = (time_t)(ev->time_ns / 1000000000);
     struct tm tm;
     localtime_r(&sec, &tm);

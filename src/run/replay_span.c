@@ -81,7 +81,7 @@ bool replay_span_end(const char *path, int64_t *end_ns)
     }
     if (start >= (size_t)n)
         goto out;
-    replay_parser_init(p, d == REPLAY_DETECT_CSV ? REPLAY_CSV : REPLAY_JSONL, 1);
+    replay_parser_init(p, d == REPLAY_DETECT_CSV ? EXPORT_CSV : EXPORT_JSONL, 1);
     *end_ns = latest(p, buf + start, (size_t)n - start);
     ok = *end_ns > 0;
 out:
