@@ -30,7 +30,7 @@
 /* The "other" column: the per-type counts of types without a column on
  * screen; in struct ui_layout's col[] it has this index. */
 #define UI_COL_OTHER   SIZE_MAX
-#define UI_OTHER_WIDTH 6
+#define UI_OTHER_WIDTH 7 /* counts up to ten million */
 
 /* Styles: ui_term.c maps each to a colour pair and to a monochrome attribute
  * in one table. */
