@@ -84,10 +84,6 @@ void proc_cache_sweep(struct proc_cache *c, int64_t now);
 /* Number of cached threads and processes. */
 size_t proc_cache_size(const struct proc_cache *c);
 
-/* Parse the text of /proc/PID/stat: ppid (field 4) and start time (field
- * 22, clock ticks since boot). False when malformed. */
-bool proc_parse_stat(const char *text, size_t len, pid_t *ppid, uint64_t *start);
-
 /* Join the NUL-separated arguments of /proc/PID/cmdline (LEN bytes) with
  * spaces into OUT (OUTLEN bytes, NUL-terminated, cut). Returns the length. */
 size_t proc_join_cmdline(const char *raw, size_t len, char *out, size_t outlen);

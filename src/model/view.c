@@ -13,7 +13,7 @@
 
 #include "model/view_kind.h"
 
-#include "record/export.h"
+#include "base/iso8601.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -527,7 +527,7 @@ static size_t format_time(int64_t ns, enum view_format fmt, bool ms, char *out, 
     if (ns <= 0)
         return (size_t)snprintf(out, len, "%s", fmt == VIEW_FMT_SCREEN ? "-" : "");
     if (fmt == VIEW_FMT_EXPORT)
-        return export_time_iso(ns, out, len); /* the record files' format */
+        return iso8601_format(ns, out, len); /* the record files' format */
     time_t sec = (time_t)(ns / 1000000000);
     long frac = (long)(ns % 1000000000);
     struct tm tm;

@@ -188,7 +188,7 @@ static int parse_pids(struct options *opt, const char *list)
 static void defaults(struct options *opt)
 {
     memset(opt, 0, sizeof *opt);
-    opt->scope = SCOPE_PATH;
+    opt->scope = CAPTURE_SCOPE_PATH;
     opt->types = FA_ALL_TYPES & ~FA_BIT(FA_OVERFLOW);
     opt->ring_bytes = (size_t)64 << 20;
     opt->format = EXPORT_CSV;
@@ -202,10 +202,10 @@ static int parse_one(struct options *opt, int c, const char *arg)
     uint64_t u;
     switch (c) {
     case OPT_MOUNT:
-        opt->scope = SCOPE_MOUNT;
+        opt->scope = CAPTURE_SCOPE_MOUNT;
         break;
     case OPT_FILESYSTEM:
-        opt->scope = SCOPE_FILESYSTEM;
+        opt->scope = CAPTURE_SCOPE_FILESYSTEM;
         break;
     case 'e':
         if (!fa_types_parse(arg, &opt->types, err, sizeof err))

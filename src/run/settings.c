@@ -2,7 +2,7 @@
 
 #include "run/settings.h"
 
-#include "record/export.h"
+#include "base/atomic_file.h"
 
 #include <errno.h>
 #include <limits.h>

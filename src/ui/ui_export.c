@@ -1,10 +1,10 @@
 /* Export from the UI: E writes the view on screen as CSV (run/export_view.c),
  * e writes the events the store holds that pass the filter, as CSV or JSONL
- * (record/export.c). The prompt offers a file name; Tab switches the events'
+ * (record/recwriter.c). The prompt offers a file name; Tab switches the events'
  * format and the name's extension with it. */
 #include "config.h"
 
-#include "record/export.h"
+#include "run/export_view.h"
 #include "ui/ui.h"
 
 #include <stdio.h>
