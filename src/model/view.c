@@ -13,6 +13,7 @@
 
 #include "model/view_kind.h"
 
+#include "base/buf.h"
 #include "base/iso8601.h"
 
 #include <inttypes.h>
@@ -468,8 +469,15 @@ void view_refresh(struct view *v, int64_t now_ns)
     struct store_view sv = sview(v);
     v->now_ns = now_ns;
     clear_rows(v);
+    uint64_t failed = buf_alloc_failures();
     v->ops->rows.refresh(v, &sv);
     sort_rows(v);
+    v->short_of_memory = buf_alloc_failures() != failed;
+}
+
+bool view_short_of_memory(const struct view *v)
+{
+    return v->short_of_memory;
 }
 
 /* Give D the target T; its title into TITLE. False when out of memory. */

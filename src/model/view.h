@@ -86,6 +86,9 @@ const struct view_column *view_column(const struct view *v, size_t col);
  * counts shown rows as rows, and every node of the filtered tree as total. */
 size_t view_nrows(const struct view *v);
 size_t view_total_rows(const struct view *v);
+/* True when the last refresh ran out of memory: rows may be missing, and
+ * no row is not "nothing matches". */
+bool view_short_of_memory(const struct view *v);
 
 /* Write cell (ROW, COL) into BUF as raw bytes (not escaped: paths are
  * bytes), NUL-terminated, cut to LEN-1; returns the full length it needed. */
