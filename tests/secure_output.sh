@@ -1,7 +1,7 @@
 # Root writes nothing an attacker chose. A scratch user plants, in a
 # directory of theirs, what root's --record, E/e exports and settings file
-# might land on: a symbolic link to a root-only file, a file of theirs, a
-# FIFO with their reader. Each is refused with one line (status 2 for
+# might land on: a symbolic link to a root-only file, a link to a directory
+# of root's on the way, a file of theirs, a FIFO with their reader. Each is refused with one line (status 2 for
 # --record), and nothing is written anywhere; no command runs. A FIFO
 # without a reader is refused at once (with or without --duration). A device
 # (/dev/null, a node like it, /dev/full) stays a device. Under sudo the
@@ -36,6 +36,13 @@ expect_err "^fanotop: cannot write $drop/link\.csv: a symbolic link \(not follow
 intact "$S/secret" secret
 [ -L "$drop/link.csv" ] || fail "the link was replaced"
 [ ! -e "$S/ran" ] || fail "the command ran although the record was refused"
+
+# A directory link of theirs on the way is not followed either.
+mkdir "$S/roots-only"
+as_attacker ln -s "$S/roots-only" "$drop/dirlink"
+expect_status 2 "$FANOTOP" --record="$drop/dirlink/a.csv" --duration=0.2 "$dir"
+expect_err "^fanotop: cannot write $drop/dirlink: a symbolic link of another user, not followed \(uid $ATTACKER_UID\)$"
+[ -z "$(ls "$S/roots-only")" ] || fail "a file appeared behind the attacker's link: $(ls "$S/roots-only")"
 
 expect_status 2 "$FANOTOP" --record="$drop/theirs.csv" --duration=0.2 "$dir"
 expect_err "^fanotop: cannot write $drop/theirs\.csv: it belongs to another user \(uid $ATTACKER_UID\)$"
@@ -162,7 +169,7 @@ mkdir -m 700 "$S/roots-dir"
 echo "delay=7" >"$S/roots-dir/fanotoprc"
 rm -r "$home/.config/fanotop"
 as_attacker ln -s "$S/roots-dir" "$home/.config/fanotop"
-settings_ui "cannot read $home/\.config/fanotop: a symbolic link \(not followed\)"
+settings_ui "cannot read $home/\.config/fanotop: a symbolic link of another user, not followed \(uid $ATTACKER_UID\)"
 keys F2 Space Escape q
 wait_exit 0
 [ "$(cat "$S/roots-dir/fanotoprc")" = "delay=7" ] || fail "root's file was written through the link"
@@ -189,7 +196,7 @@ wait_exit 0
 # A directory of another user's on the way is not trusted either.
 as_attacker rm "$home/.config/fanotop/fanotoprc"
 chown root "$home/.config/fanotop"
-settings_ui "config/fanotop: the settings' directory is another user's \(uid 0\)"
+settings_ui "config/fanotop: not a directory of the invoking user's \(uid 0\)"
 keys q
 wait_exit 0
 exit 0

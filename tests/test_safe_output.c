@@ -1,6 +1,6 @@
 /* What fanotop writes, where an attacker may have been first: output files
- * (atomic and streamed) refuse a final symbolic link and another user's
- * file or FIFO, never wait for a FIFO's reader, write a device as the
+ * (atomic and streamed) refuse a final symbolic link, a link of another
+ * user's on the way, and another user's file or FIFO, never wait for a FIFO's reader, write a device as the
  * device and replace only the invoking user's own file, by a new one; and
  * what goes to a terminal (safeout) is escaped, even cut mid-character. */
 #include "config.h"
@@ -99,6 +99,43 @@ static void a_final_symlink_is_never_followed(void **state)
     assert_true(S_ISLNK(st.st_mode));
     free(victim);
     free(link);
+    cleanup(d);
+}
+
+static void no_link_of_another_user_leads_the_way(void **state)
+{
+    (void)state;
+    needs_root();
+    char *d = scratch();
+    char *target = join(d, "target"), *theirs = join(d, "theirs"), *roots = join(d, "roots");
+    assert_int_equal(mkdir(target, 0700), 0);
+    assert_int_equal(symlink(target, theirs), 0);
+    assert_int_equal(lchown(theirs, OTHER_UID, OTHER_UID), 0);
+    assert_int_equal(symlink("theirs", roots), 0); /* root's link, to theirs */
+    char *via_theirs = join(theirs, "x.csv"), *via_roots = join(roots, "x.csv");
+    char err[512], want[600];
+    snprintf(want, sizeof want,
+             "cannot write %s: a symbolic link of another user, not followed (uid %d)", theirs,
+             OTHER_UID);
+    struct atomic_file af;
+    assert_int_equal(atomic_file_open(&af, via_theirs, 0600, err, sizeof err), -1);
+    assert_string_equal(err, want);
+    assert_null(atomic_file_open_stream(via_roots, err, sizeof err)); /* root's link, then theirs */
+    assert_string_equal(err, want);
+    /* Root's own link, straight to the directory, is followed. */
+    assert_int_equal(unlink(roots), 0);
+    assert_int_equal(symlink(target, roots), 0);
+    FILE *fp = atomic_file_open_stream(via_roots, err, sizeof err);
+    assert_non_null(fp);
+    assert_int_equal(fclose(fp), 0);
+    char *made = join(target, "x.csv");
+    assert_int_equal(access(made, F_OK), 0);
+    free(made);
+    free(via_theirs);
+    free(via_roots);
+    free(target);
+    free(theirs);
+    free(roots);
     cleanup(d);
 }
 
@@ -376,6 +413,7 @@ int main(void)
     setlocale(LC_ALL, "C.UTF-8");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_final_symlink_is_never_followed),
+        cmocka_unit_test(no_link_of_another_user_leads_the_way),
         cmocka_unit_test(another_users_file_is_not_written_nor_replaced),
         cmocka_unit_test(another_users_fifo_is_refused_even_with_a_reader),
         cmocka_unit_test(a_fifo_without_reader_is_refused_at_once),

@@ -2,6 +2,7 @@
 
 #include "base/atomic_file.h"
 #include "base/privs.h"
+#include "base/safedir.h"
 #include "base/safeout.h"
 
 #include <errno.h>
@@ -200,24 +201,25 @@ static int put_in_place(const struct where *w, const char *tmp, char *err, size_
     return -1;
 }
 
-/* The directory PATH's file goes into (symbolic links followed: only the
- * final name is not), its name in *NAME (pointing into PATH). -1 with
- * errno set. */
-static int open_dir_of(const char *path, const char **name)
+/* The directory PATH's file goes into, its name in *NAME (pointing into
+ * PATH): no symbolic link but root's or the invoking user's (UID) leads
+ * there. -1 with ERR. */
+static int open_dir_of(const char *path, const char **name, uid_t uid, gid_t gid, char *err,
+                       size_t errlen)
 {
     const char *slash = strrchr(path, '/');
     *name = slash ? slash + 1 : path;
     char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
     if (!dir) {
-        errno = ENOMEM;
+        write_error(err, errlen, path, ENOMEM);
         return -1;
     }
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0 && errno == EACCES) /* a directory one may write to but not list */
-        fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    int e = errno;
+    int fd = safedir_open(dir, path, uid, gid, SAFEDIR_USER_LINKS, "write", err, errlen);
+    if (fd == SAFEDIR_MISSING) {
+        write_error(err, errlen, path, ENOENT);
+        fd = -1;
+    }
     free(dir);
-    errno = e;
     return fd;
 }
 
@@ -288,11 +290,13 @@ int atomic_file_open(struct atomic_file *af, const char *path, mode_t mode, char
                      size_t errlen)
 {
     const char *name;
-    int dirfd = open_dir_of(path, &name);
+    uid_t uid;
+    gid_t gid;
+    privs_invoker(&uid, &gid);
+    int dirfd = open_dir_of(path, &name, uid, gid, err, errlen);
     if (dirfd < 0) {
         memset(af, 0, sizeof *af);
         af->dirfd = -1;
-        write_error(err, errlen, path, errno);
         return -1;
     }
     if (atomic_file_openat(af, dirfd, name, path, mode, 0, err, errlen) < 0) {
@@ -360,13 +364,11 @@ FILE *atomic_file_open_stream(const char *path, char *err, size_t errlen)
     struct atomic_file af;
     memset(&af, 0, sizeof af);
     const char *name;
-    af.dirfd = open_dir_of(path, &name);
-    if (af.dirfd < 0) {
-        write_error(err, errlen, path, errno);
-        return NULL;
-    }
-    af.own_dirfd = true;
     privs_invoker(&af.uid, &af.gid);
+    af.dirfd = open_dir_of(path, &name, af.uid, af.gid, err, errlen);
+    if (af.dirfd < 0)
+        return NULL;
+    af.own_dirfd = true;
     struct where w = {af.dirfd, name, path, af.uid, 0};
     int fd = -1;
     for (int tries = 0; tries < 3 && fd < 0; tries++) {
@@ -415,14 +417,12 @@ int atomic_file_probe_stream(const char *path, FILE **fp, char *err, size_t errl
 {
     *fp = NULL;
     const char *name;
-    int dirfd = open_dir_of(path, &name);
-    if (dirfd < 0) {
-        write_error(err, errlen, path, errno);
-        return -1;
-    }
     uid_t uid;
     gid_t gid;
     privs_invoker(&uid, &gid);
+    int dirfd = open_dir_of(path, &name, uid, gid, err, errlen);
+    if (dirfd < 0)
+        return -1;
     struct where w = {dirfd, name, path, uid, 0};
     int fd;
     enum target t = look(&w, &fd, err, errlen);

@@ -4,6 +4,7 @@
 
 #include "base/atomic_file.h"
 #include "base/privs.h"
+#include "base/safedir.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -135,13 +136,11 @@ static const char *apply(struct settings *s, const char *key, const char *v)
 /* ---- the way to the file ----------------------------------------------------- */
 
 /* The file is read and written as root on behalf of the invoking user, in
- * directories that user controls: each directory on the way is walked
- * without following a symbolic link (but root's own, such as /home ->
- * /data/home), each must be root's or the user's, the file's own directory
- * and the file the user's, and a directory made on the way is made in one
- * of the user's and given to them. */
-
-#define WALK_MISSING (-2)
+ * directories that user controls (base/safedir.h): each directory on the
+ * way root's or the user's, the file's own directory and the file the
+ * user's, no link followed but root's (and the user's own when no privilege
+ * is involved), and a directory made on the way made in one of the user's
+ * and given to them. */
 
 struct walk {
     uid_t uid; /* the invoking user */
@@ -152,133 +151,33 @@ struct walk {
     const char *verb; /* "read" or "write", for messages */
 };
 
-/* "cannot VERB DIR: WHY", DIR the first LEN bytes of the path (the whole
- * of it for the file); returns -1. */
-static int walk_refuse(const struct walk *w, size_t len, const char *why)
+/* "cannot VERB PATH: WHY"; returns -1. */
+static int walk_refuse(const struct walk *w, const char *why)
 {
-    snprintf(w->err, w->errlen, "cannot %s %.*s: %s", w->verb, (int)len, len ? w->path : "/",
-             why);
+    snprintf(w->err, w->errlen, "cannot %s %s: %s", w->verb, w->path, why);
     return -1;
-}
-
-/* walk_refuse for something of OWNER's, not the user's. */
-static int walk_not_theirs(const struct walk *w, size_t len, uid_t owner, const char *what)
-{
-    char why[128];
-    snprintf(why, sizeof why, "%s (uid %lu)", what, (unsigned long)owner);
-    return walk_refuse(w, len, why);
 }
 
 static int walk_errno(const struct walk *w, int e)
 {
-    snprintf(w->err, w->errlen, "cannot %s %s: %s", w->verb, w->path, strerror(e));
-    return -1;
+    return walk_refuse(w, strerror(e));
 }
 
-/* Open directory NAME in AT, not through a symbolic link unless root's
- * (or the user's own, when no privilege is involved). -1 with errno, or
- * with *REFUSED set when it is a link that is not followed. */
-static int open_subdir(const struct walk *w, int at, const char *name, bool *refused)
-{
-    int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0 && errno == EACCES) /* searchable, not listable */
-        fd = openat(at, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd >= 0 || (errno != ELOOP && errno != ENOTDIR))
-        return fd;
-    int e = errno;
-    struct stat st;
-    if (fstatat(at, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISLNK(st.st_mode)) {
-        errno = e;
-        return -1;
-    }
-    if (st.st_uid != 0 && !(st.st_uid == w->uid && w->uid == geteuid())) {
-        *refused = true;
-        return -1;
-    }
-    fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0 && errno == EACCES)
-        fd = openat(at, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    return fd;
-}
-
-/* The directory of W's path, walked as above; CREATE makes what is
- * missing. Its descriptor, with the file's name in *NAME; -1 with the
- * message in W's ERR, or WALK_MISSING (no message) when a directory is
- * missing and not to be made. */
+/* The directory of W's path; CREATE makes what is missing. Its descriptor,
+ * with the file's name in *NAME; -1 with the message in W's ERR, or
+ * SAFEDIR_MISSING when a directory is missing and not to be made. */
 static int walk_to_dir(const struct walk *w, bool create, const char **name)
 {
-    const char *p = w->path;
-    int fd = open(*p == '/' ? "/" : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return walk_errno(w, errno);
-    uid_t owner = 0;
-    struct stat st;
-    if (fstat(fd, &st) == 0)
-        owner = st.st_uid;
-    for (;;) {
-        while (*p == '/')
-            p++;
-        const char *end = strchr(p, '/');
-        if (!end)
-            break;
-        char comp[NAME_MAX + 1];
-        size_t n = (size_t)(end - p);
-        if (n > NAME_MAX) {
-            close(fd);
-            return walk_errno(w, ENAMETOOLONG);
-        }
-        memcpy(comp, p, n);
-        comp[n] = '\0';
-        size_t upto = (size_t)(end - w->path);
-        bool refused = false, made = false;
-        int sub = open_subdir(w, fd, comp, &refused);
-        if (sub < 0 && errno == ENOENT && !refused) {
-            if (!create) {
-                close(fd);
-                return WALK_MISSING;
-            }
-            if (owner != w->uid) {
-                close(fd);
-                return walk_not_theirs(w, (size_t)(p - w->path), owner,
-                                       "nothing is made in another user's directory");
-            }
-            made = mkdirat(fd, comp, 0700) == 0;
-            if (!made && errno != EEXIST) { /* EEXIST: made meanwhile, looked at below */
-                int e = errno;
-                close(fd);
-                return walk_errno(w, e);
-            }
-            sub = open_subdir(w, fd, comp, &refused);
-        }
-        close(fd);
-        if (refused)
-            return walk_refuse(w, upto, "a symbolic link (not followed)");
-        if (sub < 0)
-            return walk_errno(w, errno);
-        if (fstat(sub, &st) != 0) {
-            int e = errno;
-            close(sub);
-            return walk_errno(w, e);
-        }
-        if (made && st.st_uid == 0 && w->uid != 0 && geteuid() == 0 &&
-            fchown(sub, w->uid, w->gid) == 0)
-            st.st_uid = w->uid; /* made by root for the user: theirs */
-        if (st.st_uid != 0 && st.st_uid != w->uid) {
-            close(sub);
-            return walk_not_theirs(w, upto, st.st_uid, "it belongs to another user");
-        }
-        fd = sub;
-        owner = st.st_uid;
-        p = end;
-    }
-    if (owner != w->uid) {
-        close(fd);
-        size_t dlen = (size_t)(p - w->path);
-        while (dlen > 1 && w->path[dlen - 1] == '/')
-            dlen--;
-        return walk_not_theirs(w, dlen, owner, "the settings' directory is another user's");
-    }
-    *name = p;
+    const char *slash = strrchr(w->path, '/');
+    *name = slash ? slash + 1 : w->path;
+    char *dir = slash ? strndup(w->path, slash == w->path ? 1 : (size_t)(slash - w->path))
+                      : strdup(".");
+    if (!dir)
+        return walk_errno(w, ENOMEM);
+    unsigned flags = SAFEDIR_OWNED | (create ? SAFEDIR_CREATE : 0) |
+                     (w->uid == geteuid() ? SAFEDIR_USER_LINKS : 0);
+    int fd = safedir_open(dir, w->path, w->uid, w->gid, flags, w->verb, w->err, w->errlen);
+    free(dir);
     return fd;
 }
 
@@ -289,6 +188,14 @@ static struct walk walk_for(const char *path, const char *verb, char *err, size_
     return w;
 }
 
+/* walk_refuse for what belongs to OWNER, not the user. */
+static int walk_not_theirs(const struct walk *w, uid_t owner)
+{
+    char why[96];
+    snprintf(why, sizeof why, "it belongs to another user (uid %lu)", (unsigned long)owner);
+    return walk_refuse(w, why);
+}
+
 /* The file's bytes, at most SETTINGS_MAX_BYTES, into *DATA (malloc'd): only
  * a regular file of the user's. 1 read, 0 no file, -1 with the message. */
 static int read_file(const struct walk *w, char **data, size_t *len)
@@ -296,15 +203,14 @@ static int read_file(const struct walk *w, char **data, size_t *len)
     const char *name;
     int dir = walk_to_dir(w, false, &name);
     if (dir < 0)
-        return dir == WALK_MISSING ? 0 : -1;
+        return dir == SAFEDIR_MISSING ? 0 : -1;
     int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     int e = errno;
     close(dir);
     if (fd < 0) {
         if (e == ENOENT)
             return 0;
-        return e == ELOOP ? walk_refuse(w, strlen(w->path), "a symbolic link (not followed)")
-                          : walk_errno(w, e);
+        return e == ELOOP ? walk_refuse(w, "a symbolic link (not followed)") : walk_errno(w, e);
     }
     struct stat st;
     int rc = -1;
@@ -312,11 +218,11 @@ static int read_file(const struct walk *w, char **data, size_t *len)
     if (fstat(fd, &st) != 0)
         walk_errno(w, errno);
     else if (!S_ISREG(st.st_mode))
-        walk_refuse(w, strlen(w->path), "not a regular file");
+        walk_refuse(w, "not a regular file");
     else if (st.st_uid != w->uid)
-        walk_not_theirs(w, strlen(w->path), st.st_uid, "it belongs to another user");
+        walk_not_theirs(w, st.st_uid);
     else if (st.st_size > SETTINGS_MAX_BYTES)
-        walk_refuse(w, strlen(w->path), "larger than the 1 MiB a settings file may be");
+        walk_refuse(w, "larger than the 1 MiB a settings file may be");
     else if (!(*data = malloc(SETTINGS_MAX_BYTES + 1)))
         walk_errno(w, ENOMEM);
     else
@@ -334,7 +240,7 @@ static int read_file(const struct walk *w, char **data, size_t *len)
             *len += (size_t)n;
     }
     if (rc == 1 && *len > SETTINGS_MAX_BYTES)
-        rc = walk_refuse(w, strlen(w->path), "larger than the 1 MiB a settings file may be");
+        rc = walk_refuse(w, "larger than the 1 MiB a settings file may be");
     close(fd);
     if (rc != 1) {
         free(*data);
