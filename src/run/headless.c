@@ -39,7 +39,9 @@ void headless_init(struct headless *h, struct app *app, const struct headless_mo
     run_end_init(&h->end, app, deadline, app->opt->count);
 }
 
-bool headless_reader_gone(int fd)
+/* True when FD's reader has gone (a pipe or FIFO whose other end is
+ * closed, a terminal hung up): nothing written there can be read. */
+static bool reader_gone(int fd)
 {
     /* No events asked for: POLLERR (a pipe without reader) and POLLHUP (a
      * terminal hung up) are always reported. */
@@ -80,7 +82,7 @@ int headless_run(struct headless *h)
             follow_pump(app->follow);
             /* Checked while idle: a reader gone (head -c1) ends the run now,
              * not at the next event written. */
-            if (headless_reader_gone(h->out_fd)) {
+            if (reader_gone(h->out_fd)) {
                 h->reader_gone = true;
                 break;
             }

@@ -43,9 +43,6 @@ struct headless {
 void headless_init(struct headless *h, struct app *app, const struct headless_mode *mode, void *ctx,
                    int out_fd);
 
-/* True when FD's reader has gone (a pipe or FIFO whose other end is
- * closed, a terminal hung up): nothing written there can be read. */
-bool headless_reader_gone(int fd);
 
 /* Drain until the run ends; returns its exit status (run_end_status). A
  * run that reaches --duration or --count ends as a drained source does
