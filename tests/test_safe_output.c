@@ -385,6 +385,13 @@ static void the_stream_escapes_controls_and_keeps_newlines(void **state)
                                               "c\\rd\\u{009b}e\n");
 }
 
+static void the_stream_shows_a_backslash_as_the_screen_does(void **state)
+{
+    (void)state;
+    const char *w[] = {"C:\\x1b is text\n"};
+    assert_string_equal(through_stream(w, 1), "C:\\\\x1b is text\n");
+}
+
 static void the_stream_joins_a_character_cut_between_writes(void **state)
 {
     (void)state;
@@ -424,6 +431,7 @@ int main(void)
         cmocka_unit_test(the_users_own_file_is_replaced_by_a_new_one),
         cmocka_unit_test(under_sudo_only_the_users_file_is_replaced),
         cmocka_unit_test(the_stream_escapes_controls_and_keeps_newlines),
+        cmocka_unit_test(the_stream_shows_a_backslash_as_the_screen_does),
         cmocka_unit_test(the_stream_joins_a_character_cut_between_writes),
         cmocka_unit_test(messages_are_escaped),
     };

@@ -12,7 +12,13 @@
 
 unsigned safeout_flags(void)
 {
-    return textsafe_flags_for(nl_langinfo(CODESET)) | TEXTSAFE_BACKSLASH;
+    return textsafe_flags_for(nl_langinfo(CODESET));
+}
+
+/* Messages quote what was typed (a filter's regex): backslashes as they are. */
+static unsigned message_flags(void)
+{
+    return safeout_flags() | TEXTSAFE_BACKSLASH;
 }
 
 /* Append the escaped form of S to B, newlines kept as they are. */
@@ -38,7 +44,7 @@ static void escape_into(struct buf *b, const char *s, size_t n, unsigned flags)
 int safeout_write(FILE *out, const char *s, size_t n)
 {
     struct buf b = {0};
-    escape_into(&b, s, n, safeout_flags());
+    escape_into(&b, s, n, message_flags());
     int rc = 0;
     if (buf_failed(&b)) {
         errno = ENOMEM;
@@ -69,7 +75,7 @@ void safeout_vsay(const char *fmt, va_list ap)
     }
     struct buf b = {0};
     buf_put_str(&b, "fanotop: ");
-    escape_into(&b, text, strlen(text), safeout_flags());
+    escape_into(&b, text, strlen(text), message_flags());
     buf_putc(&b, '\n');
     if (!buf_failed(&b))
         fwrite(b.p, 1, b.len, stderr);

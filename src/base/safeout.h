@@ -11,21 +11,22 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* textsafe flags for this process's locale (LC_CTYPE set by the caller),
- * with backslashes drawn as they are: the formats have their own. */
+/* textsafe flags of the screen for this process's locale (LC_CTYPE set by
+ * the caller). */
 unsigned safeout_flags(void);
 
-/* Write the N bytes at S to OUT escaped (newlines kept). Returns 0, or -1
- * when OUT failed. */
+/* Write the N bytes of a message at S to OUT escaped (newlines kept; a
+ * backslash as it is, for what was typed). Returns 0, or -1 when OUT
+ * failed. */
 int safeout_write(FILE *out, const char *s, size_t n);
 
 /* One line on stderr: "fanotop: " and FMT's text, escaped, and a newline. */
 __attribute__((format(printf, 1, 2))) void safeout_say(const char *fmt, ...);
 void safeout_vsay(const char *fmt, va_list ap);
 
-/* A stream that escapes what goes through it into OUT, for a format
- * written to a terminal. Closing it flushes OUT, and closes OUT when OWN.
- * NULL when out of memory. */
+/* A stream that escapes what goes through it into OUT as the screen
+ * escapes names (safeout_flags), for a format written to a terminal.
+ * Closing it flushes OUT, and closes OUT when OWN. NULL when out of memory. */
 FILE *safeout_stream(FILE *out, bool own);
 
 /* True when FP writes to a terminal. */
