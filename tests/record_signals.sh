@@ -2,7 +2,8 @@
 # ends fanotop cleanly with its summary; SIGTERM, SIGINT and SIGHUP in the
 # middle of a flood leave a complete record (every line whole, the CSV
 # parses) and the summary; a new record file is mode 0600 and, under sudo,
-# belongs to the invoking user; an existing one keeps its owner and mode.
+# belongs to the invoking user; an existing one is replaced only when it is
+# that user's, and refused (untouched, status 2) when it is anyone else's.
 . "$TESTS_DIR/lib.sh"
 need_root
 . "$TESTS_DIR/capture_common.sh"
@@ -53,9 +54,23 @@ SUDO_UID=$(id -u nobody) SUDO_GID=$(id -g nobody) "$FANOTOP" --record="$rec" --d
     2>/dev/null || fail "--record under sudo"
 [ "$(stat -c '%a %U' "$rec")" = "600 nobody" ] || fail "record file is $(stat -c '%a %U' "$rec")"
 umask 022
-: >"$SCRATCH/mine.csv"
+# Someone else's file (root's, with sudo's user nobody) is refused whole.
+echo old >"$SCRATCH/theirs.csv"
+expect_status 2 env SUDO_UID="$(id -u nobody)" "$FANOTOP" --record="$SCRATCH/theirs.csv" \
+    --duration=0.3 "$dir"
+expect_err "^fanotop: cannot write .*/theirs\.csv: it belongs to another user \(uid 0\)$"
+[ "$(stat -c '%a %U' "$SCRATCH/theirs.csv")" = "644 root" ] ||
+    fail "another user's file changed hands: $(stat -c '%a %U' "$SCRATCH/theirs.csv")"
+[ "$(cat "$SCRATCH/theirs.csv")" = old ] || fail "another user's file was written"
+# The invoking user's own file is replaced by a new one (its other links
+# untouched), theirs, mode 0600.
+echo old >"$SCRATCH/mine.csv"
+chown nobody "$SCRATCH/mine.csv"
+ln "$SCRATCH/mine.csv" "$SCRATCH/mine-link"
 SUDO_UID=$(id -u nobody) "$FANOTOP" --record="$SCRATCH/mine.csv" --duration=0.3 "$dir" 2>/dev/null ||
-    fail "--record into an existing file"
-[ "$(stat -c '%a %U' "$SCRATCH/mine.csv")" = "644 root" ] ||
-    fail "an existing file changed hands: $(stat -c '%a %U' "$SCRATCH/mine.csv")"
+    fail "--record into the user's existing file"
+[ "$(stat -c '%a %U' "$SCRATCH/mine.csv")" = "600 nobody" ] ||
+    fail "the replaced file is $(stat -c '%a %U' "$SCRATCH/mine.csv")"
+head -n 1 "$SCRATCH/mine.csv" | grep -q '^time,pid,' || fail "the replaced file has no record"
+[ "$(cat "$SCRATCH/mine-link")" = old ] || fail "the old file was written into, not replaced"
 exit 0

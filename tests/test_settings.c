@@ -1,5 +1,6 @@
 /* Settings file: round trip, broken lines warned with their line number and
- * ignored, missing file fine, history order. */
+ * ignored, missing file fine, history order; a file that is not a regular
+ * file, too large, or behind a symbolic link is refused, promptly. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct warnings {
@@ -158,6 +160,77 @@ static void history_moves_repeats_to_newest_and_is_bounded(void **state)
     settings_free(&s);
 }
 
+static void remove_dir(char *dir)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+    free(dir);
+}
+
+static void only_a_regular_file_of_bounded_size_is_read(void **state)
+{
+    (void)state;
+    char *dir = scratch();
+    char path[512], err[512];
+    snprintf(path, sizeof path, "%s/fanotoprc", dir);
+    struct settings s;
+    settings_init(&s);
+    /* A FIFO: refused at once, not waited on for a writer. */
+    assert_int_equal(mkfifo(path, 0600), 0);
+    assert_int_equal(settings_load(&s, path, NULL, NULL, err, sizeof err), -1);
+    assert_non_null(strstr(err, "fanotoprc: not a regular file"));
+    unlink(path);
+    /* A link to /dev/zero: not followed. */
+    assert_int_equal(symlink("/dev/zero", path), 0);
+    assert_int_equal(settings_load(&s, path, NULL, NULL, err, sizeof err), -1);
+    assert_non_null(strstr(err, "fanotoprc: a symbolic link (not followed)"));
+    assert_int_equal(settings_save(&s, path, err, sizeof err), -1);
+    assert_non_null(strstr(err, "fanotoprc: a symbolic link (not followed)"));
+    unlink(path);
+    /* Too large. */
+    FILE *f = fopen(path, "w");
+    for (int i = 0; i < SETTINGS_MAX_BYTES / 8 + 1; i++)
+        fputs("#######\n", f);
+    fclose(f);
+    assert_int_equal(settings_load(&s, path, NULL, NULL, err, sizeof err), -1);
+    assert_non_null(strstr(err, "larger than the 1 MiB"));
+    settings_free(&s);
+    remove_dir(dir);
+}
+
+static void a_symlinked_directory_is_not_walked_through(void **state)
+{
+    (void)state;
+    if (geteuid() != 0)
+        skip(); /* a link of another user's is made by root */
+    char *dir = scratch();
+    char target[512], link[512], path[600], err[512];
+    snprintf(target, sizeof target, "%s/elsewhere", dir);
+    snprintf(link, sizeof link, "%s/fanotop", dir);
+    snprintf(path, sizeof path, "%s/fanotoprc", link);
+    assert_int_equal(mkdir(target, 0700), 0);
+    assert_int_equal(symlink(target, link), 0);
+    struct settings s;
+    settings_init(&s);
+    /* root's own link is followed (/home -> /data/home); another user's is not */
+    assert_int_equal(settings_save(&s, path, err, sizeof err), 0);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(lchown(link, 65534, 65534), 0);
+    assert_int_equal(settings_save(&s, path, err, sizeof err), -1);
+    char want[700];
+    snprintf(want, sizeof want,
+             "cannot write %s: a symbolic link of another user, not followed (uid 65534)", link);
+    assert_string_equal(err, want);
+    assert_int_equal(settings_load(&s, path, NULL, NULL, err, sizeof err), -1);
+    assert_string_equal(strstr(err, ": ") + 2, strstr(want, ": ") + 2);
+    struct stat st;
+    snprintf(path, sizeof path, "%s/fanotoprc", target);
+    assert_int_equal(lstat(path, &st), -1); /* nothing was written there */
+    settings_free(&s);
+    remove_dir(dir);
+}
+
 static void path_follows_xdg_then_home(void **state)
 {
     (void)state;
@@ -180,6 +253,8 @@ int main(void)
         cmocka_unit_test(missing_file_is_not_an_error),
         cmocka_unit_test(history_moves_repeats_to_newest_and_is_bounded),
         cmocka_unit_test(path_follows_xdg_then_home),
+        cmocka_unit_test(only_a_regular_file_of_bounded_size_is_read),
+        cmocka_unit_test(a_symlinked_directory_is_not_walked_through),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

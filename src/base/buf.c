@@ -5,6 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Per thread, so that a consumer can tell whether its own work came short. */
+static _Thread_local uint64_t failures;
+
+uint64_t buf_alloc_failures(void)
+{
+    return failures;
+}
+
 bool buf_grow(struct buf *b, size_t extra)
 {
     if (b->oom)
@@ -17,6 +25,7 @@ bool buf_grow(struct buf *b, size_t extra)
     char *p = realloc(b->p, cap);
     if (!p) {
         b->oom = true;
+        failures++;
         return false;
     }
     b->p = p;
@@ -93,8 +102,10 @@ bool buf_reserve(void *arr, size_t *cap, size_t n, size_t size, bool zero)
     while (ncap < n)
         ncap *= 2;
     void *q = realloc(*p, ncap * size);
-    if (!q)
+    if (!q) {
+        failures++;
         return false;
+    }
     if (zero)
         memset((char *)q + *cap * size, 0, (ncap - *cap) * size);
     *p = q;

@@ -40,4 +40,9 @@ void buf_free(struct buf *b);
  * when out of memory (the array is unchanged). */
 bool buf_reserve(void *arr, size_t *cap, size_t n, size_t size, bool zero);
 
+/* How many times buf_grow or buf_reserve failed on this thread so far: a
+ * caller compares it before and after work that must not come out short
+ * unnoticed. */
+uint64_t buf_alloc_failures(void);
+
 #endif

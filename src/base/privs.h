@@ -3,7 +3,9 @@
 #ifndef FANOTOP_PRIVS_H
 #define FANOTOP_PRIVS_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 /* Capabilities kept after setup, and why:
  *   CAP_DAC_READ_SEARCH  open_by_handle_at() to name FID-mode events; reading /proc
@@ -15,6 +17,17 @@
  * permitted, inheritable and bounding sets. Returns 0, or -1 with a message
  * in ERR (the caller warns and goes on: dropping is hardening, not a need). */
 int privs_drop(char *err, size_t errlen);
+
+/* For a mode that needs no fanotify (a replay): drop every capability from
+ * every set (bounding and ambient too) and set no_new_privs. Run as root on
+ * behalf of another user (sudo, or a set-user-ID install), first become
+ * that user (privs_invoker), groups included. Call before any other thread
+ * exists and before reading untrusted input. Returns 0, or -1 with ERR. */
+int privs_drop_all(char *err, size_t errlen);
+
+/* The user fanotop acts for: under sudo as root, SUDO_UID and SUDO_GID;
+ * otherwise the real uid and gid. Files fanotop writes must be theirs. */
+void privs_invoker(uid_t *uid, gid_t *gid);
 
 /* Effective capability mask of this thread (bit N = capability N), for tests
  * and --verbose. */

@@ -9,6 +9,7 @@
 
 #include "capture/capture.h"
 #include "base/clock.h"
+#include "base/safeout.h"
 
 #include "capture/decode.h"
 #include "base/event.h"
@@ -808,13 +809,11 @@ static int mark_one(struct capture_setup *s, struct target *t, char *missing, si
         how = "mount";
     }
     if (cfg->verbose && t->user)
-        fprintf(stderr, "fanotop: watching %s (%s, %s mark%s%s)\n", t->rep->point,
-                t->rep->fstype, how ? how : "no",
-                fid_how && fast ? ", file handles" : "",
-                fid_how || !fid_user ? "" : ", no FID events");
+        safeout_say("watching %s (%s, %s mark%s%s)", t->rep->point, t->rep->fstype,
+                    how ? how : "no", fid_how && fast ? ", file handles" : "",
+                    fid_how || !fid_user ? "" : ", no FID events");
     else if (cfg->verbose && how)
-        fprintf(stderr, "fanotop: naming processes by exec on %s (%s)\n", t->rep->point,
-                t->rep->fstype);
+        safeout_say("naming processes by exec on %s (%s)", t->rep->point, t->rep->fstype);
     return 0;
 }
 
@@ -825,7 +824,7 @@ static int mark_all(struct capture_setup *s, char *err, size_t errlen, int *stat
         if (mark_one(s, &s->t[i], missing, sizeof missing, err, errlen, status) < 0)
             return -1;
     if (missing[0])
-        fprintf(stderr, "fanotop: notice: no create/delete/move/attrib events on %s\n", missing);
+        safeout_say("notice: no create/delete/move/attrib events on %s", missing);
     return 0;
 }
 
@@ -854,10 +853,9 @@ static int open_groups(struct capture *c, const struct capture_config *cfg, char
     if (c->fid_group < 0 && errno == EINVAL)
         c->fid_group = init_group(fid, O_RDONLY | O_CLOEXEC, &tid);
     if (c->fid_group < 0 && (c->types & FA_FID_TYPES))
-        fprintf(stderr,
-                "fanotop: notice: no create/delete/move/attrib events: this kernel cannot "
-                "report file handles with names (Linux 5.9 or later): %s\n",
-                strerror(errno));
+        safeout_say("notice: no create/delete/move/attrib events: this kernel cannot "
+                    "report file handles with names (Linux 5.9 or later): %s",
+                    strerror(errno));
     return 0;
 }
 
@@ -911,8 +909,8 @@ struct source *capture_start(const struct capture_config *cfg, struct ring *r, c
     if (child > 0)
         proc_note_fork(c->procs, child, child, c->self, clock_mono_ns());
     if (cfg->verbose && c->forks < 0)
-        fprintf(stderr, "fanotop: no process events from the kernel (proc connector): parents "
-                        "of short-lived processes may be unknown\n");
+        safeout_say("no process events from the kernel (proc connector): parents "
+                    "of short-lived processes may be unknown");
     c->fd_buflen = size_fd_buffer();
     c->buf = malloc(READ_BUF);
     if (!c->buf) {

@@ -13,6 +13,7 @@
 
 #include "model/view_kind.h"
 
+#include "base/buf.h"
 #include "base/iso8601.h"
 
 #include <inttypes.h>
@@ -519,9 +520,16 @@ void view_refresh(struct view *v, int64_t now_ns)
     v->match_valid = false;
     memset(v->type_sum, 0, sizeof v->type_sum);
     set_dates(v);
+    uint64_t failed = buf_alloc_failures();
     v->ops->rows.refresh(v, &sv);
     set_matching(v, &sv);
     sort_rows(v);
+    v->short_of_memory = buf_alloc_failures() != failed;
+}
+
+bool view_short_of_memory(const struct view *v)
+{
+    return v->short_of_memory;
 }
 
 void view_matching(const struct view *v, uint64_t *events, double *rate)

@@ -92,6 +92,9 @@ const struct view_column *view_column(const struct view *v, size_t col);
  * counts shown rows as rows, and every node of the filtered tree as total. */
 size_t view_nrows(const struct view *v);
 size_t view_total_rows(const struct view *v);
+/* True when the last refresh ran out of memory: rows may be missing, and
+ * no row is not "nothing matches". */
+bool view_short_of_memory(const struct view *v);
 
 /* What the filter selects in the whole store as of the last refresh: its
  * events (an event the kernel merged from several selected types counts

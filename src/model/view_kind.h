@@ -187,6 +187,7 @@ struct view {
 
     uint32_t *order; /* displayed rows: storage indices */
     size_t nrows, order_cap, total;
+    bool short_of_memory; /* the last refresh could not hold every row */
 
     /* Rows the scan fills, shared by the kinds that show them: path rows
      * (paths, tree), process and unit rows (processes, units). Kept across

@@ -316,7 +316,8 @@ static void tree_refresh(struct view *v, const struct store_view *sv)
     if (!buf_reserve(&t->dacc, &t->dacc_cap, nd, sizeof *t->dacc, false))
         return;
     t->dacc_n = nd;
-    memset(t->dacc, 0, nd * sizeof *t->dacc);
+    if (nd) /* an empty store reserves nothing: no array to clear */
+        memset(t->dacc, 0, nd * sizeof *t->dacc);
     roll_up(t, v, sv, nfiles);
     size_t ntop;
     size_t nkids = count_children(t, v, sv, nfiles, &ntop);

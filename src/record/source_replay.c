@@ -50,7 +50,7 @@ struct replay {
     size_t nidents, cap_idents;
     uint32_t next_id;
     uint64_t pending_events, pending_overflows;
-    uint64_t bad;
+    uint64_t good, bad; /* records read, malformed lines skipped */
     uint64_t first_bad_line;
     char first_bad[128];
     bool paced;
@@ -285,10 +285,13 @@ static int replay_run(struct source *src, void *impl)
             rp->off += used;
             if (st == REPLAY_MORE)
                 break;
-            if (st == REPLAY_BAD)
+            if (st == REPLAY_BAD) {
                 note_bad(rp, src);
-            else if (st == REPLAY_RECORD && !emit(rp, src, &rec))
-                goto out;
+            } else if (st == REPLAY_RECORD) {
+                rp->good++;
+                if (!emit(rp, src, &rec))
+                    goto out;
+            }
         }
         if (rp->eof)
             break;
@@ -308,6 +311,10 @@ static int replay_run(struct source *src, void *impl)
 out:
     flush_counts(rp, src);
     report_bad(rp, src);
+    /* Not one good line: it was no recording (exit status 2, as for a file
+     * that is not one from its first line). */
+    if (rc == 0 && rp->eof && rp->bad && !rp->good)
+        rc = 2;
     return rc;
 }
 
@@ -333,34 +340,44 @@ static const struct source_ops replay_ops = {
     .drop_privileges = false,
 };
 
+int replay_open(const char *path, char *err, size_t errlen)
+{
+    if (strcmp(path, "-") == 0)
+        return STDIN_FILENO;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        snprintf(err, errlen, "replay: %s: %s", path, strerror(errno));
+    return fd;
+}
+
 struct source *replay_start(const char *path, double speed, struct ring *r, char *err,
                             size_t errlen)
 {
+    int fd = replay_open(path, err, errlen);
+    return fd < 0 ? NULL : replay_start_fd(fd, path, speed, r, err, errlen);
+}
+
+struct source *replay_start_fd(int fd, const char *path, double speed, struct ring *r, char *err,
+                               size_t errlen)
+{
+    bool is_stdin = fd == STDIN_FILENO;
     struct replay *rp = calloc(1, sizeof *rp);
     if (!rp) {
+        if (!is_stdin)
+            close(fd);
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    rp->fd = -1;
+    rp->fd = fd;
+    rp->close_fd = !is_stdin;
     rp->speed = speed;
     rp->next_id = 1;
-    bool is_stdin = strcmp(path, "-") == 0;
     snprintf(rp->name, sizeof rp->name, "%s", is_stdin ? "stdin" : path);
     rp->buf = malloc(REPLAY_BUF);
     rp->parser = malloc(sizeof *rp->parser);
     if (!rp->buf || !rp->parser) {
         snprintf(err, errlen, "out of memory");
         goto fail;
-    }
-    if (is_stdin) {
-        rp->fd = STDIN_FILENO;
-    } else {
-        rp->fd = open(path, O_RDONLY | O_CLOEXEC);
-        rp->close_fd = true;
-        if (rp->fd < 0) {
-            snprintf(err, errlen, "replay: %s: %s", rp->name, strerror(errno));
-            goto fail;
-        }
     }
 
     /* Read only as far as the format shows: the rest streams on the thread. */

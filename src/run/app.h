@@ -10,6 +10,7 @@
 #include "pipe/source.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 struct follow;
@@ -23,8 +24,13 @@ struct app {
     struct filter *filter;   /* from --filter; never NULL (may be empty) */
     struct follow *follow;   /* the followed command or --pid, or NULL */
     pid_t child;             /* the followed COMMAND, or 0 */
+    FILE *out;               /* --record's output (record_open), or NULL */
+    int out_fd;              /* its descriptor */
 };
 
+/* --record: open the output before anything starts (so that a refusal
+ * runs nothing). 0, or the exit status after a one-line message. */
+int record_open(struct app *app);
 /* --record: write every event until stopped; returns the exit status. */
 int record_run(struct app *app);
 /* --batch: print the view every --delay seconds; returns the exit status. */

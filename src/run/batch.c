@@ -7,6 +7,7 @@
 #include "run/app.h"
 #include "base/buf.h"
 #include "base/clock.h"
+#include "base/safeout.h"
 #include "base/textsafe.h"
 #include "model/store.h"
 #include "model/view.h"
@@ -17,6 +18,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <langinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,14 +27,15 @@
 /* Widest a table column is padded to; longer cells are printed whole. */
 #define TABLE_MAX_WIDTH 60
 
-/* Append S escaped for a terminal as the screen shows it (textsafe.h), but
- * whole: a table row is never cut. Returns the columns it takes. */
-static size_t text_escape(struct buf *t, const char *s, size_t n)
+/* Append S escaped for a terminal as the screen shows it (textsafe.h, with
+ * FLAGS), but whole: a table row is never cut. Returns the columns it
+ * takes. */
+static size_t text_escape(struct buf *t, const char *s, size_t n, unsigned flags)
 {
     struct textsafe_iter it;
     struct textsafe_glyph g;
     size_t width = 0;
-    textsafe_init(&it, s, n, TEXTSAFE_UTF8);
+    textsafe_init(&it, s, n, flags);
     while (textsafe_next(&it, &g)) {
         buf_put(t, g.bytes, g.len);
         width += g.width;
@@ -42,6 +45,7 @@ static size_t text_escape(struct buf *t, const char *s, size_t n)
 
 struct printer {
     FILE *out;
+    unsigned tflags; /* textsafe flags of the table's cells */
     bool csv;
     unsigned csv_flags;
     struct buf cell;
@@ -61,7 +65,7 @@ static size_t table_cell(struct printer *pr, const struct view *v, size_t row, s
     if (tree_name)
         for (int d = view_tree_depth(v, row); d > 0; d--, w += 2)
             buf_put(t, "  ", 2);
-    w += text_escape(t, pr->cell.p, n);
+    w += text_escape(t, pr->cell.p, n, pr->tflags);
     if (tree_name && view_tree_is_dir(v, row, NULL) && !(n && pr->cell.p[n - 1] == '/')) {
         buf_putc(t, '/');
         w++;
@@ -117,7 +121,7 @@ static int print_table(struct printer *pr, const struct app *app, const struct s
     const struct view_column *sc = view_column(v, view_sort_column(v));
     /* The filter as typed: its backslashes are the user's, not escapes. */
     const char *ftext = filter_text(app->filter);
-    unsigned fflags = TEXTSAFE_UTF8 | TEXTSAFE_BACKSLASH;
+    unsigned fflags = pr->tflags | TEXTSAFE_BACKSLASH;
     size_t flen = textsafe_escape(ftext, strlen(ftext), fflags, NULL, 0);
     char *filter = malloc(flen + 1);
     if (filter)
@@ -162,12 +166,9 @@ static void sort_error(const struct view *v, const char *name)
             buf_put(&cols, ", ", 2);
         buf_put_str(&cols, view_column(v, c)->name);
     }
-    struct buf shown = {0};
-    text_escape(&shown, name, strlen(name));
-    fprintf(stderr, "fanotop: unknown sort column '%s' for view %s (columns: %s)\n",
-            shown.p ? shown.p : "", view_kind_name(view_kind(v)), cols.p ? cols.p : "");
+    safeout_say("unknown sort column '%s' for view %s (columns: %s)", name,
+                view_kind_name(view_kind(v)), cols.p ? cols.p : "");
     buf_free(&cols);
-    buf_free(&shown);
 }
 
 struct batch_state {
@@ -185,7 +186,13 @@ struct batch_state {
 static void on_event(const struct fa_event *ev, void *ctx)
 {
     struct batch_state *bs = ctx;
+    uint64_t limit = bs->run.app->opt->count;
+    if (limit && bs->run.counted >= limit)
+        return; /* past --count: the snapshot shows the first N */
     store_add(bs->st, ev);
+    /* --count counts what the view can show, as --record counts what it writes. */
+    if (!(ev->types & FA_BIT(FA_OVERFLOW)) && filter_match_event(bs->run.app->filter, ev))
+        bs->run.counted++;
 }
 
 /* Print a snapshot when one is due, and always the LAST one. */
@@ -197,6 +204,8 @@ static bool after_drain(void *ctx, int64_t now, bool last)
         return true;
     store_tick(bs->st, now);
     view_refresh(bs->v, now);
+    if (view_short_of_memory(bs->v))
+        safeout_say("out of memory: this view lacks rows");
     int rc = pr->csv ? export_view_table(pr->out, bs->v, pr->csv_flags)
                      : print_table(pr, bs->run.app, bs->st, bs->v, now);
     if (rc == 0 && !pr->csv && !last && putc('\n', pr->out) == EOF)
@@ -245,7 +254,7 @@ static struct view *batch_view(const struct app *app, struct store **st, int *st
     struct view *v = *st ? view_create(*st, (enum view_kind)kind) : NULL;
     if (!v) {
         store_destroy(*st);
-        fputs("fanotop: out of memory\n", stderr);
+        safeout_say("out of memory");
         *status = 1;
         return NULL;
     }
@@ -271,8 +280,17 @@ static struct view *batch_view(const struct app *app, struct store **st, int *st
 int batch_run(struct app *app)
 {
     const struct options *opt = app->opt;
+    /* A terminal gets the screen's escaping, for its locale; a file or a
+     * pipe the table in UTF-8 and the CSV byte for byte. */
+    bool tty = safeout_is_tty(stdout);
+    FILE *out = stdout;
+    if (tty && opt->batch_format == BATCH_CSV && !(out = safeout_stream(stdout, false))) {
+        safeout_say("out of memory");
+        return 1;
+    }
     struct batch_state bs = {
-        .pr = {.out = stdout,
+        .pr = {.out = out,
+               .tflags = tty ? textsafe_flags_for(nl_langinfo(CODESET)) : TEXTSAFE_UTF8,
                .csv = opt->batch_format == BATCH_CSV,
                .csv_flags = CSV_ESCAPE_UTF8 | (opt->csv_raw ? 0 : CSV_DEFUSE)},
         /* A recording read at full speed has no time of its own to snapshot
@@ -284,14 +302,23 @@ int batch_run(struct app *app)
     };
     int status;
     bs.v = batch_view(app, &bs.st, &status);
-    if (!bs.v)
+    if (!bs.v) {
+        if (out != stdout)
+            fclose(out);
         return status;
+    }
     bs.next = clock_real_ns() + bs.delay_ns;
     store_tick(bs.st, clock_real_ns()); /* the first rate interval starts now */
-    headless_init(&bs.run, app, &batch_mode, &bs, 0, 0);
+    headless_init(&bs.run, app, &batch_mode, &bs, STDOUT_FILENO);
     status = headless_run(&bs.run);
-    if (bs.write_errno && bs.write_errno != EPIPE && signals_stop_requested() != SIGPIPE) {
-        fprintf(stderr, "fanotop: cannot write stdout: %s\n", strerror(bs.write_errno));
+    if (out != stdout && fclose(out) != 0 && !bs.write_errno)
+        bs.write_errno = errno ? errno : EIO;
+    if (bs.write_errno && bs.write_errno != EPIPE && !bs.run.reader_gone &&
+        signals_stop_requested() != SIGPIPE) {
+        safeout_say("cannot write stdout: %s",
+                    bs.write_errno == EINTR && signals_stop_requested() == SIGALRM
+                        ? "its reader was not reading when --duration ended"
+                        : strerror(bs.write_errno));
         status = 1;
     }
     buf_free(&bs.pr.cell);

@@ -6,6 +6,7 @@
 
 #include "run/follow.h"
 #include "capture/follow_tree.h"
+#include "run/follow_user.h"
 #include "pipe/source.h"
 #include "run/signals.h"
 
@@ -35,7 +36,12 @@ struct follow {
     int err_fd;               /* read end: errno from a failed exec */
     char *name;               /* argv[0] for messages */
     bool reaped;
+    char **env;               /* built for another user (follow_user.h), or NULL: ours */
+    bool relay_on;            /* another user's command beside the headless modes */
+    struct follow_relay relay;
 };
+
+extern char **environ;
 
 __attribute__((format(printf, 5, 6))) static void set_err(char *err, size_t errlen, int *status,
                                                            int code, const char *fmt, ...)
@@ -110,7 +116,9 @@ static void child_run(struct follow *f, char **argv, int go_rd, int err_wr, uid_
     for (int s = 1; s < NSIG; s++)
         signal(s, SIG_DFL);
     sigprocmask(SIG_SETMASK, &none, NULL);
-    if (!f->shares_tty) {
+    if (f->relay_on) {
+        follow_relay_child(&f->relay);
+    } else if (!f->shares_tty) {
         /* The screen owns the terminal: the command gets its own session and no tty. */
         setsid();
         int null = open("/dev/null", O_RDWR);
@@ -139,8 +147,33 @@ static void child_run(struct follow *f, char **argv, int go_rd, int err_wr, uid_
         _exit(126);
     }
     close(go_rd);
+    if (f->env)
+        environ = f->env; /* execvp looks COMMAND up in the user's PATH */
     execvp(argv[0], argv);
     child_fail(err_wr, errno);
+}
+
+/* COMMAND runs as UID, another user: it gets an environment built for that
+ * user, and beside the headless modes a session of its own with its
+ * output relayed (follow_user.h); the screen already gives it one. */
+static int follow_for_user(struct follow *f, const struct options *opt, uid_t uid, char *err,
+                           size_t errlen, int *status)
+{
+    if (!(f->env = follow_user_env(uid))) {
+        set_err(err, errlen, status, 1, "cannot make an environment for uid %lu: %s",
+                (unsigned long)uid, errno ? strerror(errno) : "no such user");
+        return -1;
+    }
+    if (!f->shares_tty)
+        return 0;
+    bool record_stdout = opt->record && strcmp(opt->record, "-") == 0;
+    if (follow_relay_open(&f->relay, record_stdout ? stderr : stdout) < 0) {
+        set_err(err, errlen, status, 1, "cannot start the command: %s", strerror(errno));
+        return -1;
+    }
+    f->relay_on = true;
+    f->shares_tty = false; /* Ctrl-C reaches us alone: we forward it */
+    return 0;
 }
 
 struct follow *follow_prepare(const struct options *opt, char *err, size_t errlen, int *status)
@@ -151,6 +184,7 @@ struct follow *follow_prepare(const struct options *opt, char *err, size_t errle
         return NULL;
     }
     f->go_fd = f->err_fd = -1;
+    f->relay.rd[0] = f->relay.rd[1] = f->relay.wr[0] = f->relay.wr[1] = -1;
     if (opt->nfollow) {
         for (size_t i = 0; i < opt->nfollow; i++) {
             if (kill(opt->follow_pids[i], 0) < 0 && errno == ESRCH) {
@@ -178,6 +212,11 @@ struct follow *follow_prepare(const struct options *opt, char *err, size_t errle
         return NULL;
     }
     f->shares_tty = opt->record || opt->batch;
+    if (uid != geteuid() && follow_for_user(f, opt, uid, err, errlen, status) < 0) {
+        free(login);
+        follow_destroy(f);
+        return NULL;
+    }
     f->name = strdup(opt->command[0]);
     int go[2] = {-1, -1}, ep[2] = {-1, -1};
     pid_t pid = -1;
@@ -209,6 +248,7 @@ struct follow *follow_prepare(const struct options *opt, char *err, size_t errle
     free(login);
     close(go[0]);
     close(ep[1]);
+    follow_relay_parent(&f->relay);
     f->go_fd = go[1];
     f->err_fd = ep[0];
     f->child = pid;
@@ -332,9 +372,17 @@ void follow_destroy(struct follow *f)
     }
     if (f->err_fd >= 0)
         close(f->err_fd);
+    follow_relay_close(&f->relay);
+    follow_user_env_free(f->env);
     follow_tree_destroy(f->tree);
     free(f->name);
     free(f);
+}
+
+void follow_pump(struct follow *f)
+{
+    if (f && f->relay_on)
+        follow_relay_pump(&f->relay);
 }
 
 enum follow_stop follow_check_stop(struct follow *f, bool child_done)

@@ -63,6 +63,10 @@ bool follow_shares_tty(const struct follow *f);
 /* COMMAND's name (argv[0]) for messages, "" with --pid. */
 const char *follow_name(const struct follow *f);
 
+/* Copy out what a COMMAND run as another user in a headless mode has
+ * written (follow_user.h), without waiting. Safe on NULL. */
+void follow_pump(struct follow *f);
+
 /* Free the state; a COMMAND still running is left running. Safe on NULL. */
 void follow_destroy(struct follow *f);
 

@@ -33,15 +33,20 @@ struct headless {
     void *ctx;        /* the mode's state, passed to MODE's functions */
     uint64_t counted; /* kept by the mode: the events --count counts */
     bool failed;      /* set by the mode when its output failed: the run stops */
+    int out_fd;       /* the mode's output, watched for its reader going away; -1 none */
+    bool reader_gone; /* it went: the run has stopped, a normal end for a pipeline */
     struct run_end end;
 };
 
-/* Prepare H to run MODE with CTX on APP; DEADLINE and COUNT as in
- * run_end_init. */
+/* Prepare H to run MODE with CTX on APP writing to OUT_FD (-1: none),
+ * until --duration and --count of APP's options (run_end_init). */
 void headless_init(struct headless *h, struct app *app, const struct headless_mode *mode, void *ctx,
-                   int64_t deadline, uint64_t count);
+                   int out_fd);
 
-/* Drain until the run ends; returns its exit status (run_end_status). */
+
+/* Drain until the run ends; returns its exit status (run_end_status). A
+ * run that reaches --duration or --count ends as a drained source does
+ * (after_drain's LAST), so a snapshot is printed at that end. */
 int headless_run(struct headless *h);
 
 #endif

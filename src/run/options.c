@@ -3,6 +3,7 @@
 #include "run/options.h"
 
 #include "base/event.h"
+#include "base/safeout.h"
 #include "model/filter.h"
 #include "run/keys.h"
 #include "model/view.h"
@@ -15,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define OPTIONS_MAX_LOG_DEPTH (1 << 24)
 
 enum {
     OPT_MOUNT = 256,
@@ -135,14 +138,41 @@ void options_usage(FILE *out)
           out);
 }
 
-static int usage_error(const char *fmt, ...)
+/* Arguments are echoed escaped (safeout.h): they may come from anywhere. */
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("fanotop: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputs(" (see fanotop --help)\n", stderr);
+    char *msg = NULL;
+    if (vasprintf(&msg, fmt, ap) < 0)
+        msg = NULL;
     va_end(ap);
+    safeout_say("%s (see fanotop --help)", msg ? msg : "out of memory");
+    free(msg);
+    return 2;
+}
+
+/* Longest filter text an error message shows whole; a longer one is shown
+ * around the error, and the message says so. */
+#define FILTER_SHOWN_MAX 256
+
+static int filter_error(const char *expr, const struct filter_error *ferr)
+{
+    size_t n = strlen(expr);
+    if (n <= FILTER_SHOWN_MAX) {
+        char msg[2048];
+        filter_error_format(expr, ferr, msg, sizeof msg);
+        safeout_write(stderr, msg, strlen(msg));
+        fputc('\n', stderr);
+        return 2;
+    }
+    size_t at = ferr->offset < n ? ferr->offset : n;
+    size_t from = at > FILTER_SHOWN_MAX / 2 ? at - FILTER_SHOWN_MAX / 2 : 0;
+    size_t to = from + FILTER_SHOWN_MAX < n ? from + FILTER_SHOWN_MAX : n;
+    safeout_say("invalid filter '%s%.*s%s' (%zu bytes, shown from offset %zu to %zu): %s at "
+                "offset %zu",
+                from ? "..." : "", (int)(to - from), expr + from, to < n ? "..." : "", n, from, to,
+                ferr->message, ferr->offset);
     return 2;
 }
 
@@ -321,8 +351,11 @@ static int parse_one(struct options *opt, int c, const char *arg)
         opt->backlog_bytes = (size_t)u << 20;
         break;
     case OPT_LOG_DEPTH:
-        if (!parse_u64(arg, 1, &u) || u > ((uint64_t)1 << 30))
-            return usage_error("--log-depth takes a positive number, not '%s'", arg);
+        /* The log holds each entry's path at a 32-bit offset in an arena
+         * of up to 256 bytes an entry: 2^24 entries fill it. */
+        if (!parse_u64(arg, 1, &u) || u > OPTIONS_MAX_LOG_DEPTH)
+            return usage_error("--log-depth takes a number from 1 to %d, not '%s'",
+                               OPTIONS_MAX_LOG_DEPTH, arg);
         opt->log_depth = (size_t)u;
         break;
     case 'h':
@@ -363,12 +396,8 @@ static int check(struct options *opt)
     if (opt->filter) {
         struct filter_error ferr;
         struct filter *f = filter_compile(opt->filter, &ferr);
-        if (!f) {
-            char msg[1024];
-            filter_error_format(opt->filter, &ferr, msg, sizeof msg);
-            fprintf(stderr, "%s\n", msg);
-            return 2;
-        }
+        if (!f)
+            return filter_error(opt->filter, &ferr);
         filter_free(f);
     }
     return -1;

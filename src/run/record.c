@@ -5,7 +5,7 @@
 
 #include "run/app.h"
 #include "base/atomic_file.h"
-#include "base/clock.h"
+#include "base/safeout.h"
 #include "record/recwriter.h"
 #include "run/headless.h"
 #include "run/signals.h"
@@ -68,50 +68,100 @@ static const struct headless_mode record_mode = {
 static void summary(const struct record_state *rs)
 {
     const struct app *app = rs->run.app;
-    fprintf(stderr,
-            "fanotop: %" PRIu64 " events, %" PRIu64 " kernel overflows, %" PRIu64 " ring losses\n",
-            rs->run.counted, rs->overflows, ring_losses(app->ring));
+    safeout_say("%" PRIu64 " events, %" PRIu64 " kernel overflows, %" PRIu64 " ring losses",
+                rs->run.counted, rs->overflows, ring_losses(app->ring));
     if (!app->opt->verbose)
         return;
     /* Every event the source produced is accounted for, losses included. */
     struct source_stats st;
     source_get_stats(app->src, &st);
-    fprintf(stderr,
-            "fanotop: %" PRIu64 " events captured: %" PRIu64 " written, %" PRIu64
-            " lost in the ring, %" PRIu64 " not selected by the filter, %" PRIu64
-            " past --count or a write error\n",
-            st.events, rs->run.counted, ring_losses(app->ring), rs->unselected, rs->beyond);
+    safeout_say("%" PRIu64 " events captured: %" PRIu64 " written, %" PRIu64
+                " lost in the ring, %" PRIu64 " not selected by the filter, %" PRIu64
+                " past --count or a write error",
+                st.events, rs->run.counted, ring_losses(app->ring), rs->unselected, rs->beyond);
+}
+
+/* The output as the record is written to it: a terminal gets it escaped
+ * as the screen would show it. OWN: closing it closes OUT. NULL (after a
+ * message) when out of memory. */
+static FILE *as_written(FILE *out, bool own)
+{
+    if (!safeout_is_tty(out))
+        return out;
+    FILE *tty = safeout_stream(out, own);
+    if (!tty) {
+        if (own)
+            fclose(out);
+        safeout_say("out of memory");
+    }
+    return tty;
+}
+
+int record_open(struct app *app)
+{
+    const struct options *opt = app->opt;
+    char err[512];
+    FILE *out = stdout;
+    if (strcmp(opt->record, "-") != 0 &&
+        atomic_file_probe_stream(opt->record, &out, err, sizeof err) < 0) {
+        safeout_say("%s", err);
+        return 2;
+    }
+    if (!out)
+        return 0; /* a file to make: made by record_run, when the run starts */
+    app->out_fd = fileno(out);
+    app->out = as_written(out, out != stdout);
+    return app->out ? 0 : 1;
+}
+
+/* The message for a failed write to the record, or NULL when it is a
+ * normal end: the reader going away ends a pipeline. */
+static const char *write_failure(const struct record_state *rs, int ferr_errno)
+{
+    int e = rs->write_errno ? rs->write_errno : ferr_errno;
+    if (rs->run.reader_gone || e == EPIPE || signals_stop_requested() == SIGPIPE)
+        return NULL;
+    if (e == EINTR && signals_stop_requested() == SIGALRM)
+        return "its reader was not reading when --duration ended";
+    return strerror(e ? e : EIO);
 }
 
 int record_run(struct app *app)
 {
     const struct options *opt = app->opt;
     bool to_stdout = strcmp(opt->record, "-") == 0;
-    char err[512];
-    FILE *out = to_stdout ? stdout : atomic_file_open_stream(opt->record, err, sizeof err);
-    if (!out) {
-        fprintf(stderr, "fanotop: %s\n", err);
-        return 2;
+    if (!app->out) {
+        char err[512];
+        FILE *file = atomic_file_open_stream(opt->record, err, sizeof err);
+        if (!file) {
+            safeout_say("%s", err);
+            return 2;
+        }
+        app->out_fd = fileno(file);
+        if (!(app->out = as_written(file, true)))
+            return 1;
     }
+    FILE *out = app->out;
     struct record_state rs = {.out = out, .limit = opt->count};
     rs.w = recwriter_create(out, opt->format);
     if (!rs.w) {
-        fprintf(stderr, "fanotop: out of memory\n");
+        safeout_say("out of memory");
         return 1;
     }
-    int64_t deadline =
-        opt->duration > 0 ? clock_real_ns() + (int64_t)(opt->duration * CLOCK_NS_PER_S) : 0;
-    headless_init(&rs.run, app, &record_mode, &rs, deadline, opt->count);
+    headless_init(&rs.run, app, &record_mode, &rs, app->out_fd);
     int status = headless_run(&rs.run);
 
+    errno = 0;
     int ferr = recwriter_finish(rs.w);
-    if (!to_stdout && fclose(out) != 0 && !ferr)
+    int ferr_errno = ferr ? errno : 0;
+    if (out != stdout && fclose(out) != 0 && !ferr) {
         ferr = -1;
-    if (rs.write_errno == EPIPE || signals_stop_requested() == SIGPIPE) {
-        /* The reader went away: a normal end for a pipeline. */
-    } else if (rs.write_errno || ferr) {
-        fprintf(stderr, "fanotop: cannot write %s: %s\n", to_stdout ? "stdout" : opt->record,
-                strerror(rs.write_errno ? rs.write_errno : errno));
+        ferr_errno = errno;
+    }
+    app->out = NULL;
+    const char *why = rs.write_errno || ferr ? write_failure(&rs, ferr_errno) : NULL;
+    if (why) {
+        safeout_say("cannot write %s: %s", to_stdout ? "stdout" : opt->record, why);
         status = 1;
     }
     summary(&rs);

@@ -13,6 +13,11 @@
 #include <stddef.h>
 
 #define SETTINGS_MAX_HISTORY 50
+/* Larger files are refused: a settings file is a few lines. */
+#define SETTINGS_MAX_BYTES (1024 * 1024)
+/* Longer filters are not remembered (the screen's prompt cannot hold
+ * them), which keeps a full history well under SETTINGS_MAX_BYTES. */
+#define SETTINGS_MAX_FILTER 4095
 
 struct settings {
     double delay;                /* seconds, 0 = not set */
@@ -25,8 +30,10 @@ struct settings {
     size_t nhistory;
 };
 
-/* Where the file lives; writes the path into BUF. False when neither
- * XDG_CONFIG_HOME nor HOME is set. */
+/* Where the file lives; writes the path into BUF: under XDG_CONFIG_HOME,
+ * else HOME, unless that directory belongs to someone else than the
+ * invoking user (privs_invoker: sudo's user), whose home from the password
+ * database is then used. False when there is none. */
 bool settings_path(char *buf, size_t len);
 
 /* Empty settings (nothing set). */
@@ -36,12 +43,17 @@ void settings_free(struct settings *s);
 /* Read PATH into S. A missing file is not an error (returns 0). Each broken
  * line calls WARN with a one-line message naming the file and line
  * ("fanotoprc:3: unknown key 'colour'") and is otherwise ignored. Returns -1
- * only when the file exists but cannot be read (message in ERR). */
+ * when the file exists but cannot be read, or is not to be trusted: a
+ * symbolic link on the way (but root's), a directory of another user's, a
+ * file that is not the invoking user's regular file of at most
+ * SETTINGS_MAX_BYTES (message in ERR). */
 int settings_load(struct settings *s, const char *path,
                   void (*warn)(const char *msg, void *ctx), void *ctx, char *err, size_t errlen);
 
-/* Write S to PATH atomically (temp file + rename), creating the directory.
- * Returns 0, or -1 with "cannot write PATH: reason" in ERR. */
+/* Write S to PATH atomically (temp file + rename), creating the missing
+ * directories (0700) where they are made in the invoking user's own, as
+ * theirs; the same trust as settings_load. Returns 0, or -1 with "cannot
+ * write PATH: reason" in ERR. */
 int settings_save(const struct settings *s, const char *path, char *err, size_t errlen);
 
 /* Read a sort.VIEW value ("COLUMN" or "COLUMN,asc" / "COLUMN,desc") for
@@ -50,7 +62,8 @@ int settings_save(const struct settings *s, const char *path, char *err, size_t 
  * kind does not have. */
 bool settings_sort_parse(enum view_kind k, const char *value, size_t *col, int *dir);
 
-/* Remember filter text EXPR (moved to the newest place if already there). */
+/* Remember filter text EXPR (moved to the newest place if already there;
+ * not when longer than SETTINGS_MAX_FILTER). */
 void settings_add_history(struct settings *s, const char *expr);
 
 #endif

@@ -3,6 +3,7 @@
 #include "run/signals.h"
 
 #include <string.h>
+#include <sys/time.h>
 
 static volatile sig_atomic_t stop_signal;
 static volatile sig_atomic_t stop_from_tty;
@@ -45,14 +46,60 @@ static void handle(int sig, void (*fn)(int), void (*info_fn)(int, siginfo_t *, v
     sigaction(sig, &sa, NULL);
 }
 
+/* Signals whose default action ends the process without a fault: each
+ * stops fanotop the way SIGTERM does, so that every way out goes through
+ * the same end (the terminal given back, the record flushed). Faults
+ * (SIGSEGV, SIGABRT, ...) cannot go on: the screen restores the terminal
+ * on them and dies (ui_term.c). */
+static const int more_stops[] = {SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU,
+                                 SIGXFSZ, SIGIO, SIGPWR,
+#ifdef SIGSTKFLT
+                                 SIGSTKFLT,
+#endif
+};
+
+/* Install the stop handler on SIG unless it is ignored (nohup) or handled
+ * (a profiler's SIGPROF) already. */
+static void handle_if_default(int sig)
+{
+    struct sigaction old;
+    if (sigaction(sig, NULL, &old) == 0 && !(old.sa_flags & SA_SIGINFO) &&
+        old.sa_handler == SIG_DFL)
+        handle(sig, NULL, on_stop);
+}
+
 void signals_install(void)
 {
     handle(SIGINT, NULL, on_stop);
     handle(SIGTERM, NULL, on_stop);
     handle(SIGHUP, NULL, on_stop);
     handle(SIGPIPE, NULL, on_stop);
+    for (size_t i = 0; i < sizeof more_stops / sizeof more_stops[0]; i++)
+        handle_if_default(more_stops[i]);
+    for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+        handle_if_default(sig);
     handle(SIGCHLD, on_child, NULL);
     handle(SIGWINCH, on_winch, NULL);
+}
+
+void signals_alarm_in(int64_t ns)
+{
+    /* Past the first, every 100 ms: a write still blocked on a reader that
+     * does not read is interrupted again until the run has ended. */
+    struct itimerval it = {.it_interval = {0, 100000}};
+    if (ns < 1000)
+        ns = 1000;
+    if (ns > SIGNALS_ALARM_MAX_NS)
+        return; /* longer than anything runs: the loop's own check will do */
+    it.it_value.tv_sec = (time_t)(ns / 1000000000);
+    it.it_value.tv_usec = (suseconds_t)(ns % 1000000000 / 1000);
+    setitimer(ITIMER_REAL, &it, NULL);
+}
+
+void signals_alarm_off(void)
+{
+    struct itimerval it = {0};
+    setitimer(ITIMER_REAL, &it, NULL);
 }
 
 int signals_stop_requested(void)

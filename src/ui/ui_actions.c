@@ -6,6 +6,7 @@
 #include "ui/ui.h"
 
 #include <curses.h>
+#include <string.h>
 
 typedef enum ui_redraw (*ui_action)(struct ui *ui, int key);
 
@@ -50,6 +51,13 @@ static enum ui_redraw act_search_again(struct ui *ui, int key)
 static enum ui_redraw act_filter(struct ui *ui, int key)
 {
     (void)key;
+    size_t n = strlen(filter_text(ui->app->filter));
+    if (n >= sizeof ui->edit.text) {
+        /* Cut, it would be another filter once applied. */
+        ui_status(ui, true, "the filter is %zu bytes, more than the prompt holds (%zu): change it "
+                  "with -f", n, sizeof ui->edit.text - 1);
+        return UI_DRAW;
+    }
     ui->prompt = UI_PROMPT_FILTER;
     ui->filter_before = ui->app->filter;
     ui->filter_ok = true;

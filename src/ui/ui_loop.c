@@ -262,6 +262,8 @@ int ui_run(struct app *app)
     ui_term_stop();
     if (ui->child_exited)
         status = ui->child_status;
+    else if (!app->live && source_finished(app->src))
+        status = source_status(app->src); /* 2: not one good line in the recording */
     ui_config_save(ui, false);
     ui_free(ui);
     return status;

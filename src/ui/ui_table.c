@@ -320,9 +320,10 @@ void ui_table_draw(struct ui *ui)
         }
         textline_init(&ui->line, ui->lay.cols, ui->tflags, ST_NORMAL);
         if (nrows == 0 && i == ui->lay.nrows / 2) {
-            const char *msg = view_total_rows(v) ? "no rows match the filter (F4 to change it)"
-                              : ui->app->live    ? "waiting for events..."
-                                                 : "no events";
+            const char *msg = view_short_of_memory(v) ? "out of memory: the rows cannot be shown"
+                              : view_total_rows(v) ? "no rows match the filter (F4 to change it)"
+                              : ui->app->live      ? "waiting for events..."
+                                                   : "no events";
             int w = (int)strlen(msg);
             textline_puts(&ui->line, (ui->lay.cols - w) / 2, msg, ST_LABEL);
         }

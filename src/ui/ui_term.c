@@ -4,6 +4,7 @@
  * signals via the main loop, exit(), faults). */
 #include "config.h"
 
+#include "base/safeout.h"
 #include "ui/ui.h"
 
 #ifndef NCURSES_WIDECHAR
@@ -65,7 +66,9 @@ static bool have_tio;
 static char restore_seq[256];
 static size_t restore_len;
 
-static const int fatal_sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+/* Faults, which cannot go on; every other signal that would end us is a
+ * stop that the main loop sees (signals.c), and ends through ui_term_stop. */
+static const int fatal_sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP, SIGSYS};
 #define NFATAL (sizeof fatal_sigs / sizeof fatal_sigs[0])
 static struct sigaction fatal_old[NFATAL];
 
@@ -142,7 +145,7 @@ bool ui_term_start(struct ui *ui)
     screen = newterm(NULL, stdout, stdin);
     if (!screen) {
         const char *t = getenv("TERM");
-        fprintf(stderr, "fanotop: cannot use the terminal '%s' (check TERM)\n", t ? t : "");
+        safeout_say("cannot use the terminal '%s' (check TERM)", t ? t : "");
         return false;
     }
     set_term(screen);
@@ -156,6 +159,7 @@ bool ui_term_start(struct ui *ui)
     add_restore("rmcup");
     add_restore("cnorm");
     add_restore("sgr0");
+    add_restore("rmkx");
     static const char mouse_off[] = "\033[?1000l\033[?1002l\033[?1006l";
     if (restore_len + sizeof mouse_off < sizeof restore_seq) {
         memcpy(restore_seq + restore_len, mouse_off, sizeof mouse_off - 1);
