@@ -664,6 +664,27 @@ static void exec_chain_of_a_gone_process(void **state)
     proc_cache_destroy(c);
 }
 
+/* A tid of one of our threads, gone, is taken by a new process, which is
+ * gone too when its first event is read from a backlog: the event is the
+ * new process's, not ours. */
+static void a_thread_tid_taken_by_a_new_process(void **state)
+{
+    (void)state;
+    struct proc_cache *c = proc_cache_create(getpid());
+    int64_t now = mono();
+    proc_queue_polled(c, 0, false, now);
+    pid_t x = spawn_gone();
+    feed(c, PROC_EVENT_FORK, now + 10, x, getpid(), (uint32_t)getpid(), NULL, now + 20);
+    assert_int_equal(proc_lookup(c, x, FAN_OPEN, now + 20)->ident.pid, getpid());
+    proc_queue_polled(c, 0, true, now + 25); /* a backlog: the fork waits */
+    feed(c, PROC_EVENT_FORK, now + 30, x, x, (uint32_t)getpid(), NULL, now + 40);
+    struct proc_info *p = proc_lookup(c, x, FAN_OPEN_EXEC, now + 40);
+    assert_int_equal(p->ident.pid, x);
+    assert_int_equal(p->ident.ppid, getpid());
+    assert_false(p->self);
+    proc_cache_destroy(c);
+}
+
 static void fork_of_a_pid_met_earlier_is_a_new_process(void **state)
 {
     (void)state;
@@ -746,6 +767,7 @@ int main(void)
         cmocka_unit_test(a_queue_behind_holds_changes_back),
         cmocka_unit_test(exec_event_names_the_program_at_its_open),
         cmocka_unit_test(exec_chain_of_a_gone_process),
+        cmocka_unit_test(a_thread_tid_taken_by_a_new_process),
         cmocka_unit_test(fork_of_a_pid_met_earlier_is_a_new_process),
         cmocka_unit_test(kernel_fork_events_name_parents),
         cmocka_unit_test(idle_entries_are_swept),

@@ -511,8 +511,15 @@ static void on_fork(struct proc_cache *c, const struct proc_event *ev, int64_t n
         change_of(c, CHANGE_FORK, f->child_pid, (int64_t)ev->timestamp_ns, true, now);
     if (ch) {
         ch->parent = f->parent_tgid;
+        struct entry *e = proc_entry_of(c, ch->pid);
         /* known at once to follow mode, which walks the ancestry */
-        proc_entry_of(c, ch->pid)->fork_parent = f->parent_tgid;
+        e->fork_parent = f->parent_tgid;
+        /* A thread's tid taken by a new process: the thread is gone, and
+         * the new process's first event applies its fork. */
+        if (e->tgid != e->key) {
+            e->tgid = e->key;
+            e->built = false;
+        }
         /* Its cgroup now, while it runs: a move of the parent since its own
          * last check, or of the child before it execs, shows. */
         ssize_t n = proc_read_file(c, ch->pid, "cgroup");
