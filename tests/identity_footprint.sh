@@ -26,9 +26,10 @@ while [ $i -lt 30 ]; do
     sh -c 'exec cat "$1"' sh "$dir/f" >/dev/null
     i=$((i + 1))
 done
-FPID=$first
+# The monitor stops first: every event it has by the first one's pid comes
+# from while that pid was the first fanotop (pids are reused within seconds).
 fanotop_stop
-FPID=$second
+FPID=$first
 fanotop_stop
 "$PY" "$TESTS_DIR/capture_check.py" comm "$SCRATCH/watched.csv" "$dir/f" cat 0 >/dev/null ||
     fail "nothing recorded on $dir/f"
