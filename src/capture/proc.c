@@ -316,7 +316,10 @@ static void build(struct proc_cache *c, struct entry *e, bool exec, int64_t now,
     e->in_exec = false;
     e->reread = false;
     e->start = alive ? c->snap.start : 0;
-    if (alive) {
+    /* /proc shows a program exec'd after this event when an exec event of
+     * the process waits to be applied: a fork child before its exec is a
+     * copy of its parent. */
+    if (alive && !(c->snap.tgid == e->key && e->execs && e->fork_parent)) {
         e->tgid = c->snap.tgid;
         if (e->tgid != e->key)
             return;
@@ -364,14 +367,6 @@ static struct entry *process_entry(struct proc_cache *c, pid_t pid, bool exec, i
     return e;
 }
 
-struct entry *proc_process_entry(struct proc_cache *c, pid_t pid, int64_t now)
-{
-    struct entry *p = process_entry(c, pid, false, now, 1);
-    if (p && p->reread)
-        reread(c, p, now);
-    return p;
-}
-
 /* Is the task behind E still the one cached? Rebuilds E when not; reads its
  * cgroup again when it is. */
 static void validate(struct proc_cache *c, struct entry *e, bool exec, int64_t now)
@@ -391,6 +386,18 @@ static void validate(struct proc_cache *c, struct entry *e, bool exec, int64_t n
         return;
     const struct fa_proc *id = &e->info.ident;
     proc_ident_update(c, e, id->ppid, id->uid, id->comm, id->exe, id->cmdline, c->snap.unit);
+}
+
+struct entry *proc_fork_parent_entry(struct proc_cache *c, pid_t pid, int64_t now)
+{
+    struct entry *p = proc_entry_of(c, pid);
+    if (!p || !p->built || p->tgid != pid || !p->info.ident.comm)
+        return NULL;
+    if (now - p->checked >= CHECK_NS)
+        validate(c, p, false, now); /* a fork is a time to look at its cgroup again */
+    if (p->reread)
+        reread(c, p, now);
+    return p->built ? p : NULL;
 }
 
 static bool same_prefix(const char *a, const char *b)

@@ -75,10 +75,8 @@ static struct proc_change *change_by_seq(struct proc_cache *c, uint64_t seq)
 
 void proc_changes_free(struct proc_cache *c)
 {
-    for (size_t i = c->head; i < c->n; i++) {
+    for (size_t i = c->head; i < c->n; i++)
         free(c->pend[i].snap);
-        free(c->pend[i].unit);
-    }
     free(c->pend);
     c->pend = NULL;
     c->head = c->n = c->cap = 0;
@@ -111,15 +109,14 @@ static void apply_fork(struct proc_cache *c, struct entry *e, const struct proc_
     free(e->snap); /* the parent's program, whose exec is not this process's */
     e->snap = NULL;
     e->info.self = e->key == c->self;
-    struct entry *p = proc_process_entry(c, ch->parent, now);
-    if (!p || p == e || !p->built || !p->info.ident.comm || p->tgid != ch->parent)
+    struct entry *p = proc_fork_parent_entry(c, ch->parent, now);
+    if (!p || p == e)
         return;
     const struct fa_proc *pi = &p->info.ident;
     /* A new process: a new version even where a reused pid had the same. */
     free(e->strings);
     e->strings = NULL;
-    proc_ident_update(c, e, ch->parent, pi->uid, pi->comm, pi->exe, pi->cmdline,
-                      ch->unit ? ch->unit : pi->unit);
+    proc_ident_update(c, e, ch->parent, pi->uid, pi->comm, pi->exe, pi->cmdline, pi->unit);
     if (!e->info.ident.comm)
         return;
     e->built = true;
@@ -218,9 +215,7 @@ static void apply_until(struct proc_cache *c, int64_t until, int64_t now)
     while (c->head < c->n && c->pend[c->head].done) {
         struct proc_change *ch = &c->pend[c->head++];
         free(ch->snap);
-        free(ch->unit);
         ch->snap = NULL;
-        ch->unit = NULL;
     }
 }
 
@@ -519,13 +514,6 @@ static void on_fork(struct proc_cache *c, const struct proc_event *ev, int64_t n
         if (e->tgid != e->key) {
             e->tgid = e->key;
             e->built = false;
-        }
-        /* Its cgroup now, while it runs: a move of the parent since its own
-         * last check, or of the child before it execs, shows. */
-        ssize_t n = proc_read_file(c, ch->pid, "cgroup");
-        if (n > 0) {
-            cgroup_unit(c->raw, (size_t)n, c->snap.unit, sizeof c->snap.unit);
-            ch->unit = strdup(c->snap.unit);
         }
     }
 }

@@ -60,7 +60,6 @@ struct proc_change {
     bool met;     /* EXEC: applied at its exec open already */
     char comm[PROC_COMM_MAX + 1]; /* COMM */
     struct proc_snap *snap;       /* EXEC: /proc right after it, NULL when gone or past it */
-    char *unit;                   /* FORK: the child's unit right after it, NULL when gone */
 };
 
 #define PROC_READS 16 /* reads remembered per queue */
@@ -117,8 +116,10 @@ struct proc_cache {
 struct entry *proc_entry_of(const struct proc_cache *c, pid_t key);
 struct entry *proc_entry_add(struct proc_cache *c, pid_t key);
 
-/* The process entry of PID, built (from /proc) if it is not. */
-struct entry *proc_process_entry(struct proc_cache *c, pid_t pid, int64_t now);
+/* The process entry of PID if it is known (none is read from /proc for a
+ * fork: a child first seen later reads its own), its cgroup looked at
+ * again when due, or NULL. */
+struct entry *proc_fork_parent_entry(struct proc_cache *c, pid_t pid, int64_t now);
 
 /* Give E a new identity version from the given fields (copied) if they
  * differ from its current one; a new version is sent again. */
