@@ -2,8 +2,8 @@
 # access, in every scope: 50 runs each of an env-bash script that execs cat,
 # of `sh -c 'exec cat FILE'` and of a pyenv-style shim chain (env-bash shim
 # -> env-bash dispatcher -> env-bash command -> sh script -> cat, all one
-# process), >= 99% of the events on FILE named cat, under PATH, --mount,
-# --filesystem, the whole system and a followed command.
+# process), >= 99% of the events on FILE named cat with exe cat, under
+# PATH, --mount, --filesystem, the whole system and a followed command.
 . "$TESTS_DIR/lib.sh"
 need_root
 . "$TESTS_DIR/capture_common.sh"
@@ -28,10 +28,13 @@ W
 chmod +x "$dir/work"
 for f in by-wrap by-sh by-shim; do echo data >"$dir/$f"; done
 
+cat=$(readlink -f "$(command -v cat)")
 check() {
     for f in by-wrap by-sh by-shim; do
         "$PY" "$TESTS_DIR/capture_check.py" comm "$1" "$dir/$f" cat 99 ||
             fail "$f under $2: not named cat"
+        "$PY" "$TESTS_DIR/capture_check.py" share "$1" "$dir/$f" exe "$cat" 99 ||
+            fail "$f under $2: exe not $cat"
     done
 }
 for scope in PATH --mount --filesystem all; do
