@@ -1,8 +1,10 @@
 # fanotop opens no file of another program to name processes: a second
 # fanotop watching the whole system, filtered on the first one's pid, sees
-# it open none of the programs and scripts that run meanwhile (it names
-# them from the kernel's exec events and /proc/PID, which opens nothing of
-# theirs).
+# it open or read none of the programs and scripts that run meanwhile (it
+# names them from the kernel's exec events and /proc/PID, which opens
+# nothing of theirs; a process that exits while its /proc/PID is read can
+# leave fanotop the last holder of its files, whose close then shows as
+# fanotop's: counted, not failed).
 . "$TESTS_DIR/lib.sh"
 need_root
 . "$TESTS_DIR/capture_common.sh"
@@ -40,8 +42,10 @@ rec, pid, d = sys.argv[1:4]
 programs = set(sys.argv[4:])
 rows = [r for r in csv.DictReader(open(rec, newline="")) if r["pid"] == pid]
 print("%d events by the watching fanotop: %s" % (len(rows), sorted({r["path"] for r in rows})[:8]))
-bad = [r for r in rows if r["path"] in programs or r["path"].startswith(d + "/")]
+theirs = [r for r in rows if r["path"] in programs or r["path"].startswith(d + "/")]
+bad = [r for r in theirs if set(r["event"].split("|")) - {"close_nowrite"}]
+print("%d closes of their files (as last holder), %d other events" % (len(theirs) - len(bad), len(bad)))
 if bad:
-    sys.exit("fanotop opened %d files of the programs it named, e.g. %r" % (len(bad), sorted({r["path"] for r in bad})))
+    sys.exit("fanotop opened %d files of the programs it named, e.g. %r" % (len(bad), sorted({(r["event"], r["path"]) for r in bad})))
 PY
 exit 0

@@ -60,6 +60,7 @@ struct capture {
     int fd_group;   /* -1 when absent */
     int fid_group;  /* -1 when absent */
     int forks;      /* proc connector socket (owned by procs), -1 when absent */
+    int queue[2];   /* the groups in the order read (FID first), -1 when absent */
     uint32_t types; /* the user's event types */
     bool target_fid;
     struct proc_cache *procs;
@@ -325,6 +326,17 @@ static void file_event(struct capture *c, struct source *src, const struct decod
     emit(c, src, p, ev->pid, types, flags, c->path, len);
 }
 
+/* Tell the process cache whether each queue but Q holds events now. */
+static void look_again(struct capture *c, int q)
+{
+    int64_t t = clock_mono_ns();
+    for (int i = 0; i < 2; i++) {
+        struct pollfd one = {.fd = c->queue[i], .events = POLLIN};
+        if (i != q && one.fd >= 0 && poll(&one, 1, 0) >= 0)
+            proc_queue_polled(c->procs, i, one.revents & POLLIN, t);
+    }
+}
+
 /* Read one batch from GROUP; returns the bytes read (0 when none). *EMPTIED
  * tells whether the read took all that was queued: the kernel stops filling
  * the buffer only at an event that does not fit, and none is this large. */
@@ -344,10 +356,13 @@ static size_t read_group(struct capture *c, struct source *src, int q, int group
     c->now_rt = clock_real_ns();
     c->now_mono = clock_mono_ns();
     /* Process changes read after the batch: each one's time tells whether
-     * it comes before the batch's events, after them, or among them. */
+     * it comes before the batch's events, after them, or among them; and
+     * whether the other queue, if it holds events now, may hold some from
+     * before them. */
     struct proc_batch batch = {
         .start = start, .end = c->now_mono, .emptied = *emptied, .buf = c->buf, .len = (size_t)n};
-    proc_events_read(c->procs, c->now_mono);
+    if (proc_events_read(c->procs, c->now_mono) || proc_changes_waiting(c->procs))
+        look_again(c, q);
     proc_batch_begin(c->procs, q, &batch);
     size_t off = 0;
     struct decode_event ev;
@@ -377,17 +392,21 @@ static int capture_run(struct source *src, void *impl)
     int groups[2];
     bool fd_mode[2];
     nfds_t n = 0;
-    if (c->fd_group >= 0) {
-        groups[n] = c->fd_group;
-        fd_mode[n] = true;
-        pfd[n++] = (struct pollfd){.fd = c->fd_group, .events = POLLIN};
-    }
+    /* The FID group first: it carries the exec events, which name the
+     * programs whose events the fd group may hold too. */
     if (c->fid_group >= 0) {
         groups[n] = c->fid_group;
         fd_mode[n] = false;
         pfd[n++] = (struct pollfd){.fd = c->fid_group, .events = POLLIN};
     }
+    if (c->fd_group >= 0) {
+        groups[n] = c->fd_group;
+        fd_mode[n] = true;
+        pfd[n++] = (struct pollfd){.fd = c->fd_group, .events = POLLIN};
+    }
     nfds_t ngroups = n;
+    for (nfds_t i = 0; i < 2; i++)
+        c->queue[i] = i < ngroups ? groups[i] : -1;
     if (c->forks >= 0)
         pfd[n++] = (struct pollfd){.fd = c->forks, .events = POLLIN};
     bool wake = source_wake_fd(src) >= 0; /* polled last */

@@ -184,6 +184,9 @@ static bool read_snap(struct proc_cache *c, pid_t tid, bool variant)
 
 /* ---- identities ------------------------------------------------------------ */
 
+static const char *base_of(const char *path, size_t len, size_t *blen);
+static bool same_base(const char *a, const char *b, size_t blen);
+
 static const char *user_name(struct proc_cache *c, uint32_t uid)
 {
     if (uid == PROC_UID_UNKNOWN)
@@ -277,10 +280,23 @@ static void ident_from_snap(struct proc_cache *c, struct entry *e)
     ident_set(c, e, s->ppid, s->uid, s->comm[0] ? s->comm : "?", s->exe, s->cmdline, s->unit);
 }
 
-void proc_take_snap(struct proc_cache *c, struct entry *e, const struct proc_snap *s)
+/* The exe to show when /proc says PROC_EXE and fanotify named the file
+ * PATH (NULL: not seen): one file may have two paths (fanotify names it
+ * through the mount fanotop reached it by; /proc/PID/exe as the process
+ * sees it, or an overlay's lower file), and the events of one program show
+ * one, fanotify's where it named the file. */
+static const char *same_exe(const char *path, const char *proc_exe)
+{
+    size_t pl;
+    const char *pb = base_of(proc_exe, strlen(proc_exe), &pl);
+    return path && path[0] && pl && same_base(path, pb, pl) ? path : proc_exe;
+}
+
+void proc_take_snap(struct proc_cache *c, struct entry *e, const struct proc_snap *s,
+                    const char *path)
 {
     const struct fa_proc *id = &e->info.ident;
-    proc_ident_update(c, e, id->ppid, id->uid, s->comm, s->exe, s->cmdline,
+    proc_ident_update(c, e, id->ppid, id->uid, s->comm, same_exe(path, s->exe), s->cmdline,
                       s->unit ? s->unit : id->unit);
     e->reread = false;
 }
@@ -313,7 +329,7 @@ static void build(struct proc_cache *c, struct entry *e, bool exec, int64_t now,
     e->checked = now;
     e->built = true;
     e->from_fork = false;
-    e->in_exec = false;
+    e->in_exec = e->opened = false;
     e->reread = false;
     e->start = alive ? c->snap.start : 0;
     /* /proc shows a program exec'd after this event when an exec event of
@@ -430,7 +446,8 @@ static void reread(struct proc_cache *c, struct entry *e, int64_t now)
     }
     e->reread = false;
     /* A zombie has no exe and no cmdline left: keep what the exec told us. */
-    proc_ident_update(c, e, s->ppid, s->uid, s->comm, s->exe[0] ? s->exe : id->exe,
+    proc_ident_update(c, e, s->ppid, s->uid, s->comm,
+                      s->exe[0] ? same_exe(id->exe, s->exe) : id->exe,
                       s->cmdline[0] ? s->cmdline : id->cmdline, s->unit);
 }
 
@@ -522,7 +539,7 @@ static bool snap_is_interp(const struct proc_snap *s, const char *base, size_t b
 static void exec_program(struct proc_cache *c, struct entry *e, struct proc_change *next,
                          const char *path, size_t len)
 {
-    e->in_exec = true;
+    e->in_exec = e->opened = true;
     e->interp_open = e->ran = false;
     size_t bl = 0;
     const char *base = path ? base_of(path, len, &bl) : NULL;
@@ -533,8 +550,16 @@ static void exec_program(struct proc_cache *c, struct entry *e, struct proc_chan
         proc_meet_exec(e, next);
     e->open_met = next || (path && e->snap && snap_is_program(e->snap, base, bl));
     e->awaiting = !e->open_met;
+    char exe[PROC_FIELD_MAX + 1];
+    size_t el = !path ? 0 : len < PROC_FIELD_MAX ? len : PROC_FIELD_MAX;
+    memcpy(exe, path ? path : "", el);
+    exe[el] = '\0';
+    const struct fa_proc *id = &e->info.ident;
     if (path && e->snap && snap_is_program(e->snap, base, bl)) {
-        proc_take_snap(c, e, e->snap);              /* as /proc showed it after its exec */
+        /* as /proc showed it after its exec; an exec applied already keeps
+         * the name of its file (an overlay's exec opens it twice: the
+         * lower file, then its own) */
+        proc_take_snap(c, e, e->snap, !next && same_base(id->exe, base, bl) ? id->exe : exe);
         e->ran = same_base(e->snap->exe, base, bl); /* no script: it runs this very file */
         return;
     }
@@ -544,15 +569,10 @@ static void exec_program(struct proc_cache *c, struct entry *e, struct proc_chan
     e->reread_at = 0;
     if (!path)
         return;
-    const struct fa_proc *id = &e->info.ident;
     char comm[PROC_COMM_MAX + 1];
     size_t cl = bl < PROC_COMM_MAX ? bl : PROC_COMM_MAX;
     memcpy(comm, base, cl);
     comm[cl] = '\0';
-    char exe[PROC_FIELD_MAX + 1];
-    size_t el = len < PROC_FIELD_MAX ? len : PROC_FIELD_MAX;
-    memcpy(exe, path, el);
-    exe[el] = '\0';
     proc_ident_update(c, e, id->ppid, id->uid, comm, exe, "", id->unit);
 }
 
@@ -606,7 +626,7 @@ static void exec_was_program(struct proc_cache *c, struct entry *e)
     size_t bl;
     const char *base = base_of(id->exe, strlen(id->exe), &bl);
     if (e->snap && snap_is_program(e->snap, base, bl))
-        proc_take_snap(c, e, e->snap);
+        proc_take_snap(c, e, e->snap, id->exe);
     else
         proc_exec_promote(c, e);
 }
@@ -626,6 +646,13 @@ void proc_exec(struct proc_cache *c, struct proc_info *p, const char *path, size
         return;
     }
     struct proc_change *next = e->execs ? proc_next_exec(c, e) : NULL;
+    size_t bl = 0;
+    const char *base = path ? base_of(path, len, &bl) : NULL;
+    const struct fa_proc *id = &e->info.ident;
+    /* The program's file again, with no exec event read for it: an
+     * overlay's exec opens the lower file, then its own. */
+    if (path && e->opened && (e->in_exec || !next) && same_base(id->exe, base, bl))
+        return;
     if (!e->in_exec || !path) {
         exec_program(c, e, next, path, len);
         return;
@@ -635,9 +662,6 @@ void proc_exec(struct proc_cache *c, struct proc_info *p, const char *path, size
      * /proc showed after each exec tells them apart; the kernel merges a
      * process's repeated opens of one file (the loader) while they are
      * queued, so their order alone does not. */
-    size_t bl;
-    const char *base = base_of(path, len, &bl);
-    const struct fa_proc *id = &e->info.ident;
     if (!e->ran && e->snap && snap_is_interp(e->snap, base, bl, id->comm)) {
         e->ran = true;
         return;
@@ -675,7 +699,7 @@ void proc_exec_late(struct proc_cache *c, struct entry *e, struct proc_snap *s)
     /* the file the program runs was opened: itself, or a script's
      * interpreter that came before this event was read */
     e->ran = same_base(s->exe, base, bl);
-    proc_take_snap(c, e, s);
+    proc_take_snap(c, e, s, id->exe);
 }
 
 void proc_exec_promote(struct proc_cache *c, struct entry *e)

@@ -98,6 +98,9 @@ void proc_queue_limit(struct proc_cache *c, uint64_t max);
  * read otherwise; returns their number. */
 size_t proc_events_take(struct proc_cache *c, const void *buf, size_t len, int64_t now);
 
+/* Are process changes read and not applied yet? */
+bool proc_changes_waiting(const struct proc_cache *c);
+
 /* fanotify queue Q (0 .. PROC_QUEUES-1) was polled after monotonic time
  * SINCE: WAITING when it held events, else it held none at some moment
  * after SINCE, so every change before SINCE comes before its next events.
@@ -121,8 +124,9 @@ struct proc_batch {
  * waiting process event: applies the changes that came before B's events
  * can have, and, when B emptied the queue, those that may fall among them
  * (the identity at the event's time is preferred) unless another queue
- * still holds events from before them, but for an exec that B shows by its
- * exec open: that one applies there. */
+ * still holds events from before them (an exec applies all the same: the
+ * new program's events outnumber the old one's), but for an exec that B
+ * shows by its exec open: that one applies there. */
 void proc_batch_begin(struct proc_cache *c, int q, const struct proc_batch *b);
 
 /* Call after the events of batch B of queue Q were named. */

@@ -105,7 +105,8 @@ static void apply_fork(struct proc_cache *c, struct entry *e, const struct proc_
     e->fork_parent = ch->parent;
     e->tgid = e->key;
     e->built = false;
-    e->in_exec = e->reread = e->open_met = e->interp_open = e->ran = e->awaiting = false;
+    e->in_exec = e->reread = e->open_met = e->interp_open = e->ran = e->awaiting = e->opened =
+        false;
     free(e->snap); /* the parent's program, whose exec is not this process's */
     e->snap = NULL;
     e->info.self = e->key == c->self;
@@ -156,7 +157,7 @@ static void apply_exec(struct proc_cache *c, struct entry *e, struct proc_change
     proc_meet_exec(e, ch);
     e->awaiting = false;
     if (e->built && e->snap)
-        proc_take_snap(c, e, e->snap);
+        proc_take_snap(c, e, e->snap, NULL);
     else if (e->built && e->interp_open && e->open_met)
         proc_exec_promote(c, e); /* gone before /proc was read */
     e->in_exec = e->interp_open = false;
@@ -202,14 +203,16 @@ void proc_fork_now(struct proc_cache *c, struct entry *e, int64_t now)
     apply(c, ch, now);
 }
 
-/* Apply, in the order read, the changes up to time UNTIL (but those to
- * apply at their exec open), then drop the applied ones from the head. */
-static void apply_until(struct proc_cache *c, int64_t until, int64_t now)
+/* Apply, in the order read, the changes up to time UNTIL, the execs up to
+ * EXECS (but those to apply at their exec open), then drop the applied ones
+ * from the head. */
+static void apply_until(struct proc_cache *c, int64_t until, int64_t execs, int64_t now)
 {
     size_t excess = c->n - c->head > PEND_MAX ? c->n - c->head - PEND_MAX : 0;
     for (size_t i = c->head; i < c->n; i++) {
         struct proc_change *ch = &c->pend[i];
-        if (!ch->done && (i - c->head < excess || (!ch->at_exec && ch->t <= until)))
+        int64_t upto = ch->kind == CHANGE_EXEC ? execs : until;
+        if (!ch->done && (i - c->head < excess || (!ch->at_exec && ch->t <= upto)))
             apply(c, ch, now);
     }
     while (c->head < c->n && c->pend[c->head].done) {
@@ -227,7 +230,12 @@ static void settle(struct proc_cache *c, int64_t now)
         if (c->queues[q].used && c->queues[q].empty_at < until)
             until = c->queues[q].empty_at;
     if (until != INT64_MAX && c->head < c->n)
-        apply_until(c, until, now);
+        apply_until(c, until, until, now);
+}
+
+bool proc_changes_waiting(const struct proc_cache *c)
+{
+    return c->head < c->n;
 }
 
 void proc_queue_limit(struct proc_cache *c, uint64_t max)
@@ -297,14 +305,15 @@ void proc_batch_begin(struct proc_cache *c, int q, const struct proc_batch *b)
     /* Up to the end of the read where it emptied the queue, else up to
      * where it is known to be past: but no further than what another queue
      * still holding events is past. */
-    int64_t until = b->emptied ? b->end : c->queues[q].empty_at;
+    int64_t execs = b->emptied ? b->end : c->queues[q].empty_at;
+    int64_t until = execs;
     for (int r = 0; r < PROC_QUEUES; r++) {
         const struct proc_queue *o = &c->queues[r];
         if (r != q && o->used && o->waiting && o->empty_at < until)
             until = o->empty_at;
     }
-    mark_at_exec(c, b, c->queues[q].empty_at, until);
-    apply_until(c, until, b->end);
+    mark_at_exec(c, b, c->queues[q].empty_at, execs);
+    apply_until(c, until, execs, b->end);
 }
 
 /* Q, just read by B, is past every event queued before the start of a read

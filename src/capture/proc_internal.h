@@ -29,6 +29,7 @@ struct entry {
     bool interp_open;       /* since then an exec open was taken for an interpreter unseen */
     bool ran;               /* the open of the file the program runs (its exe) was seen */
     bool awaiting;          /* the last program's exec open met no exec event: the next is its */
+    bool opened;            /* the program in force was named at its exec open */
     bool reread;            /* /proc to be read again once the exec is done */
     bool built;             /* identity made (an entry may hold only a fork record) */
     bool from_fork;         /* made as a copy of the parent: its start time is adopted when read */
@@ -129,8 +130,11 @@ void proc_ident_update(struct proc_cache *c, struct entry *e, pid_t ppid, uint32
 /* /proc/PID/WHAT into c->raw (NUL-terminated); length or -1. */
 ssize_t proc_read_file(struct proc_cache *c, pid_t pid, const char *what);
 
-/* E's process took the program SNAP shows (an exec): a new version. */
-void proc_take_snap(struct proc_cache *c, struct entry *e, const struct proc_snap *s);
+/* E's process took the program S shows (an exec): a new version; its exe
+ * is PATH (fanotify's name of the file, NULL when none) where that names
+ * the same file. */
+void proc_take_snap(struct proc_cache *c, struct entry *e, const struct proc_snap *s,
+                    const char *path);
 
 /* A second exec event came for E, whose last exec open was taken for an
  * interpreter: it was a new program's, named by its file. */
