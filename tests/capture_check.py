@@ -154,6 +154,25 @@ def main():
                 sys.exit("no event on %s by pid %s" % (path, p))
             if {r["comm"] for r in evs} != {comm}:
                 sys.exit("pid %s on %s: comm %r, want %r" % (p, path, {r["comm"] for r in evs}, comm))
+    elif check == "field":
+        # field FILE FIELD VALUE...: every event on FILE has FIELD equal to one VALUE
+        path, field, values = a[0], a[1], a[2:]
+        evs = [r for r in rows if r["path"] == path]
+        if not evs:
+            sys.exit("no event on %s" % path)
+        bad = [r for r in evs if r[field] not in values]
+        if bad:
+            sys.exit("%s of %s: %r, want %s; event: %r" % (field, path, bad[0][field], " or ".join(values), bad[0]))
+    elif check == "share":
+        # share PREFIX FIELD VALUE MIN_PERCENT: share of events under PREFIX with FIELD == VALUE
+        prefix, field, value, pct = a[0], a[1], a[2], float(a[3])
+        on = [r for r in rows if r["path"].startswith(prefix) and r["event"] != "overflow"]
+        good = sum(1 for r in on if r[field] == value)
+        share = 100.0 * good / len(on) if on else 0.0
+        print("%d/%d events on %s* have %s %s (%.2f%%)" % (good, len(on), prefix, field, value, share))
+        if share < pct:
+            others = sorted({(r[field], r["exe"]) for r in on if r[field] != value})
+            sys.exit("only %.2f%% (want >= %.1f%%); others: %r" % (share, pct, others[:10]))
     elif check == "count":
         # count PREFIX MIN: at least MIN events under PREFIX
         n = sum(1 for r in rows if r["path"].startswith(a[0]))

@@ -1,8 +1,9 @@
 # Process names: 1000 short-lived `cat FILE` processes are named cat on at
 # least 99% of the events on FILE (the exec event names them, though /proc is
 # gone when the events are read), and, where the kernel reports forks, carry
-# their parent and uid; a pid reused after a second by a process that did not
-# exec is not taken for the old one.
+# their parent and uid, while both CPUs are busy and another process reads
+# the same filesystem flat out; a pid reused after a second by a process
+# that did not exec is not taken for the old one.
 . "$TESTS_DIR/lib.sh"
 need_root
 . "$TESTS_DIR/capture_common.sh"
@@ -12,11 +13,22 @@ f="$dir/catme"
 echo data >"$f"
 rec="$SCRATCH/names.csv"
 fanotop_start "$rec" --verbose "$dir"
+echo data >"$dir/other"
+loads=
+for n in 1 2; do
+    sh -c 'while :; do :; done' &
+    loads="$loads $!"
+done
+"$PY" -c 'import sys
+while True: open(sys.argv[1]).read()' "$dir/other" &
+loads="$loads $!"
+at_exit "kill $loads 2>/dev/null"
 i=0
 while [ $i -lt 1000 ]; do
     cat "$f" >/dev/null
     i=$((i + 1))
 done
+kill $loads
 fanotop_stop
 "$PY" "$TESTS_DIR/capture_check.py" comm "$rec" "$f" cat 99 || fail "cat loop misnamed"
 if ! grep -q "no process events" "$SCRATCH/fanotop.err"; then

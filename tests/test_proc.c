@@ -3,9 +3,12 @@
  * exec open names the new program before /proc does (and the ELF
  * interpreter that follows does not rename it), a /proc re-read that still
  * shows the old program is refused, a finished exec is re-read, a reused pid
- * is detected by its start time or its fork event, a process gone before it
- * is read takes its parent from the kernel's fork event, idle entries are
- * swept. */
+ * is detected by its start time or its fork, a process gone before it is
+ * read takes its parent from its fork, idle entries are swept. The kernel's
+ * process events (fed as the proc connector sends them) make versions of
+ * identity that apply at their place among the fanotify events: a change
+ * of user or name from the first batch that can hold events after it, a
+ * fork as a copy of the parent as it was then, an exec at its exec open. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -16,6 +19,9 @@
 
 #include "capture/proc.h"
 
+#include <linux/cn_proc.h>
+#include <linux/connector.h>
+#include <linux/netlink.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
@@ -136,7 +142,7 @@ static void exec_names_before_proc_and_survives_stale_reread(void **state)
     uint32_t before = p->ident.id;
     p = proc_lookup(c, kid, FAN_OPEN | FAN_OPEN_EXEC, now);
     const char bin[] = "/usr/bin/averyveryverylongname";
-    proc_exec(c, p, bin, sizeof bin - 1, 1);
+    proc_exec(c, p, bin, sizeof bin - 1, NULL, 0);
     assert_string_equal(p->ident.comm, "averyveryverylo"); /* cut to 15 like the kernel */
     assert_string_equal(p->ident.exe, bin);
     assert_string_equal(p->ident.cmdline, "");
@@ -148,7 +154,7 @@ static void exec_names_before_proc_and_survives_stale_reread(void **state)
     /* The ELF interpreter is opened for exec right after the binary. */
     p = proc_lookup(c, kid, FAN_OPEN | FAN_OPEN_EXEC, now);
     const char ld[] = "/lib64/ld-linux-x86-64.so.2";
-    proc_exec(c, p, ld, sizeof ld - 1, 0);
+    proc_exec(c, p, ld, sizeof ld - 1, NULL, 0);
     assert_int_equal(p->ident.id, exec_id);
     assert_string_equal(p->ident.comm, "averyveryverylo");
 
@@ -172,58 +178,26 @@ static void second_exec_without_events_between_renames(void **state)
     pid_t kid = spawn_paused();
     int64_t now = mono();
     struct proc_info *p = proc_lookup(c, kid, FAN_OPEN_EXEC, now);
-    proc_exec(c, p, "/usr/bin/dash", 13, 1);
+    proc_exec(c, p, "/usr/bin/dash", 13, NULL, 0);
     p = proc_lookup(c, kid, FAN_OPEN_EXEC, now);
-    proc_exec(c, p, "/usr/lib/ld-linux-x86-64.so.2", 29, 0);
+    proc_exec(c, p, "/usr/lib/ld-linux-x86-64.so.2", 29, NULL, 0);
     assert_string_equal(p->ident.comm, "dash");
     p = proc_lookup(c, kid, FAN_OPEN_EXEC, now);
-    proc_exec(c, p, "/usr/bin/cat", 12, 1);
+    proc_exec(c, p, "/usr/bin/cat", 12, NULL, 0);
     assert_string_equal(p->ident.comm, "cat");
     /* A script: its interpreter, then that one's ELF interpreter, keep the name. */
     p = proc_lookup(c, kid, FAN_OPEN | FAN_MODIFY, now);
     p = proc_lookup(c, kid, FAN_OPEN_EXEC, now);
-    proc_exec(c, p, "/opt/tool/run-backup", 20, 1);
+    proc_exec(c, p, "/opt/tool/run-backup", 20, NULL, 0);
     p = proc_lookup(c, kid, FAN_OPEN_EXEC, now);
-    proc_exec(c, p, "/usr/bin/bash", 13, 1);
+    proc_exec(c, p, "/usr/bin/bash", 13, NULL, 0);
     p = proc_lookup(c, kid, FAN_OPEN_EXEC, now);
-    proc_exec(c, p, "/usr/lib/ld-linux-x86-64.so.2", 29, 0);
+    proc_exec(c, p, "/usr/lib/ld-linux-x86-64.so.2", 29, NULL, 0);
     assert_string_equal(p->ident.comm, "run-backup");
-    assert_string_equal(p->ident.exe, "/opt/tool/run-backup");
+    /* what runs is the interpreter: the exe /proc/PID/exe shows */
+    assert_string_equal(p->ident.exe, "/usr/bin/bash");
     reap(kid);
     proc_cache_destroy(c);
-}
-
-static int followers_of(const char *path)
-{
-    unsigned char head[4096];
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return -1;
-    size_t n = fread(head, 1, sizeof head, f);
-    fclose(f);
-    return proc_exec_followers(head, n);
-}
-
-static void exec_followers_from_file_headers(void **state)
-{
-    (void)state;
-    assert_int_equal(followers_of("/bin/cat"), 1); /* dynamically linked */
-    if (access("/sbin/ldconfig", R_OK) == 0)
-        assert_int_equal(followers_of("/sbin/ldconfig"), 0); /* static on Debian */
-    assert_int_equal(proc_exec_followers((const unsigned char *)"#!/bin/sh\n", 10), 1);
-    assert_int_equal(proc_exec_followers((const unsigned char *)"plain text", 10), 0);
-    assert_int_equal(proc_exec_followers((const unsigned char *)"", 0), 0);
-    /* ELF32 big-endian with one PT_INTERP program header at offset 52. */
-    unsigned char elf[52 + 32] = {0x7f, 'E', 'L', 'F', 1, 2};
-    elf[31] = 52;    /* e_phoff */
-    elf[43] = 32;    /* e_phentsize */
-    elf[45] = 1;     /* e_phnum */
-    elf[52 + 3] = 3; /* p_type = PT_INTERP */
-    assert_int_equal(proc_exec_followers(elf, sizeof elf), 1);
-    elf[52 + 3] = 1; /* PT_LOAD only: static */
-    assert_int_equal(proc_exec_followers(elf, sizeof elf), 0);
-    elf[45] = 200; /* headers past the buffer: assume dynamic */
-    assert_int_equal(proc_exec_followers(elf, sizeof elf), 1);
 }
 
 static void finished_exec_is_reread(void **state)
@@ -244,7 +218,7 @@ static void finished_exec_is_reread(void **state)
     close(go[0]);
     int64_t now = mono();
     struct proc_info *p = proc_lookup(c, kid, FAN_OPEN | FAN_OPEN_EXEC, now);
-    proc_exec(c, p, "/bin/sleep", 10, 1);
+    proc_exec(c, p, "/bin/sleep", 10, NULL, 0);
     assert_string_equal(p->ident.comm, "sleep");
     assert_string_equal(p->ident.cmdline, "");
     assert_int_equal(write(go[1], "g", 1), 1);
@@ -376,25 +350,338 @@ static void gone_child_takes_parent_and_identity_from_its_fork(void **state)
     proc_cache_destroy(c);
 }
 
-/* Fork events and file events come by two ways: a child's first file
- * events may be read just before its fork event. */
-static void late_fork_event_completes_the_same_process(void **state)
+/* One proc connector event as the kernel sends it, in a netlink datagram. */
+static size_t feed(struct proc_cache *c, enum what what, int64_t t, pid_t pid, pid_t tgid,
+                   uint32_t arg, const char *comm, int64_t now)
+{
+    struct {
+        struct proc_event ev;
+    } m;
+    memset(&m, 0, sizeof m);
+    m.ev.what = what;
+    m.ev.timestamp_ns = (uint64_t)t;
+    switch (what) {
+    case PROC_EVENT_FORK:
+        m.ev.event_data.fork.parent_pid = m.ev.event_data.fork.parent_tgid = (pid_t)arg;
+        m.ev.event_data.fork.child_pid = pid;
+        m.ev.event_data.fork.child_tgid = tgid;
+        break;
+    case PROC_EVENT_UID:
+        m.ev.event_data.id.process_pid = pid;
+        m.ev.event_data.id.process_tgid = tgid;
+        m.ev.event_data.id.r.ruid = m.ev.event_data.id.e.euid = arg;
+        break;
+    case PROC_EVENT_COMM:
+        m.ev.event_data.comm.process_pid = pid;
+        m.ev.event_data.comm.process_tgid = tgid;
+        snprintf(m.ev.event_data.comm.comm, sizeof m.ev.event_data.comm.comm, "%s", comm);
+        break;
+    default:
+        m.ev.event_data.exec.process_pid = pid;
+        m.ev.event_data.exec.process_tgid = tgid;
+        break;
+    }
+    union {
+        struct nlmsghdr nl;
+        char raw[NLMSG_SPACE(sizeof(struct cn_msg) + sizeof m.ev)];
+    } dgram;
+    memset(&dgram, 0, sizeof dgram);
+    dgram.nl.nlmsg_len = NLMSG_LENGTH(sizeof(struct cn_msg) + sizeof m.ev);
+    dgram.nl.nlmsg_type = NLMSG_DONE;
+    struct cn_msg cn = {.id = {.idx = CN_IDX_PROC, .val = CN_VAL_PROC}, .len = sizeof m.ev};
+    memcpy(NLMSG_DATA(&dgram.nl), &cn, sizeof cn);
+    memcpy((char *)NLMSG_DATA(&dgram.nl) + sizeof cn, &m.ev, sizeof m.ev);
+    return proc_events_take(c, &dgram, dgram.nl.nlmsg_len, now);
+}
+
+/* A batch read from fanotify queue 0 between START and END holding exec
+ * opens (FAN_OPEN_EXEC, no fd) of the pids in EXECS. */
+struct fake_batch {
+    struct fanotify_event_metadata ev[8];
+    struct proc_batch b;
+};
+
+static void fake_batch(struct fake_batch *fb, int64_t start, int64_t end, bool emptied,
+                       const pid_t *execs, size_t n)
+{
+    memset(fb, 0, sizeof *fb);
+    for (size_t i = 0; i < n && i < 8; i++)
+        fb->ev[i] = (struct fanotify_event_metadata){.event_len = sizeof fb->ev[i],
+                                                     .vers = FANOTIFY_METADATA_VERSION,
+                                                     .metadata_len = sizeof fb->ev[i],
+                                                     .mask = FAN_OPEN_EXEC,
+                                                     .fd = FAN_NOFD,
+                                                     .pid = execs[i]};
+    fb->b = (struct proc_batch){.start = start,
+                                .end = end,
+                                .emptied = emptied,
+                                .buf = (const unsigned char *)fb->ev,
+                                .len = n * sizeof fb->ev[0],
+                                .events = n};
+}
+
+/* A fork is read before the first event of its child: the child, gone
+ * already, is a copy of its parent as it was at the fork (a later change of
+ * the parent's user is not its), and an exec names it. */
+static void fork_names_a_gone_child_as_its_parent_was(void **state)
+{
+    (void)state;
+    char comm[32];
+    own_comm(comm, sizeof comm);
+    struct proc_cache *c = proc_cache_create(getpid());
+    int64_t now = mono();
+    proc_queue_polled(c, 0, false, now);
+    struct proc_info *me = proc_lookup(c, getpid(), FAN_OPEN, now);
+    uint32_t my_uid = me->ident.uid;
+    pid_t kid = spawn_gone();
+    feed(c, PROC_EVENT_FORK, now + 10, kid, kid, (uint32_t)getpid(), NULL, now + 20);
+    feed(c, PROC_EVENT_UID, now + 15, getpid(), getpid(), 4242, NULL, now + 20);
+    struct proc_info *p = proc_lookup(c, kid, FAN_OPEN_EXEC, now + 20);
+    assert_int_equal(p->ident.pid, kid);
+    assert_int_equal(p->ident.ppid, getpid());
+    assert_int_equal(p->ident.uid, my_uid);
+    assert_string_equal(p->ident.comm, comm);
+    assert_int_equal(proc_fork_parent(c, kid), getpid());
+    proc_exec(c, p, "/usr/bin/cat", 12, NULL, 0);
+    assert_string_equal(p->ident.comm, "cat");
+    assert_int_equal(p->ident.ppid, getpid());
+    p = proc_lookup(c, kid, FAN_OPEN_EXEC, now + 20); /* the interpreter: still cat */
+    proc_exec(c, p, "/usr/lib/ld-linux-x86-64.so.2", 29, NULL, 0);
+    assert_string_equal(p->ident.comm, "cat");
+    proc_cache_destroy(c);
+}
+
+/* A change of user or name applies from the first batch whose read ended
+ * after it, and only where that batch emptied its queue (a backlog holds
+ * older events) or once the queue is known to be past it. */
+static void user_and_name_changes_apply_at_their_place(void **state)
+{
+    (void)state;
+    struct proc_cache *c = proc_cache_create(getpid());
+    pid_t kid = spawn_paused();
+    int64_t t0 = mono();
+    proc_queue_polled(c, 0, false, t0);
+    struct proc_info *p = proc_lookup(c, kid, FAN_OPEN, t0);
+    uint32_t uid = p->ident.uid, v0 = p->ident.id;
+    feed(c, PROC_EVENT_UID, t0 + 1000, kid, kid, 65534, NULL, t0 + 3000);
+    /* a thread's change of user is its process's; a thread's name is its own */
+    feed(c, PROC_EVENT_UID, t0 + 1000, kid + 1, kid, 4242, NULL, t0 + 3000);
+    feed(c, PROC_EVENT_COMM, t0 + 1100, kid + 1, kid, 0, "worker", t0 + 3000);
+    struct fake_batch fb;
+    fake_batch(&fb, t0 + 100, t0 + 900, true, NULL, 0); /* read before the change */
+    proc_batch_begin(c, 0, &fb.b);
+    p = proc_lookup(c, kid, FAN_MODIFY, t0 + 900);
+    assert_int_equal(p->ident.uid, uid);
+    assert_int_equal(p->ident.id, v0);
+    proc_batch_end(c, 0, &fb.b);
+    fake_batch(&fb, t0 + 950, t0 + 2000, false, NULL, 0); /* a backlog: older events first */
+    proc_batch_begin(c, 0, &fb.b);
+    assert_int_equal(proc_lookup(c, kid, FAN_MODIFY, t0 + 2000)->ident.uid, uid);
+    proc_batch_end(c, 0, &fb.b);
+    fake_batch(&fb, t0 + 2100, t0 + 2200, true, NULL, 0); /* the queue emptied */
+    proc_batch_begin(c, 0, &fb.b);
+    p = proc_lookup(c, kid, FAN_MODIFY, t0 + 2200);
+    assert_int_equal(p->ident.uid, 4242);
+    assert_string_equal(p->ident.user, "4242");
+    assert_true(p->ident.id != v0);
+    assert_false(p->sent);
+    proc_batch_end(c, 0, &fb.b);
+    /* A rename found after the queue was seen empty applies at once. */
+    feed(c, PROC_EVENT_COMM, t0 + 2300, kid, kid, 0, "renamed", t0 + 2400);
+    uint32_t v1 = p->ident.id;
+    proc_queue_polled(c, 0, false, t0 + 2400);
+    p = proc_lookup(c, kid, FAN_OPEN, t0 + 2400);
+    assert_string_equal(p->ident.comm, "renamed");
+    assert_int_equal(p->ident.uid, 4242);
+    assert_true(p->ident.id != v1);
+    reap(kid);
+    proc_cache_destroy(c);
+}
+
+/* A change read while another queue still holds events from before it
+ * waits for that queue; a queue read past its capacity is past it too. */
+static void a_queue_behind_holds_changes_back(void **state)
+{
+    (void)state;
+    struct proc_cache *c = proc_cache_create(getpid());
+    pid_t kid = spawn_paused();
+    int64_t t0 = mono();
+    proc_queue_limit(c, 4);
+    proc_queue_polled(c, 0, false, t0);
+    proc_queue_polled(c, 1, false, t0);
+    struct proc_info *p = proc_lookup(c, kid, FAN_OPEN, t0);
+    uint32_t uid = p->ident.uid;
+    proc_queue_polled(c, 1, true, t0 + 10); /* queue 1 holds events */
+    feed(c, PROC_EVENT_UID, t0 + 1000, kid, kid, 7, NULL, t0 + 3000);
+    struct fake_batch fb;
+    fake_batch(&fb, t0 + 2000, t0 + 2100, true, NULL, 0);
+    proc_batch_begin(c, 0, &fb.b);
+    assert_int_equal(proc_lookup(c, kid, FAN_MODIFY, t0 + 2100)->ident.uid, uid);
+    proc_batch_end(c, 0, &fb.b);
+    /* queue 1, read in full batches: 4 events after a read that began
+     * after the change, every event from before it was read */
+    fake_batch(&fb, t0 + 2200, t0 + 2300, false, NULL, 0);
+    fb.b.events = 3;
+    proc_batch_begin(c, 1, &fb.b);
+    assert_int_equal(proc_lookup(c, kid, FAN_MODIFY, t0 + 2300)->ident.uid, uid);
+    proc_batch_end(c, 1, &fb.b);
+    fake_batch(&fb, t0 + 2400, t0 + 2500, false, NULL, 0);
+    fb.b.events = 3;
+    proc_batch_begin(c, 1, &fb.b);
+    assert_int_equal(proc_lookup(c, kid, FAN_MODIFY, t0 + 2500)->ident.uid, uid);
+    proc_batch_end(c, 1, &fb.b);
+    assert_int_equal(proc_lookup(c, kid, FAN_MODIFY, t0 + 2500)->ident.uid, 7);
+    reap(kid);
+    proc_cache_destroy(c);
+}
+
+static pid_t spawn_exec(const char *prog, char *const argv[], int *go)
+{
+    int fds[2];
+    if (pipe(fds) < 0)
+        return -1;
+    pid_t kid = fork();
+    if (kid == 0) {
+        char b;
+        close(fds[1]);
+        if (read(fds[0], &b, 1) != 1)
+            _exit(1);
+        execv(prog, argv);
+        _exit(127);
+    }
+    close(fds[0]);
+    *go = fds[1];
+    return kid;
+}
+
+static void wait_comm(pid_t kid, const char *want)
+{
+    char path[64], comm[32] = "";
+    snprintf(path, sizeof path, "/proc/%d/comm", (int)kid);
+    for (int i = 0; i < 1000 && strncmp(comm, want, strlen(want)) != 0; i++) {
+        usleep(2000);
+        FILE *f = fopen(path, "r");
+        if (f) {
+            if (!fgets(comm, sizeof comm, f))
+                comm[0] = '\0';
+            fclose(f);
+        }
+    }
+    usleep(20000); /* past the exec: its cmdline is in place */
+}
+
+/* A child of ours, looked up (named after us) at T0, that then execs
+ * sleep 30; its exec event, at T0 + 1000, is read at T0 + 3000. */
+static pid_t child_execs_sleep(struct proc_cache *c, int64_t t0, const char *comm)
+{
+    int go = -1;
+    char *argv[] = {"sleep", "30", NULL};
+    pid_t kid = spawn_exec("/bin/sleep", argv, &go);
+    struct proc_info *p = proc_lookup(c, kid, FAN_OPEN, t0);
+    assert_string_equal(p->ident.comm, comm);
+    assert_int_equal(write(go, "g", 1), 1);
+    close(go);
+    wait_comm(kid, "sleep");
+    feed(c, PROC_EVENT_EXEC, t0 + 1000, kid, kid, 0, NULL, t0 + 3000);
+    return kid;
+}
+
+/* An exec event is read with what /proc shows right after it. Where the
+ * batch shows the exec open, the events before it keep the old program and
+ * the new one (with its cmdline) starts at the open; elsewhere it starts
+ * with the batch. */
+static void exec_event_names_the_program_at_its_open(void **state)
+{
+    (void)state;
+    char comm[32];
+    own_comm(comm, sizeof comm);
+    struct proc_cache *c = proc_cache_create(getpid());
+    int64_t t0 = mono();
+    proc_queue_polled(c, 0, false, t0);
+    pid_t kid = child_execs_sleep(c, t0, comm);
+    struct fake_batch fb;
+    fake_batch(&fb, t0 + 2000, t0 + 2100, true, &kid, 1);
+    proc_batch_begin(c, 0, &fb.b);
+    struct proc_info *p = proc_lookup(c, kid, FAN_MODIFY, t0 + 2100); /* before its exec open */
+    assert_string_equal(p->ident.comm, comm);
+    p = proc_lookup(c, kid, FAN_OPEN_EXEC, t0 + 2100);
+    proc_exec(c, p, "/usr/bin/sleep", 14, &fb.b, fb.b.len);
+    assert_string_equal(p->ident.comm, "sleep");
+    assert_string_equal(p->ident.cmdline, "sleep 30");
+    uint32_t v = p->ident.id;
+    p = proc_lookup(c, kid, FAN_OPEN_EXEC, t0 + 2100);
+    proc_exec(c, p, "/lib64/ld-linux-x86-64.so.2", 27, &fb.b, fb.b.len);
+    proc_batch_end(c, 0, &fb.b);
+    assert_int_equal(proc_lookup(c, kid, FAN_MODIFY, t0 + 2100)->ident.id, v);
+    reap(kid);
+
+    /* No exec open in the queue (another queue, or none marked): the batch. */
+    int64_t t1 = mono();
+    kid = child_execs_sleep(c, t1, comm);
+    fake_batch(&fb, t1 + 2000, t1 + 2100, true, NULL, 0);
+    proc_batch_begin(c, 0, &fb.b);
+    p = proc_lookup(c, kid, FAN_MODIFY, t1 + 2100);
+    assert_string_equal(p->ident.comm, "sleep");
+    assert_string_equal(p->ident.cmdline, "sleep 30");
+    assert_string_equal(p->ident.exe, "/usr/bin/sleep");
+    proc_batch_end(c, 0, &fb.b);
+    reap(kid);
+    proc_cache_destroy(c);
+}
+
+/* A chain of execs by one process gone before /proc was read, with the
+ * kernel's exec events read first: script wrap (interpreter env) -> bash ->
+ * cat, the repeated loader opens merged away by the kernel. The last open
+ * is cat's program, not an interpreter of bash. */
+static void exec_chain_of_a_gone_process(void **state)
+{
+    (void)state;
+    struct proc_cache *c = proc_cache_create(getpid());
+    int64_t t0 = mono();
+    proc_queue_polled(c, 0, false, t0);
+    pid_t kid = spawn_gone();
+    feed(c, PROC_EVENT_FORK, t0 + 10, kid, kid, (uint32_t)getpid(), NULL, t0 + 100);
+    for (int i = 0; i < 3; i++)
+        feed(c, PROC_EVENT_EXEC, t0 + 20 + i, kid, kid, 0, NULL, t0 + 100);
+    pid_t opens[5] = {kid, kid, kid, kid, kid};
+    struct fake_batch fb;
+    fake_batch(&fb, t0 + 50, t0 + 100, true, opens, 5);
+    proc_batch_begin(c, 0, &fb.b);
+    const char *path[5] = {"/tmp/wrap", "/usr/bin/env", "/lib64/ld-linux-x86-64.so.2",
+                           "/usr/bin/bash", "/usr/bin/cat"};
+    const char *comm[5] = {"wrap", "wrap", "wrap", "bash", "cat"};
+    size_t rest = 0;
+    struct proc_info *p = NULL;
+    for (int i = 0; i < 5; i++) {
+        rest += sizeof fb.ev[0];
+        p = proc_lookup(c, kid, FAN_OPEN_EXEC, t0 + 100);
+        proc_exec(c, p, path[i], strlen(path[i]), &fb.b, rest);
+        assert_string_equal(p->ident.comm, comm[i]);
+    }
+    assert_string_equal(p->ident.exe, "/usr/bin/cat");
+    proc_batch_end(c, 0, &fb.b);
+    assert_string_equal(proc_lookup(c, kid, FAN_OPEN, t0 + 100)->ident.comm, "cat");
+    proc_cache_destroy(c);
+}
+
+/* A tid of one of our threads, gone, is taken by a new process, which is
+ * gone too when its first event is read from a backlog: the event is the
+ * new process's, not ours. */
+static void a_thread_tid_taken_by_a_new_process(void **state)
 {
     (void)state;
     struct proc_cache *c = proc_cache_create(getpid());
     int64_t now = mono();
-    pid_t kid = spawn_gone();
-    struct proc_info *p = proc_lookup(c, kid, FAN_OPEN_EXEC, now);
-    proc_exec(c, p, "/usr/bin/cat", 12, 1);
-    assert_int_equal(p->ident.ppid, 0);
-    assert_int_equal(p->ident.uid, PROC_UID_UNKNOWN);
-    proc_note_batch(c);
-    proc_note_fork(c, kid, kid, getpid(), now);
-    p = proc_lookup(c, kid, FAN_OPEN_EXEC, now); /* the interpreter: still cat */
-    proc_exec(c, p, "/usr/lib/ld-linux-x86-64.so.2", 29, 0);
-    assert_string_equal(p->ident.comm, "cat");
+    proc_queue_polled(c, 0, false, now);
+    pid_t x = spawn_gone();
+    feed(c, PROC_EVENT_FORK, now + 10, x, getpid(), (uint32_t)getpid(), NULL, now + 20);
+    assert_int_equal(proc_lookup(c, x, FAN_OPEN, now + 20)->ident.pid, getpid());
+    proc_queue_polled(c, 0, true, now + 25); /* a backlog: the fork waits */
+    feed(c, PROC_EVENT_FORK, now + 30, x, x, (uint32_t)getpid(), NULL, now + 40);
+    struct proc_info *p = proc_lookup(c, x, FAN_OPEN_EXEC, now + 40);
+    assert_int_equal(p->ident.pid, x);
     assert_int_equal(p->ident.ppid, getpid());
-    assert_int_equal(p->ident.uid, geteuid());
+    assert_false(p->self);
     proc_cache_destroy(c);
 }
 
@@ -405,14 +692,15 @@ static void fork_of_a_pid_met_earlier_is_a_new_process(void **state)
     own_comm(comm, sizeof comm);
     struct proc_cache *c = proc_cache_create(getpid());
     int64_t now = mono();
+    proc_queue_polled(c, 0, false, now);
     pid_t kid = spawn_gone();
     struct proc_info *p = proc_lookup(c, kid, FAN_OPEN_EXEC, now);
-    proc_exec(c, p, "/usr/bin/cat", 12, 1);
+    proc_exec(c, p, "/usr/bin/cat", 12, NULL, 0);
     uint32_t old = p->ident.id;
-    proc_note_batch(c);
-    proc_note_batch(c);
-    proc_note_fork(c, kid, kid, getpid(), now); /* the pid forked anew */
-    p = proc_lookup(c, kid, FAN_OPEN, now);     /* no second has passed */
+    /* the pid forked anew; the queue is past the fork */
+    feed(c, PROC_EVENT_FORK, now + 10, kid, kid, (uint32_t)getpid(), NULL, now + 20);
+    proc_queue_polled(c, 0, false, now + 20);
+    p = proc_lookup(c, kid, FAN_OPEN, now + 20); /* no second has passed */
     assert_true(p->ident.id != old);
     assert_string_equal(p->ident.comm, comm);
     assert_int_equal(p->ident.ppid, getpid());
@@ -470,12 +758,16 @@ int main(void)
         cmocka_unit_test(child_is_named_from_proc_and_cached),
         cmocka_unit_test(exec_names_before_proc_and_survives_stale_reread),
         cmocka_unit_test(second_exec_without_events_between_renames),
-        cmocka_unit_test(exec_followers_from_file_headers),
         cmocka_unit_test(finished_exec_is_reread),
         cmocka_unit_test(gone_process_is_unknown_but_keeps_its_pid),
         cmocka_unit_test(reused_pid_is_detected_by_start_time),
         cmocka_unit_test(gone_child_takes_parent_and_identity_from_its_fork),
-        cmocka_unit_test(late_fork_event_completes_the_same_process),
+        cmocka_unit_test(fork_names_a_gone_child_as_its_parent_was),
+        cmocka_unit_test(user_and_name_changes_apply_at_their_place),
+        cmocka_unit_test(a_queue_behind_holds_changes_back),
+        cmocka_unit_test(exec_event_names_the_program_at_its_open),
+        cmocka_unit_test(exec_chain_of_a_gone_process),
+        cmocka_unit_test(a_thread_tid_taken_by_a_new_process),
         cmocka_unit_test(fork_of_a_pid_met_earlier_is_a_new_process),
         cmocka_unit_test(kernel_fork_events_name_parents),
         cmocka_unit_test(idle_entries_are_swept),

@@ -61,6 +61,7 @@ struct capture {
     int fd_group;   /* -1 when absent */
     int fid_group;  /* -1 when absent */
     int forks;      /* proc connector socket (owned by procs), -1 when absent */
+    int queue[2];   /* the groups in the order read (FID first), -1 when absent */
     uint32_t types; /* the user's event types */
     bool target_fid;
     struct proc_cache *procs;
@@ -234,15 +235,6 @@ static bool followed(struct capture *c, const struct proc_info *p)
     return false;
 }
 
-/* Does the file exec'd through FD make the kernel open an interpreter too?
- * Reading an event fd makes no event (the kernel opens it FMODE_NONOTIFY). */
-static int exec_followers(int fd)
-{
-    unsigned char head[4096];
-    ssize_t n = fd >= 0 ? pread(fd, head, sizeof head, 0) : -1;
-    return n > 0 ? proc_exec_followers(head, (size_t)n) : 0;
-}
-
 /* A file's DELETE_SELF comes before the DELETE of its last name and carries
  * only the file's own handle, which no longer opens. With target FIDs the
  * DELETE that follows names it: find it among the next few events. */
@@ -289,22 +281,12 @@ static size_t event_path(struct capture *c, const struct decode_event *ev, uint3
     return len;
 }
 
-/* An exec names its process even when it is not shown. The file's first
- * bytes tell whether an interpreter's exec follows. */
-static void name_by_exec(struct capture *c, struct proc_info *p, const struct decode_event *ev,
-                         bool fd_mode, size_t len, uint32_t flags)
-{
-    int fd = fd_mode ? ev->fd : ev->has_fid ? resolve_open(c->res, &ev->fid, O_RDONLY) : -1;
-    proc_exec(c->procs, p, (flags & FA_EV_UNRESOLVED) ? NULL : c->path, len,
-              exec_followers(fd));
-    if (!fd_mode && fd >= 0)
-        close(fd);
-}
-
 /* One event of either group: BUF[NEXT..BUFLEN) holds the events after it. */
 static void file_event(struct capture *c, struct source *src, const struct decode_event *ev,
-                       bool fd_mode, const unsigned char *buf, size_t buflen, size_t next)
+                       bool fd_mode, const struct proc_batch *b, size_t next)
 {
+    const unsigned char *buf = b->buf;
+    size_t buflen = b->len;
     uint64_t mask = ev->mask;
     uint32_t types = decode_types(mask) & c->types;
     if (!fd_mode) {
@@ -329,8 +311,10 @@ static void file_event(struct capture *c, struct source *src, const struct decod
     uint32_t flags = decode_flags(mask);
     size_t len = 0;
     if (exec) {
+        /* An exec names its process even when it is not shown; by the path
+         * alone: fanotop opens no other program's file. */
         len = event_path(c, ev, types | FA_BIT(FA_OPEN_EXEC), fd_mode, buf, buflen, next, &flags);
-        name_by_exec(c, p, ev, fd_mode, len, flags);
+        proc_exec(c->procs, p, (flags & FA_EV_UNRESOLVED) ? NULL : c->path, len, b, next);
     }
     if (!types || !followed(c, p))
         return;
@@ -343,13 +327,25 @@ static void file_event(struct capture *c, struct source *src, const struct decod
     emit(c, src, p, ev->pid, types, flags, c->path, len);
 }
 
+/* Tell the process cache whether each queue but Q holds events now. */
+static void look_again(struct capture *c, int q)
+{
+    int64_t t = clock_mono_ns();
+    for (int i = 0; i < 2; i++) {
+        struct pollfd one = {.fd = c->queue[i], .events = POLLIN};
+        if (i != q && one.fd >= 0 && poll(&one, 1, 0) >= 0)
+            proc_queue_polled(c->procs, i, one.revents & POLLIN, t);
+    }
+}
+
 /* Read one batch from GROUP; returns the bytes read (0 when none). *EMPTIED
  * tells whether the read took all that was queued: the kernel stops filling
  * the buffer only at an event that does not fit, and none is this large. */
-static size_t read_group(struct capture *c, struct source *src, int group, bool fd_mode,
+static size_t read_group(struct capture *c, struct source *src, int q, int group, bool fd_mode,
                          bool *emptied)
 {
     size_t want = fd_mode ? c->fd_buflen : READ_BUF;
+    int64_t start = clock_mono_ns();
     ssize_t n = read(group, c->buf, want);
     size_t largest = fd_mode ? FAN_EVENT_METADATA_LEN : MAX_EVENT_BYTES;
     *emptied = n < 0 || (size_t)n + largest <= want;
@@ -360,14 +356,24 @@ static size_t read_group(struct capture *c, struct source *src, int group, bool 
     }
     c->now_rt = clock_real_ns();
     c->now_mono = clock_mono_ns();
+    /* Process changes read after the batch: each one's time tells whether
+     * it comes before the batch's events, after them, or among them; and
+     * whether the other queue, if it holds events now, may hold some from
+     * before them. */
+    struct proc_batch batch = {
+        .start = start, .end = c->now_mono, .emptied = *emptied, .buf = c->buf, .len = (size_t)n};
+    if (proc_events_read(c->procs, c->now_mono) || proc_changes_waiting(c->procs))
+        look_again(c, q);
+    proc_batch_begin(c->procs, q, &batch);
     size_t off = 0;
     struct decode_event ev;
     enum decode_status st;
     while ((st = decode_next(c->buf, (size_t)n, &off, &ev)) == DECODE_OK) {
+        batch.events++;
         if (ev.mask & FAN_Q_OVERFLOW)
             emit_overflow(c, src);
         else
-            file_event(c, src, &ev, fd_mode, c->buf, (size_t)n, off);
+            file_event(c, src, &ev, fd_mode, &batch, off);
         if (ev.bad_info)
             c->n_errors++;
         /* Every event fd is closed here, exactly once, whatever happened above. */
@@ -376,6 +382,7 @@ static size_t read_group(struct capture *c, struct source *src, int group, bool 
     }
     if (st == DECODE_BAD)
         c->n_errors++;
+    proc_batch_end(c->procs, q, &batch);
     return (size_t)n;
 }
 
@@ -386,47 +393,58 @@ static int capture_run(struct source *src, void *impl)
     int groups[2];
     bool fd_mode[2];
     nfds_t n = 0;
-    if (c->fd_group >= 0) {
-        groups[n] = c->fd_group;
-        fd_mode[n] = true;
-        pfd[n++] = (struct pollfd){.fd = c->fd_group, .events = POLLIN};
-    }
+    /* The FID group first: it carries the exec events, which name the
+     * programs whose events the fd group may hold too. */
     if (c->fid_group >= 0) {
         groups[n] = c->fid_group;
         fd_mode[n] = false;
         pfd[n++] = (struct pollfd){.fd = c->fid_group, .events = POLLIN};
     }
+    if (c->fd_group >= 0) {
+        groups[n] = c->fd_group;
+        fd_mode[n] = true;
+        pfd[n++] = (struct pollfd){.fd = c->fd_group, .events = POLLIN};
+    }
     nfds_t ngroups = n;
+    for (nfds_t i = 0; i < 2; i++)
+        c->queue[i] = i < ngroups ? groups[i] : -1;
     if (c->forks >= 0)
         pfd[n++] = (struct pollfd){.fd = c->forks, .events = POLLIN};
     bool wake = source_wake_fd(src) >= 0; /* polled last */
     if (wake)
         pfd[n++] = (struct pollfd){.fd = source_wake_fd(src), .events = POLLIN};
     int64_t next_sweep = clock_mono_ns() + SWEEP_NS;
+    for (nfds_t i = 0; i < ngroups; i++)
+        proc_queue_polled(c->procs, (int)i, false, next_sweep - SWEEP_NS);
     while (!source_should_stop(src)) {
         /* Queues found empty, by poll or by reads that took all they held,
          * mean that every event queued before has been read and is in the
          * ring: that answers the sync requests made before the look. */
         uint64_t wanted = source_sync_wanted(src);
+        int64_t looked = clock_mono_ns();
         int r = poll(pfd, n, 0);
         if (r == 0) {
             source_sync_done(src, wanted);
+            looked = clock_mono_ns();
             r = poll(pfd, n, POLL_MS);
         }
         if (r < 0 && errno != EINTR)
             return 1;
         if (wake && (pfd[n - 1].revents & POLLIN))
             source_sync_poll(src);
-        /* Forks first, always: a child's fork is reported before its file
-         * events, which may be in the batch read next. */
+        /* Process changes first: a child's fork is reported before its file
+         * events, and a change before a queue found empty comes before
+         * every event read from it later. */
         if (c->forks >= 0)
             proc_events_read(c->procs, clock_mono_ns());
+        for (nfds_t i = 0; r >= 0 && i < ngroups; i++)
+            proc_queue_polled(c->procs, (int)i, pfd[i].revents & POLLIN, looked);
         size_t got = 0;
         bool all_emptied = true;
         for (nfds_t i = 0; r > 0 && i < ngroups; i++) {
             bool emptied = true;
             if (pfd[i].revents & POLLIN)
-                got += read_group(c, src, groups[i], fd_mode[i], &emptied);
+                got += read_group(c, src, (int)i, groups[i], fd_mode[i], &emptied);
             all_emptied = all_emptied && emptied;
         }
         if (r > 0 && all_emptied)
@@ -751,8 +769,9 @@ static int add_fid_fs(struct capture *c, const struct target *t, int mfd)
 /* Mark target T. Where the filesystem can report file handles, the FID
  * group takes every event of T, exec included: one queue keeps an exec
  * before the events of the program it starts, and the kernel opens no
- * file per event. Elsewhere, and for --mount (mount marks cannot report
- * directory events), fd events go to the fd group. */
+ * file per event; with --mount, the fd events through a mount mark (which
+ * cannot report directory events: those come from the filesystem mark).
+ * Elsewhere fd events go to the fd group. */
 static int mark_one(struct capture_setup *s, struct target *t, char *missing, size_t mlen,
                     char *err, size_t errlen, int *status)
 {
@@ -765,11 +784,11 @@ static int mark_one(struct capture_setup *s, struct target *t, char *missing, si
     uint64_t fid_mask = t->user ? fid_user : 0;
     /* open_by_handle_at refuses an O_PATH mount fd */
     int mfd = c->fid_group >= 0 ? open(t->rep->point, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-    bool fast = mfd >= 0 && !t->mount_scope && resolve_handles_open(mfd);
+    bool fast = mfd >= 0 && resolve_handles_open(mfd);
     if (fast) {
         fid_mask |= fd_mask;
         /* a removed name tells which open files are left without one */
-        if (fs_user && fd_user && c->target_fid)
+        if (t->user && fd_user && c->target_fid)
             fid_mask |= FAN_DELETE;
     }
     const char *fid_how = NULL;
@@ -800,7 +819,8 @@ static int mark_one(struct capture_setup *s, struct target *t, char *missing, si
         for (size_t k = 0; k < cfg->npaths; k++) {
             const struct mount_entry *m = mounts_find(&s->mt, s->real[k]);
             if (m && m->major == t->major && m->minor == t->minor &&
-                add_mark(c->fd_group, FAN_MARK_MOUNT, fd_user, m->point) < 0) {
+                add_mark(fid_how && fast ? c->fid_group : c->fd_group, FAN_MARK_MOUNT, fd_user,
+                         m->point) < 0) {
                 set_err(err, errlen, status, 1, "cannot watch %s: %s", cfg->paths[k],
                         strerror(errno));
                 return -1;
@@ -826,6 +846,19 @@ static int mark_all(struct capture_setup *s, char *err, size_t errlen, int *stat
     if (missing[0])
         safeout_say("notice: no create/delete/move/attrib events on %s", missing);
     return 0;
+}
+
+/* Events a group made now holds at most (the kernel drops the rest); 0: no bound. */
+static uint64_t queue_limit(const struct capture_config *cfg)
+{
+    unsigned long long max = 16384; /* the kernel's default */
+    FILE *f = cfg->unlimited_queue ? NULL : fopen("/proc/sys/fs/fanotify/max_queued_events", "re");
+    if (f) {
+        if (fscanf(f, "%llu", &max) != 1)
+            max = 16384;
+        fclose(f);
+    }
+    return cfg->unlimited_queue ? 0 : (uint64_t)max;
 }
 
 static int open_groups(struct capture *c, const struct capture_config *cfg, char *err, size_t errlen,
@@ -885,6 +918,7 @@ struct source *capture_start(const struct capture_config *cfg, struct ring *r, c
             goto fail;
         }
     }
+    uint64_t limit = queue_limit(cfg); /* read before the groups take it */
     if (open_groups(c, cfg, err, errlen, status) < 0)
         goto fail;
     if (mounts_read(&s.mt) < 0) {
@@ -899,9 +933,10 @@ struct source *capture_start(const struct capture_config *cfg, struct ring *r, c
     }
     if (plan(&s, err, errlen, status) < 0 || mark_all(&s, err, errlen, status) < 0)
         goto fail;
-    /* Subscribed now, while we may (root): names the parents of processes
-     * that are gone before their events are read. */
+    /* Subscribed now, while we may (root): forks, execs and changes of user
+     * and name, each put at its place among the file events. */
     c->forks = proc_events_start(c->procs);
+    proc_queue_limit(c->procs, limit);
     /* The followed command was forked before that subscription: its fork
      * is told here, or its events read after it is gone from /proc (and
      * reaped) would have no parent to be followed by. */
@@ -909,8 +944,9 @@ struct source *capture_start(const struct capture_config *cfg, struct ring *r, c
     if (child > 0)
         proc_note_fork(c->procs, child, child, c->self, clock_mono_ns());
     if (cfg->verbose && c->forks < 0)
-        safeout_say("no process events from the kernel (proc connector): parents "
-                    "of short-lived processes may be unknown");
+        safeout_say("no process events from the kernel (proc connector): changes of user "
+                    "and name show at exec only, parents of short-lived processes may be "
+                    "unknown");
     c->fd_buflen = size_fd_buffer();
     c->buf = malloc(READ_BUF);
     if (!c->buf) {

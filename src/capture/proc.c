@@ -2,29 +2,28 @@
 
 #include "capture/proc.h"
 
-#include "base/hashmap.h"
 #include "base/procstat.h"
-#include "capture/cgroup.h"
+#include "capture/decode.h"
+#include "capture/proc_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/cn_proc.h>
-#include <linux/connector.h>
-#include <linux/netlink.h>
 #include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/fanotify.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
-#define CHECK_NS     1000000000LL  /* start-time check period per pid */
+/* Start time and cgroup are read again this often per process: a reused pid
+ * is told from the old one, and a move to another cgroup (a unit, a
+ * container) is named well within a second, for one /proc read per process
+ * and half second, never one per event. */
+#define CHECK_NS     500000000LL
 #define IDLE_NS      60000000000LL /* sweep entries unseen this long */
 #define FORK_KEEP_NS 10000000000LL /* and fork records no event asked for */
-#define COMM_MAX     15            /* TASK_COMM_LEN - 1 */
-#define FIELD_MAX    4096          /* exe and cmdline are cut here (WIRE_MAX_FIELD) */
+#define REREAD_NS    1000000000LL  /* a refused re-read is tried again after this */
 
 /* Events that only the new program can cause: once one arrives after an
  * exec open, the exec is complete and /proc shows the new program. Reads and
@@ -34,66 +33,34 @@
     (FAN_MODIFY | FAN_CLOSE_WRITE | FAN_ATTRIB | FAN_CREATE | FAN_DELETE | FAN_MOVED_FROM |        \
      FAN_MOVED_TO | FAN_DELETE_SELF | FAN_MOVE_SELF)
 
-struct entry {
-    pid_t key;      /* the tid events carry */
-    pid_t tgid;     /* its process: == key for a process entry */
-    uint64_t start; /* start time of KEY's task; 0 = unknown (gone when first seen) */
-    int64_t checked;
-    int64_t seen;
-    int64_t reread_at;   /* earliest next re-read attempt */
-    int interps;         /* exec opens still expected for the program being exec'd */
-    bool reread;         /* /proc to be read again once the exec is done */
-    bool built;          /* identity made (an entry may hold only a fork record) */
-    pid_t fork_parent;   /* from the kernel's fork event, 0 when none seen */
-    uint64_t fork_seq;   /* order of that fork event */
-    uint64_t built_seq;  /* forks seen when the identity was made */
-    uint64_t born_batch; /* fork event batches read when the entry was made */
-    char *strings;       /* comm, exe, cmdline and unit of info.ident */
-    struct proc_info info;
-};
-
-/* What /proc says of a process at one moment. */
-struct snap {
-    pid_t tgid, ppid;
-    uint32_t uid;
-    uint64_t start;
-    char comm[COMM_MAX + 1];
-    char exe[FIELD_MAX + 1];
-    char cmdline[FIELD_MAX + 1];
-    char unit[CGROUP_UNIT_MAX];
-};
-
-struct user {
-    uint32_t uid;
-    char *name;
-};
-
-struct proc_cache {
-    pid_t self;
-    struct u64map entries; /* key -> struct entry * */
-    uint32_t next_id;
-    uint64_t fork_seq;
-    uint64_t batch;      /* batches of fork events read */
-    uint64_t forks_lost; /* proc connector messages the socket dropped */
-    int events_fd;       /* proc connector socket, -1 when none */
-    struct user *users;
-    size_t nusers;
-    struct snap snap;
-    char raw[FIELD_MAX * 2]; /* scratch for /proc reads */
-};
-
 /* ---- the entries by key --------------------------------------------------- */
 
-static struct entry *entry_of(const struct proc_cache *c, pid_t key)
+struct entry *proc_entry_of(const struct proc_cache *c, pid_t key)
 {
     uint64_t e;
     return u64map_get(&c->entries, (uint32_t)key, &e) ? (struct entry *)(uintptr_t)e : NULL;
 }
 
+struct entry *proc_entry_add(struct proc_cache *c, pid_t key)
+{
+    struct entry *e = calloc(1, sizeof *e);
+    bool added;
+    if (!e || !u64map_slot(&c->entries, (uint32_t)key, (uintptr_t)e, &added)) {
+        free(e);
+        return NULL;
+    }
+    e->key = e->tgid = key;
+    return e;
+}
+
+static struct entry *entry_of_info(struct proc_info *p)
+{
+    return (struct entry *)((char *)p - offsetof(struct entry, info));
+}
+
 /* ---- reading /proc --------------------------------------------------------- */
 
-/* Read /proc/PID/WHAT into c->raw (NUL-terminated); length or -1. */
-static ssize_t read_proc(struct proc_cache *c, pid_t pid, const char *what)
+ssize_t proc_read_file(struct proc_cache *c, pid_t pid, const char *what)
 {
     char path[64];
     snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, what);
@@ -152,15 +119,24 @@ static bool status_field(const char *text, const char *key, int nth, unsigned lo
 }
 
 /* Start time of task TID, 0 when gone. */
-static uint64_t read_start(struct proc_cache *c, pid_t tid, pid_t *ppid)
+static uint64_t read_start(struct proc_cache *c, pid_t tid)
 {
-    ssize_t n = read_proc(c, tid, "stat");
+    ssize_t n = proc_read_file(c, tid, "stat");
     struct procstat ps;
     if (n <= 0 || !procstat_parse(c->raw, (size_t)n, &ps))
         return 0;
-    if (ppid)
-        *ppid = ps.ppid;
     return ps.start;
+}
+
+/* The unit of process PID into c->snap.unit; false when gone. */
+static bool read_unit(struct proc_cache *c, pid_t pid)
+{
+    c->snap.unit[0] = '\0';
+    ssize_t n = proc_read_file(c, pid, "cgroup");
+    if (n <= 0)
+        return false;
+    cgroup_unit(c->raw, (size_t)n, c->snap.unit, sizeof c->snap.unit);
+    return true;
 }
 
 /* Fill c->snap for task TID: always tgid, ppid, uid, start and unit; comm,
@@ -168,12 +144,12 @@ static uint64_t read_start(struct proc_cache *c, pid_t tid, pid_t *ppid)
  * task is gone. */
 static bool read_snap(struct proc_cache *c, pid_t tid, bool variant)
 {
-    struct snap *s = &c->snap;
-    memset(s, 0, offsetof(struct snap, comm));
+    struct proc_read *s = &c->snap;
+    memset(s, 0, offsetof(struct proc_read, comm));
     s->comm[0] = s->exe[0] = s->cmdline[0] = s->unit[0] = '\0';
     s->tgid = tid;
     s->uid = PROC_UID_UNKNOWN;
-    ssize_t n = read_proc(c, tid, "status");
+    ssize_t n = proc_read_file(c, tid, "status");
     if (n <= 0)
         return false;
     unsigned long v;
@@ -181,24 +157,22 @@ static bool read_snap(struct proc_cache *c, pid_t tid, bool variant)
         s->tgid = (pid_t)v;
     if (status_field(c->raw, "\nUid:", 1, &v)) /* effective uid, as ps and top show */
         s->uid = (uint32_t)v;
-    n = read_proc(c, tid, "stat");
+    n = proc_read_file(c, tid, "stat");
     struct procstat ps;
     if (n <= 0 || !procstat_parse(c->raw, (size_t)n, &ps))
         return false;
     s->ppid = ps.ppid;
     s->start = ps.start;
     if (variant) {
-        size_t cl = ps.comm_len < COMM_MAX ? ps.comm_len : COMM_MAX;
+        size_t cl = ps.comm_len < PROC_COMM_MAX ? ps.comm_len : PROC_COMM_MAX;
         memcpy(s->comm, ps.comm, cl);
         s->comm[cl] = '\0';
     }
     pid_t pid = s->tgid;
-    n = read_proc(c, pid, "cgroup");
-    if (n > 0)
-        cgroup_unit(c->raw, (size_t)n, s->unit, sizeof s->unit);
+    read_unit(c, pid);
     if (!variant)
         return true;
-    n = read_proc(c, pid, "cmdline");
+    n = proc_read_file(c, pid, "cmdline");
     if (n > 0)
         proc_join_cmdline(c->raw, (size_t)n, s->cmdline, sizeof s->cmdline);
     char path[64];
@@ -209,6 +183,9 @@ static bool read_snap(struct proc_cache *c, pid_t tid, bool variant)
 }
 
 /* ---- identities ------------------------------------------------------------ */
+
+static const char *base_of(const char *path, size_t len, size_t *blen);
+static bool same_base(const char *a, const char *b, size_t blen);
 
 static const char *user_name(struct proc_cache *c, uint32_t uid)
 {
@@ -225,14 +202,14 @@ static const char *user_name(struct proc_cache *c, uint32_t uid)
         name = res->pw_name;
     else
         snprintf(num, sizeof num, "%u", uid);
-    struct user *nu = realloc(c->users, (c->nusers + 1) * sizeof *nu);
+    struct proc_user *nu = realloc(c->users, (c->nusers + 1) * sizeof *nu);
     if (!nu)
         return "";
     c->users = nu;
     char *copy = strdup(name);
     if (!copy)
         return "";
-    c->users[c->nusers++] = (struct user){uid, copy};
+    c->users[c->nusers++] = (struct proc_user){uid, copy};
     return copy;
 }
 
@@ -243,7 +220,8 @@ static uint32_t next_id(struct proc_cache *c)
     return c->next_id;
 }
 
-/* Give E a new identity from the given fields (copied). */
+/* Give E a new identity version from the given fields (copied; they may
+ * point into E's current one). */
 static void ident_set(struct proc_cache *c, struct entry *e, pid_t ppid, uint32_t uid,
                       const char *comm, const char *exe, const char *cmdline, const char *unit)
 {
@@ -285,23 +263,42 @@ static void ident_set(struct proc_cache *c, struct entry *e, pid_t ppid, uint32_
     e->info.sent = false;
 }
 
+void proc_ident_update(struct proc_cache *c, struct entry *e, pid_t ppid, uint32_t uid,
+                       const char *comm, const char *exe, const char *cmdline, const char *unit)
+{
+    const struct fa_proc *id = &e->info.ident;
+    if (e->strings && id->ppid == ppid && id->uid == uid && strcmp(id->comm, comm) == 0 &&
+        strcmp(id->exe, exe) == 0 && strcmp(id->cmdline, cmdline) == 0 &&
+        strcmp(id->unit, unit) == 0)
+        return;
+    ident_set(c, e, ppid, uid, comm, exe, cmdline, unit);
+}
+
 static void ident_from_snap(struct proc_cache *c, struct entry *e)
 {
-    struct snap *s = &c->snap;
+    struct proc_read *s = &c->snap;
     ident_set(c, e, s->ppid, s->uid, s->comm[0] ? s->comm : "?", s->exe, s->cmdline, s->unit);
 }
 
-static struct entry *insert(struct proc_cache *c, pid_t key)
+/* The exe to show when /proc says PROC_EXE and fanotify named the file
+ * PATH (NULL: not seen): one file may have two paths (fanotify names it
+ * through the mount fanotop reached it by; /proc/PID/exe as the process
+ * sees it, or an overlay's lower file), and the events of one program show
+ * one, fanotify's where it named the file. */
+static const char *same_exe(const char *path, const char *proc_exe)
 {
-    struct entry *e = calloc(1, sizeof *e);
-    bool added;
-    if (!e || !u64map_slot(&c->entries, (uint32_t)key, (uintptr_t)e, &added)) {
-        free(e);
-        return NULL;
-    }
-    e->key = e->tgid = key;
-    e->born_batch = c->batch;
-    return e;
+    size_t pl;
+    const char *pb = base_of(proc_exe, strlen(proc_exe), &pl);
+    return path && path[0] && pl && same_base(path, pb, pl) ? path : proc_exe;
+}
+
+void proc_take_snap(struct proc_cache *c, struct entry *e, const struct proc_snap *s,
+                    const char *path)
+{
+    const struct fa_proc *id = &e->info.ident;
+    proc_ident_update(c, e, id->ppid, id->uid, s->comm, same_exe(path, s->exe), s->cmdline,
+                      s->unit ? s->unit : id->unit);
+    e->reread = false;
 }
 
 /* A process entry's parent can be gone too; a fork chain is followed this far. */
@@ -322,21 +319,23 @@ static const struct fa_proc *parent_ident(struct proc_cache *c, struct entry *p,
     return &p->info.ident;
 }
 
-/* (Re)build E from /proc: a process, or a thread naming its process. With
- * EXEC the caller names it next (comm, exe and cmdline are not read). A
- * task gone before it could be read takes its parent from the kernel's fork
- * event and, until it is seen exec, its parent's identity (a fork child is a
- * copy of its parent). */
+/* E made anew: from /proc when the task is there (a thread entry learns its
+ * process and stops there), else from its fork (a fork child is a copy of
+ * its parent). With EXEC the caller names it next (comm, exe and cmdline
+ * are not read). */
 static void build(struct proc_cache *c, struct entry *e, bool exec, int64_t now, int depth)
 {
     bool alive = read_snap(c, e->key, !exec);
     e->checked = now;
     e->built = true;
-    e->built_seq = c->fork_seq;
-    e->interps = 0;
+    e->from_fork = false;
+    e->in_exec = e->opened = false;
     e->reread = false;
     e->start = alive ? c->snap.start : 0;
-    if (alive) {
+    /* /proc shows a program exec'd after this event when an exec event of
+     * the process waits to be applied: a fork child before its exec is a
+     * copy of its parent. */
+    if (alive && !(c->snap.tgid == e->key && e->execs && e->fork_parent)) {
         e->tgid = c->snap.tgid;
         if (e->tgid != e->key)
             return;
@@ -364,22 +363,17 @@ static void build(struct proc_cache *c, struct entry *e, bool exec, int64_t now,
     }
 }
 
-/* Is E's identity out of date: never made, or its pid forked anew since? */
-static bool stale(const struct entry *e)
-{
-    return !e->built || e->fork_seq > e->built_seq;
-}
-
 static struct entry *process_entry(struct proc_cache *c, pid_t pid, bool exec, int64_t now,
                                    int depth)
 {
-    struct entry *e = entry_of(c, pid);
-    if (e && !stale(e) && e->tgid == pid)
+    struct entry *e = proc_entry_of(c, pid);
+    if (e && e->fork_seq && !e->built)
+        proc_fork_now(c, e, now);
+    if (e && e->built && e->tgid == pid)
         return e;
-    if (!e && !(e = insert(c, pid)))
+    if (!e && !(e = proc_entry_add(c, pid)))
         return NULL;
-    if (e->tgid != pid && !stale(e))
-        e->tgid = pid; /* a thread alias under a pid that now leads a process */
+    e->tgid = pid; /* a thread alias under a pid that now leads a process */
     build(c, e, exec, now, depth);
     if (e->tgid != pid || !e->info.ident.comm) {
         /* /proc or a stale fork record calls it a thread: still, a process is wanted */
@@ -389,17 +383,37 @@ static struct entry *process_entry(struct proc_cache *c, pid_t pid, bool exec, i
     return e;
 }
 
-/* Is the task behind E still the one cached? Rebuilds E when not. */
+/* Is the task behind E still the one cached? Rebuilds E when not; reads its
+ * cgroup again when it is. */
 static void validate(struct proc_cache *c, struct entry *e, bool exec, int64_t now)
 {
     e->checked = now;
-    uint64_t start = read_start(c, e->key, NULL);
-    if (start == 0 && e->start != 0)
+    uint64_t start = read_start(c, e->key);
+    if (start == 0)
         return; /* gone: its queued events still belong to it */
-    if (start == e->start)
+    if (e->start == 0 && e->from_fork)
+        e->start = start; /* the fork event named this very task */
+    if (start != e->start) {
+        /* The pid was reused (or first seen gone and now alive): a new task. */
+        build(c, e, exec, now, 0);
         return;
-    /* The pid was reused (or first seen gone and now alive): a new task. */
-    build(c, e, exec, now, 0);
+    }
+    if (e->tgid != e->key || !read_unit(c, e->key))
+        return;
+    const struct fa_proc *id = &e->info.ident;
+    proc_ident_update(c, e, id->ppid, id->uid, id->comm, id->exe, id->cmdline, c->snap.unit);
+}
+
+struct entry *proc_fork_parent_entry(struct proc_cache *c, pid_t pid, int64_t now)
+{
+    struct entry *p = proc_entry_of(c, pid);
+    if (!p || !p->built || p->tgid != pid || !p->info.ident.comm)
+        return NULL;
+    if (now - p->checked >= CHECK_NS)
+        validate(c, p, false, now); /* a fork is a time to look at its cgroup again */
+    if (p->reread)
+        reread(c, p, now);
+    return p->built ? p : NULL;
 }
 
 static bool same_prefix(const char *a, const char *b)
@@ -413,13 +427,13 @@ static bool same_prefix(const char *a, const char *b)
 /* The exec of E is done: read what /proc says of the new program. */
 static void reread(struct proc_cache *c, struct entry *e, int64_t now)
 {
-    if (now < e->reread_at)
-        return;
+    if (now < e->reread_at || e->pending)
+        return; /* changes read but not applied yet: /proc may be past this event */
     if (!e->start || !read_snap(c, e->key, true) || c->snap.start != e->start) {
         e->reread = false; /* gone or replaced: the exec's own naming stays */
         return;
     }
-    struct snap *s = &c->snap;
+    struct proc_read *s = &c->snap;
     const struct fa_proc *id = &e->info.ident;
     if (!s->ppid)
         s->ppid = id->ppid; /* reaped while read: stat says 0 */
@@ -427,36 +441,31 @@ static void reread(struct proc_cache *c, struct entry *e, int64_t now)
      * exec may predate it, and /proc may still show the old program. Accept
      * /proc only once it shows the exec'd file or name. */
     if (!same_prefix(s->exe, id->exe) && strcmp(s->comm, id->comm) != 0) {
-        e->reread_at = now + CHECK_NS;
+        e->reread_at = now + REREAD_NS;
         return;
     }
     e->reread = false;
     /* A zombie has no exe and no cmdline left: keep what the exec told us. */
-    const char *exe = s->exe[0] ? s->exe : id->exe;
-    const char *cmdline = s->cmdline[0] ? s->cmdline : id->cmdline;
-    if (strcmp(s->comm, id->comm) == 0 && strcmp(exe, id->exe) == 0 &&
-        strcmp(cmdline, id->cmdline) == 0 && strcmp(s->unit, id->unit) == 0 && s->uid == id->uid &&
-        s->ppid == id->ppid)
-        return;
-    if (exe != s->exe)
-        snprintf(s->exe, sizeof s->exe, "%s", id->exe);
-    if (cmdline != s->cmdline)
-        snprintf(s->cmdline, sizeof s->cmdline, "%s", id->cmdline);
-    ident_from_snap(c, e);
+    proc_ident_update(c, e, s->ppid, s->uid, s->comm,
+                      s->exe[0] ? same_exe(id->exe, s->exe) : id->exe,
+                      s->cmdline[0] ? s->cmdline : id->cmdline, s->unit);
 }
 
 struct proc_info *proc_lookup(struct proc_cache *c, pid_t tid, uint64_t mask, int64_t now)
 {
     bool exec = mask & FAN_OPEN_EXEC;
-    struct entry *e = entry_of(c, tid);
+    struct entry *e = proc_entry_of(c, tid);
     if (!e && c->events_fd >= 0) {
         /* A new task: its fork may have been reported since the last read. */
         proc_events_read(c, now);
-        e = entry_of(c, tid);
+        e = proc_entry_of(c, tid);
     }
-    if (!e && !(e = insert(c, tid)))
+    if (!e && !(e = proc_entry_add(c, tid)))
         return NULL;
-    if (stale(e))
+    /* A task's first event: nothing of it comes before its fork. */
+    if (e->fork_seq && !e->built)
+        proc_fork_now(c, e, now);
+    if (!e->built)
         build(c, e, exec, now, 0);
     else if (exec || now - e->checked >= CHECK_NS)
         validate(c, e, exec, now);
@@ -472,68 +481,246 @@ struct proc_info *proc_lookup(struct proc_cache *c, pid_t tid, uint64_t mask, in
     }
     /* Open, write and close events come in the exec events' queue (the
      * capture puts both in one group per filesystem), so they prove that
-     * the interpreters of an exec have been opened already. */
-    bool runs = !exec && (mask & (FAN_OPEN | FAN_MODIFY | FAN_CLOSE_WRITE));
+     * the interpreters of an exec have been opened already; but not with a
+     * read or a close in them: the kernel merges the process's later
+     * events on a file into one still queued, which may be its read of a
+     * script it is exec'ing. */
+    bool runs = !exec && (mask & (FAN_OPEN | FAN_MODIFY | FAN_CLOSE_WRITE)) &&
+                !(mask & (FAN_ACCESS | FAN_CLOSE_NOWRITE));
     if (runs)
-        e->interps = 0;
+        e->in_exec = false;
     bool done = runs || (!exec && (mask & EXEC_DONE_MASK));
     if (done && e->reread)
         reread(c, e, now);
     return &e->info;
 }
 
-/* The dynamic loader ("ld-linux-x86-64.so.2", "ld-musl-x86_64.so.1",
- * "ld.so.1"): run by the kernel for other programs, rarely by hand. */
-static bool is_elf_interpreter(const char *path, size_t len)
+/* ---- exec opens ------------------------------------------------------------ */
+
+static const char *base_of(const char *path, size_t len, size_t *blen)
 {
     const char *base = path;
     for (size_t i = 0; i < len; i++)
         if (path[i] == '/')
             base = path + i + 1;
-    size_t bl = (size_t)(path + len - base);
-    return bl > 5 && (memcmp(base, "ld-", 3) == 0 || memcmp(base, "ld.so", 5) == 0) &&
-           memmem(base, bl, ".so", 3) != NULL;
+    *blen = (size_t)(path + len - base);
+    return base;
 }
 
-void proc_exec(struct proc_cache *c, struct proc_info *p, const char *path, size_t len,
-               int followers)
+static bool same_base(const char *a, const char *b, size_t blen)
 {
-    struct entry *e = (struct entry *)((char *)p - offsetof(struct entry, info));
-    if (e->interps > 0) {
-        /* The interpreter of the program just exec'd (which may need one too). */
-        e->interps += followers - 1;
+    size_t al;
+    const char *ab = base_of(a, strlen(a), &al);
+    return al == blen && memcmp(ab, b, blen) == 0;
+}
+
+/* Does S, what /proc showed right after an exec, show the program whose
+ * exec opened a file with basename BASE (BL bytes)? The kernel names it
+ * after the name exec'd (a symlink's: python3 for python3.11) and its exe is
+ * the file run. */
+static bool snap_is_program(const struct proc_snap *s, const char *base, size_t bl)
+{
+    size_t cl = bl < PROC_COMM_MAX ? bl : PROC_COMM_MAX;
+    size_t sl = strlen(s->comm);
+    if (sl == cl && memcmp(s->comm, base, cl) == 0)
+        return true;
+    return same_base(s->exe, base, bl) && sl < bl && memcmp(s->comm, base, sl) == 0;
+}
+
+/* Or the interpreter of the script of comm COMM that S shows (its exe)? */
+static bool snap_is_interp(const struct proc_snap *s, const char *base, size_t bl, const char *comm)
+{
+    return same_base(s->exe, base, bl) && strcmp(s->comm, comm) == 0;
+}
+
+/* A new program's exec open, at its place in the queue: the kernel's exec
+ * event read for it (NEXT, if any) is met here, and what /proc showed after
+ * it names the program if it fits; else the path does. */
+static void exec_program(struct proc_cache *c, struct entry *e, struct proc_change *next,
+                         const char *path, size_t len)
+{
+    e->in_exec = e->opened = true;
+    e->interp_open = e->ran = false;
+    size_t bl = 0;
+    const char *base = path ? base_of(path, len, &bl) : NULL;
+    /* The oldest exec event read and not met is this open's; with none,
+     * the exec event may have been applied already (from another queue):
+     * then what /proc showed after it fits. */
+    if (next)
+        proc_meet_exec(e, next);
+    e->open_met = next || (path && e->snap && snap_is_program(e->snap, base, bl));
+    e->awaiting = !e->open_met;
+    char exe[PROC_FIELD_MAX + 1];
+    size_t el = !path ? 0 : len < PROC_FIELD_MAX ? len : PROC_FIELD_MAX;
+    memcpy(exe, path ? path : "", el);
+    exe[el] = '\0';
+    const struct fa_proc *id = &e->info.ident;
+    if (path && e->snap && snap_is_program(e->snap, base, bl)) {
+        /* as /proc showed it after its exec; an exec applied already keeps
+         * the name of its file (an overlay's exec opens it twice: the
+         * lower file, then its own) */
+        proc_take_snap(c, e, e->snap, !next && same_base(id->exe, base, bl) ? id->exe : exe);
+        e->ran = same_base(e->snap->exe, base, bl); /* no script: it runs this very file */
         return;
     }
-    if (path && is_elf_interpreter(path, len))
-        return; /* its program's exec was missed or taken for another's (pid reuse) */
-    e->interps = followers;
+    free(e->snap); /* /proc showed a later program, or none */
+    e->snap = NULL;
     e->reread = true;
     e->reread_at = 0;
     if (!path)
         return;
-    const char *base = path;
-    for (size_t i = 0; i < len; i++)
-        if (path[i] == '/')
-            base = path + i + 1;
-    char comm[COMM_MAX + 1];
-    size_t bl = (size_t)(path + len - base);
-    if (bl > COMM_MAX)
-        bl = COMM_MAX;
-    memcpy(comm, base, bl);
-    comm[bl] = '\0';
-    char exe[FIELD_MAX + 1];
-    size_t el = len < FIELD_MAX ? len : FIELD_MAX;
+    char comm[PROC_COMM_MAX + 1];
+    size_t cl = bl < PROC_COMM_MAX ? bl : PROC_COMM_MAX;
+    memcpy(comm, base, cl);
+    comm[cl] = '\0';
+    proc_ident_update(c, e, id->ppid, id->uid, comm, exe, "", id->unit);
+}
+
+/* The dynamic loader ("ld-linux-x86-64.so.2", "ld-musl-x86_64.so.1",
+ * "ld.so.1"): run by the kernel for other programs, rarely by hand. It is
+ * always the last file an exec opens. */
+static bool is_elf_interpreter(const char *path, size_t len)
+{
+    size_t bl;
+    const char *base = base_of(path, len, &bl);
+    return bl > 5 && (memcmp(base, "ld-", 3) == 0 || memcmp(base, "ld.so", 5) == 0) &&
+           memmem(base, bl, ".so", 3) != NULL;
+}
+
+bool proc_opens_loader(const struct decode_event *ev)
+{
+    if (ev->name)
+        return is_elf_interpreter(ev->name, ev->name_len);
+    char link[64], path[PATH_MAX];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", (int)ev->fd);
+    ssize_t n = ev->fd >= 0 ? readlink(link, path, sizeof path) : -1;
+    return n > 0 && is_elf_interpreter(path, (size_t)n);
+}
+
+/* Exec opens of programs and scripts (not the loader) of E's process in B
+ * from offset REST on. */
+static size_t later_execs(const struct proc_cache *c, const struct entry *e,
+                          const struct proc_batch *b, size_t rest)
+{
+    size_t n = 0;
+    struct decode_event ev;
+    while (b && decode_next(b->buf, b->len, &rest, &ev) == DECODE_OK) {
+        if (!(ev.mask & FAN_OPEN_EXEC) || (ev.mask & FAN_ONDIR))
+            continue;
+        const struct entry *t = ev.pid == e->key ? e : proc_entry_of(c, ev.pid);
+        n += t && t->tgid == e->key && !proc_opens_loader(&ev);
+    }
+    return n;
+}
+
+/* The open E's process made last for exec, taken for an interpreter, was
+ * a new program's: its exec event, read since, is met there. */
+static void exec_was_program(struct proc_cache *c, struct entry *e)
+{
+    struct proc_change *next = proc_next_exec(c, e);
+    if (next)
+        proc_meet_exec(e, next);
+    e->interp_open = e->awaiting = false;
+    e->open_met = e->ran = true;
+    const struct fa_proc *id = &e->info.ident;
+    size_t bl;
+    const char *base = base_of(id->exe, strlen(id->exe), &bl);
+    if (e->snap && snap_is_program(e->snap, base, bl))
+        proc_take_snap(c, e, e->snap, id->exe);
+    else
+        proc_exec_promote(c, e);
+}
+
+void proc_exec(struct proc_cache *c, struct proc_info *p, const char *path, size_t len,
+               const struct proc_batch *b, size_t rest)
+{
+    struct entry *e = entry_of_info(p);
+    if (path && is_elf_interpreter(path, len)) {
+        /* Its program's opens are over: the next exec open is a new one. An
+         * open taken for an interpreter was a new program's if exec events
+         * read, not met, outnumber the program opens left in the batch. */
+        if (e->in_exec && e->interp_open && e->open_met && e->execs &&
+            later_execs(c, e, b, rest) < e->execs)
+            exec_was_program(c, e);
+        e->in_exec = false;
+        return;
+    }
+    struct proc_change *next = e->execs ? proc_next_exec(c, e) : NULL;
+    size_t bl = 0;
+    const char *base = path ? base_of(path, len, &bl) : NULL;
+    const struct fa_proc *id = &e->info.ident;
+    /* The program's file again, with no exec event read for it: an
+     * overlay's exec opens the lower file, then its own. */
+    if (path && e->opened && (e->in_exec || !next) && same_base(id->exe, base, bl))
+        return;
+    if (!e->in_exec || !path) {
+        exec_program(c, e, next, path, len);
+        return;
+    }
+    /* A second exec open before the program ran: the interpreter of a
+     * script, or (a static program that execs at once) a new program. What
+     * /proc showed after each exec tells them apart; the kernel merges a
+     * process's repeated opens of one file (the loader) while they are
+     * queued, so their order alone does not. */
+    if (!e->ran && e->snap && snap_is_interp(e->snap, base, bl, id->comm)) {
+        e->ran = true;
+        return;
+    }
+    /* A new program's: as /proc showed after its exec; or the file the
+     * program runs was opened already; or, gone before /proc was read,
+     * there are as many exec events read and not met as exec opens left in
+     * the batch (each has its program's open here or later). */
+    if ((next && next->snap && snap_is_program(next->snap, base, bl)) || e->ran ||
+        (next && later_execs(c, e, b, rest) < e->execs)) {
+        exec_program(c, e, next, path, len);
+        return;
+    }
+    /* A script's interpreter is what runs: the kernel's exe, under the script's name. */
+    e->interp_open = true;
+    char exe[PROC_FIELD_MAX + 1];
+    size_t el = len < PROC_FIELD_MAX ? len : PROC_FIELD_MAX;
     memcpy(exe, path, el);
     exe[el] = '\0';
-    const struct fa_proc *id = &e->info.ident;
-    /* unit is copied before ident_set frees the block it lives in */
-    char unit[CGROUP_UNIT_MAX];
-    snprintf(unit, sizeof unit, "%s", id->unit ? id->unit : "");
-    ident_set(c, e, id->ppid, id->uid, comm, exe, "", unit);
+    proc_ident_update(c, e, id->ppid, id->uid, id->comm, exe, id->cmdline, id->unit);
 }
+
+void proc_exec_late(struct proc_cache *c, struct entry *e, struct proc_snap *s)
+{
+    const struct fa_proc *id = &e->info.ident;
+    size_t bl;
+    const char *base = base_of(id->exe, strlen(id->exe), &bl);
+    if (!s || !e->built ||
+        !(snap_is_program(s, base, bl) || snap_is_interp(s, base, bl, id->comm))) {
+        free(s);
+        return;
+    }
+    free(e->snap);
+    e->snap = s;
+    /* the file the program runs was opened: itself, or a script's
+     * interpreter that came before this event was read */
+    e->ran = same_base(s->exe, base, bl);
+    proc_take_snap(c, e, s, id->exe);
+}
+
+void proc_exec_promote(struct proc_cache *c, struct entry *e)
+{
+    const struct fa_proc *id = &e->info.ident;
+    size_t bl;
+    const char *base = base_of(id->exe, strlen(id->exe), &bl);
+    char comm[PROC_COMM_MAX + 1];
+    size_t cl = bl < PROC_COMM_MAX ? bl : PROC_COMM_MAX;
+    memcpy(comm, base, cl);
+    comm[cl] = '\0';
+    proc_ident_update(c, e, id->ppid, id->uid, comm, id->exe, "", id->unit);
+    e->reread = true;
+    e->reread_at = 0;
+}
+
+/* ---- the cache ------------------------------------------------------------- */
 
 static void entry_free(struct entry *e)
 {
+    free(e->snap);
     free(e->strings);
     free(e);
 }
@@ -544,7 +731,7 @@ static bool entry_idle(void *ctx, uint64_t key, uint64_t val)
     (void)key;
     int64_t now = *(const int64_t *)ctx;
     struct entry *e = (struct entry *)(uintptr_t)val;
-    if (now - e->seen <= (e->built ? IDLE_NS : FORK_KEEP_NS))
+    if (e->pending || now - e->seen <= (e->built ? IDLE_NS : FORK_KEEP_NS))
         return false;
     entry_free(e);
     return true;
@@ -555,161 +742,20 @@ void proc_cache_sweep(struct proc_cache *c, int64_t now)
     u64map_sweep(&c->entries, entry_idle, &now);
 }
 
-/* E's process was forked by PARENT, as learnt only now: fill in what the
- * identity could not know (parent, and uid and unit of a process already
- * gone), keeping its name. */
-static void adopt_parent(struct proc_cache *c, struct entry *e, pid_t parent, int64_t now)
-{
-    e->fork_parent = parent;
-    const struct fa_proc *id = &e->info.ident;
-    bool unnamed = !id->comm || strcmp(id->comm, "?") == 0;
-    if (e->tgid != e->key || (id->ppid == parent && !unnamed && id->uid != PROC_UID_UNKNOWN))
-        return;
-    struct entry *p = process_entry(c, parent, false, now, 1);
-    const struct fa_proc *pi = p && p != e && p->built ? parent_ident(c, p, now) : NULL;
-    if (!pi) {
-        ident_set(c, e, parent, id->uid, id->comm ? id->comm : "?", id->exe ? id->exe : "",
-                  id->cmdline ? id->cmdline : "", id->unit ? id->unit : "");
-        return;
-    }
-    const struct fa_proc *names = unnamed ? pi : id; /* a fork child is a copy of its parent */
-    ident_set(c, e, parent, id->uid != PROC_UID_UNKNOWN ? id->uid : pi->uid, names->comm,
-              names->exe, names->cmdline, id->unit && id->unit[0] ? id->unit : pi->unit);
-}
-
-void proc_note_batch(struct proc_cache *c)
-{
-    c->batch++;
-}
-
 void proc_note_fork(struct proc_cache *c, pid_t tid, pid_t tgid, pid_t parent, int64_t now)
 {
-    struct entry *e = entry_of(c, tid);
-    if (e && e->built && !e->fork_parent) {
-        /* A fork reported after the events of its child were read (they
-         * raced between our last read of fork events and the event read),
-         * or a pid reused. Tell them apart by the start time, or, for a task
-         * already gone, by whether we met it only since the last batch. */
-        uint64_t start = read_start(c, tid, NULL);
-        bool same = start ? start == e->start : e->born_batch + 1 >= c->batch;
-        if (same) {
-            if (tgid != tid) {
-                e->tgid = tgid;
-                e->fork_parent = parent;
-            } else {
-                adopt_parent(c, e, parent, now);
-            }
-            e->seen = now;
-            return;
-        }
-    }
-    if (!e && !(e = insert(c, tid)))
+    struct entry *e = proc_entry_of(c, tid);
+    if (!e && !(e = proc_entry_add(c, tid)))
         return;
     e->fork_parent = parent;
     e->tgid = tgid;
-    e->fork_seq = ++c->fork_seq;
     e->seen = now;
 }
 
 pid_t proc_fork_parent(const struct proc_cache *c, pid_t pid)
 {
-    const struct entry *e = entry_of(c, pid);
+    const struct entry *e = proc_entry_of(c, pid);
     return e ? e->fork_parent : 0;
-}
-
-/* The proc connector: one netlink message per fork, exec, exit ... of any
- * process of the machine, sent when it happens. */
-int proc_events_start(struct proc_cache *c)
-{
-    int s = socket(PF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_CONNECTOR);
-    if (s < 0)
-        return -1;
-    /* Room for fork storms; SO_RCVBUFFORCE goes past rmem_max as root. */
-    int size = 8 << 20;
-    if (setsockopt(s, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) < 0)
-        setsockopt(s, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
-    struct sockaddr_nl addr = {.nl_family = AF_NETLINK, .nl_groups = CN_IDX_PROC};
-    struct {
-        struct nlmsghdr nl;
-        struct cn_msg cn;
-        uint32_t op;
-    } __attribute__((packed)) msg;
-    memset(&msg, 0, sizeof msg);
-    msg.nl.nlmsg_len = sizeof msg;
-    msg.nl.nlmsg_type = NLMSG_DONE;
-    msg.cn.id.idx = CN_IDX_PROC;
-    msg.cn.id.val = CN_VAL_PROC;
-    msg.cn.len = sizeof msg.op;
-    msg.op = PROC_CN_MCAST_LISTEN;
-    if (bind(s, (struct sockaddr *)&addr, sizeof addr) < 0 ||
-        send(s, &msg, sizeof msg, 0) != (ssize_t)sizeof msg) {
-        close(s);
-        return -1;
-    }
-    c->events_fd = s;
-    return s;
-}
-
-void proc_events_read(struct proc_cache *c, int64_t now)
-{
-    int fd = c->events_fd;
-    if (fd < 0)
-        return;
-    union {
-        struct nlmsghdr nl;
-        char raw[32768];
-    } buf;
-    proc_note_batch(c);
-    for (;;) {
-        ssize_t n = recv(fd, buf.raw, sizeof buf.raw, 0);
-        if (n < 0 && errno == ENOBUFS) {
-            c->forks_lost++; /* those processes are named from /proc alone */
-            continue;
-        }
-        if (n <= 0)
-            return;
-        size_t left = (size_t)n;
-        for (struct nlmsghdr *nh = &buf.nl; NLMSG_OK(nh, left); nh = NLMSG_NEXT(nh, left)) {
-            size_t need = offsetof(struct proc_event, event_data) + sizeof(struct fork_proc_event);
-            if (nh->nlmsg_len < NLMSG_LENGTH(sizeof(struct cn_msg) + need))
-                continue;
-            const struct cn_msg *cn = NLMSG_DATA(nh);
-            if (cn->id.idx != CN_IDX_PROC || cn->len < need)
-                continue;
-            struct proc_event ev;
-            memcpy(&ev, cn->data, need);
-            if (ev.what != PROC_EVENT_FORK)
-                continue;
-            const struct fork_proc_event *f = &ev.event_data.fork;
-            proc_note_fork(c, f->child_pid, f->child_tgid, f->parent_tgid, now);
-        }
-    }
-}
-
-static uint64_t elf_get(const unsigned char *p, int size, bool big)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < size; i++)
-        v |= (uint64_t)p[big ? size - 1 - i : i] << (8 * i);
-    return v;
-}
-
-int proc_exec_followers(const unsigned char *head, size_t len)
-{
-    if (len >= 2 && head[0] == '#' && head[1] == '!')
-        return 1; /* the script's interpreter */
-    if (len < 52 || memcmp(head, "\177ELF", 4) != 0)
-        return 0;
-    bool wide = head[4] == 2, big = head[5] == 2;
-    uint64_t phoff = elf_get(head + (wide ? 32 : 28), wide ? 8 : 4, big);
-    uint64_t phentsize = elf_get(head + (wide ? 54 : 42), 2, big);
-    uint64_t phnum = elf_get(head + (wide ? 56 : 44), 2, big);
-    if (phentsize < 4 || phoff > len || phnum > (len - phoff) / phentsize)
-        return 1; /* headers out of reach: most programs are dynamically linked */
-    for (uint64_t i = 0; i < phnum; i++)
-        if (elf_get(head + phoff + i * phentsize, 4, big) == 3 /* PT_INTERP */)
-            return 1;
-    return 0;
 }
 
 size_t proc_cache_size(const struct proc_cache *c)
@@ -724,6 +770,7 @@ struct proc_cache *proc_cache_create(pid_t self)
         return NULL;
     c->self = self;
     c->events_fd = -1;
+    c->base = 1;
     return c;
 }
 
@@ -738,6 +785,7 @@ void proc_cache_destroy(struct proc_cache *c)
     u64map_free(&c->entries);
     if (c->events_fd >= 0)
         close(c->events_fd);
+    proc_changes_free(c);
     for (size_t i = 0; i < c->nusers; i++)
         free(c->users[i].name);
     free(c->users);

@@ -1,10 +1,20 @@
 /* Process identity for the capture thread: tid -> process -> pid, ppid, uid,
- * user, comm, exe, cmdline and unit, read from /proc once and cached.
+ * user, comm, exe, cmdline and unit.
  *
- * Each identity gets an id (1, 2, ... never 0) so events carry only the id;
- * an identity never changes once made: an exec, a pid reuse or a late re-read
- * that finds something new makes a new id. Not thread-safe: capture thread
- * only. */
+ * Identity is versioned: each version gets an id (1, 2, ... never 0) so
+ * events carry only the id, and a version never changes once made. A fork,
+ * an exec, a change of user (setuid family) or of name (PR_SET_NAME), a
+ * move to another cgroup or a pid reuse makes a new version, which applies
+ * to the events the kernel queued after the change and to none before.
+ *
+ * The kernel tells those changes twice, in queues that are not ordered
+ * against each other: fanotify's (an exec opens its file: FAN_OPEN_EXEC, in
+ * the queue of the program's own file events) and the proc connector's
+ * (fork, exec, uid, comm, stamped with the kernel's monotonic clock). The
+ * capture thread tells this module when it read each fanotify queue and
+ * when it found one empty; a connector change is then applied before the
+ * first batch that can hold events from after it, and an exec at its own
+ * exec open when that batch has one. Not thread-safe: capture thread only. */
 #ifndef FANOTOP_PROC_H
 #define FANOTOP_PROC_H
 
@@ -17,6 +27,9 @@
 
 /* uid of a process that was gone before it could be read. */
 #define PROC_UID_UNKNOWN UINT32_MAX
+
+/* fanotify queues whose order against process changes is kept (0 .. N-1). */
+#define PROC_QUEUES 2
 
 /* What an event needs to know of its process. */
 struct proc_info {
@@ -32,39 +45,36 @@ struct proc_cache *proc_cache_create(pid_t self);
 void proc_cache_destroy(struct proc_cache *c);
 
 /* The process of thread TID for an event with fanotify MASK, at monotonic
- * time NOW (ns). A new tid is read from /proc; a cached one is renewed at
- * once when the kernel reports its pid forked anew, and has its start time
- * checked at most once a second and on every exec, so a reused pid is not
- * mislabelled. An event that shows a finished exec (a plain open, a
- * write, a directory change) triggers the deferred /proc re-read of that
- * exec. Never NULL but when out of memory; valid until the next call. */
+ * time NOW (ns). A new tid is named from its fork (a copy of its parent) or
+ * else read from /proc; a cached one has its start time checked and its
+ * cgroup read again at most twice a second (and on every exec), so a
+ * reused pid is not mislabelled and a cgroup move is seen. An event that
+ * shows a finished exec (a plain open, a write, a directory change)
+ * triggers the deferred /proc re-read of an exec named only by its file.
+ * Never NULL but when out of memory; valid until the next call. */
 struct proc_info *proc_lookup(struct proc_cache *c, pid_t tid, uint64_t mask, int64_t now);
 
-/* P opened PATH (LEN bytes; NULL when unknown) for exec (FAN_OPEN_EXEC).
- * The kernel reports this before the new program's comm is set, so the new
- * identity is taken from the path: exe = PATH, comm = its basename cut to 15
- * bytes; /proc is read again once the program runs. FOLLOWERS is how many
- * more exec opens this program makes the kernel do (proc_exec_followers):
- * those (the ELF interpreter, a script's interpreter) keep the name. */
+struct proc_batch;
+
+/* P opened PATH (LEN bytes; NULL when unknown) for exec (FAN_OPEN_EXEC), at
+ * this point of its queue: batch B (NULL when none), whose events after
+ * this one start at offset REST. The kernel reports this before the new
+ * program runs: the identity is taken from what /proc showed after the
+ * kernel's exec event where that fits PATH, else from PATH (exe = PATH,
+ * comm = its basename cut to 15 bytes) and /proc is read again once the
+ * program runs. The exec opens that follow within one exec (the ELF
+ * interpreter, a script's interpreter) keep the name; an interpreter
+ * becomes the exe, as the kernel has it. Opens nothing. */
 void proc_exec(struct proc_cache *c, struct proc_info *p, const char *path, size_t len,
-               int followers);
+               const struct proc_batch *b, size_t rest);
 
-/* From the first LEN bytes of an exec'd file: 1 when the kernel will open
- * another file for exec to run it (a dynamically linked ELF's interpreter,
- * a #! script's interpreter), else 0. */
-int proc_exec_followers(const unsigned char *head, size_t len);
-
-/* The kernel's fork event: task TID of process TGID was created by process
- * PARENT. Names the parent (and, through it, the uid and unit) of processes
- * gone before their first event is read, and tells a reused pid from the
- * old one at once. */
+/* Task TID of process TGID was forked by process PARENT before now, as the
+ * caller knows (a command it started itself): records the parent, which
+ * names the parent (and, through it, the uid and unit) of a process gone
+ * before its first event is read. */
 void proc_note_fork(struct proc_cache *c, pid_t tid, pid_t tgid, pid_t parent, int64_t now);
 
-/* A new batch of fork events begins (proc_events_read calls it): a fork
- * event can arrive one batch after its child's first file events. */
-void proc_note_batch(struct proc_cache *c);
-
-/* The parent that PID's fork event named, or 0 when none was seen. */
+/* The parent that PID's fork named, or 0 when none is known. */
 pid_t proc_fork_parent(const struct proc_cache *c, pid_t pid);
 
 /* Subscribe C to the kernel's process events (the proc connector: root in
@@ -73,16 +83,65 @@ pid_t proc_fork_parent(const struct proc_cache *c, pid_t pid);
  * events only. */
 int proc_events_start(struct proc_cache *c);
 
-/* Read every waiting process event. Call before reading fanotify events: a
- * fork is reported before anything its child does. */
-void proc_events_read(struct proc_cache *c, int64_t now);
+/* Read every waiting process event at monotonic time NOW; an exec's
+ * process has /proc read at once (its comm, exe, cmdline and cgroup), while
+ * it still runs the program. Changes are kept until their place among the
+ * fanotify events is known. Returns the number of events read. */
+size_t proc_events_read(struct proc_cache *c, int64_t now);
 
-/* Forget processes not seen for a minute (fork records no event asked for
- * after 10 s); call now and then with NOW. */
+/* A fanotify queue holds at most MAX events (the kernel drops the rest); 0
+ * when it has no bound. A change is known to precede the events of a
+ * queue read this long after it. */
+void proc_queue_limit(struct proc_cache *c, uint64_t max);
+
+/* The same for the process events of one netlink datagram BUF (LEN bytes)
+ * read otherwise; returns their number. */
+size_t proc_events_take(struct proc_cache *c, const void *buf, size_t len, int64_t now);
+
+/* Are process changes read and not applied yet? */
+bool proc_changes_waiting(const struct proc_cache *c);
+
+/* fanotify queue Q (0 .. PROC_QUEUES-1) was polled after monotonic time
+ * SINCE: WAITING when it held events, else it held none at some moment
+ * after SINCE, so every change before SINCE comes before its next events.
+ * Call it for each queue in use before its first read (an unused queue
+ * orders nothing). */
+void proc_queue_polled(struct proc_cache *c, int q, bool waiting, int64_t since);
+
+/* One batch read from a fanotify queue: the read started at START and
+ * returned at END (monotonic ns); EMPTIED when it took all that was queued.
+ * BUF, LEN: the events read (to find the exec opens among them); EVENTS:
+ * how many there were (set before proc_batch_end). */
+struct proc_batch {
+    int64_t start, end;
+    bool emptied;
+    const unsigned char *buf;
+    size_t len;
+    size_t events;
+};
+
+/* Call before naming the events of batch B of queue Q, after reading every
+ * waiting process event: applies the changes that came before B's events
+ * can have, and, when B emptied the queue, those that may fall among them
+ * (the identity at the event's time is preferred) unless another queue
+ * still holds events from before them (an exec applies all the same: the
+ * new program's events outnumber the old one's), but for an exec that B
+ * shows by its exec open: that one applies there. */
+void proc_batch_begin(struct proc_cache *c, int q, const struct proc_batch *b);
+
+/* Call after the events of batch B of queue Q were named. */
+void proc_batch_end(struct proc_cache *c, int q, const struct proc_batch *b);
+
+/* Forget processes not seen for a minute (forks no event asked for after
+ * 10 s); call now and then with NOW. */
 void proc_cache_sweep(struct proc_cache *c, int64_t now);
 
 /* Number of cached threads and processes. */
 size_t proc_cache_size(const struct proc_cache *c);
+
+/* Process events the socket dropped (the kernel sent more than it held):
+ * processes of those are named from /proc and their exec alone. */
+uint64_t proc_events_lost(const struct proc_cache *c);
 
 /* Join the NUL-separated arguments of /proc/PID/cmdline (LEN bytes) with
  * spaces into OUT (OUTLEN bytes, NUL-terminated, cut). Returns the length. */
