@@ -3,6 +3,7 @@
 #include "record/export.h"
 #include "base/buf.h"
 #include "base/clock.h"
+#include "base/hashmap.h"
 #include "base/utf8.h"
 
 #include <errno.h>
@@ -204,6 +205,8 @@ size_t export_time_iso(int64_t time_ns, char *buf, size_t len)
     return n < 0 ? 0 : (size_t)n;
 }
 
+/* One record line: EV's time, tid, types and path with P's identity; a
+ * process line when TYPES is 0 (no event type, no path). */
 static void record_format(struct buf *b, const struct fa_event *ev, enum export_format fmt)
 {
     static const struct fa_proc none = {
@@ -214,10 +217,11 @@ static void record_format(struct buf *b, const struct fa_event *ev, enum export_
     int32_t tid = overflow ? 0 : ev->tid;
     const char *path = overflow ? "" : ev->path;
     size_t path_len = overflow ? 0 : ev->path_len;
-    char tbuf[40], types[160];
+    char tbuf[40], types[160], sbuf[40];
     size_t tlen = export_time_iso(ev->time_ns, tbuf, sizeof tbuf);
     size_t ylen =
         fa_types_format(overflow ? FA_BIT(FA_OVERFLOW) : ev->types, '|', types, sizeof types);
+    size_t slen = p->start_ns ? export_time_iso(p->start_ns, sbuf, sizeof sbuf) : 0;
     const char *str[4] = {p->user, p->comm, p->exe, p->unit};
 
     if (fmt == EXPORT_CSV) {
@@ -235,6 +239,8 @@ static void record_format(struct buf *b, const struct fa_event *ev, enum export_
         buf_put(b, types, ylen);
         buf_putc(b, ',');
         csv_field(b, path, path_len, 0);
+        buf_putc(b, ',');
+        buf_put(b, sbuf, slen);
         buf_putc(b, '\n');
         return;
     }
@@ -256,27 +262,56 @@ static void record_format(struct buf *b, const struct fa_event *ev, enum export_
     buf_put(b, types, ylen);
     buf_put(b, "\",\"path\":", 9);
     json_string(b, path, path_len);
-    buf_put(b, "}\n", 2);
+    buf_put(b, ",\"start\":\"", 10);
+    buf_put(b, sbuf, slen);
+    buf_put(b, "\"}\n", 3);
+}
+
+/* P's process line at TIME_NS. */
+static void process_format(struct buf *b, const struct fa_proc *p, int64_t time_ns,
+                           enum export_format fmt)
+{
+    struct fa_event ev = {.time_ns = time_ns, .tid = p->pid, .proc = p, .path = "", .path_len = 0};
+    record_format(b, &ev, fmt);
+}
+
+static char *finish_line(struct buf *b, size_t *len)
+{
+    buf_putc(b, '\0');
+    if (b->oom) {
+        free(b->p);
+        return NULL;
+    }
+    if (len)
+        *len = b->len - 1;
+    return b->p;
+}
+
+char *export_process_line(const struct fa_proc *p, int64_t time_ns, enum export_format fmt,
+                          size_t *len)
+{
+    struct buf b = {0};
+    process_format(&b, p, time_ns, fmt);
+    return finish_line(&b, len);
 }
 
 char *export_record_line(const struct fa_event *ev, enum export_format fmt, size_t *len)
 {
     struct buf b = {0};
     record_format(&b, ev, fmt);
-    buf_putc(&b, '\0');
-    if (b.oom) {
-        free(b.p);
-        return NULL;
-    }
-    if (len)
-        *len = b.len - 1;
-    return b.p;
+    return finish_line(&b, len);
 }
+
+/* Ancestors named at most this deep above a process (the proctab's parent
+ * links never loop, but a replayed file may chain thousands). */
+#define ANCESTORS_MAX 64
 
 struct recwriter {
     FILE *out;
     enum export_format fmt;
-    struct buf line; /* reused: no allocation per event once grown */
+    struct buf line;            /* reused: no allocation per event once grown */
+    struct u64map named;        /* identities some line has named */
+    const struct fa_proc *last; /* the last one named (most events follow it) */
 };
 
 struct recwriter *recwriter_create(FILE *out, enum export_format fmt)
@@ -291,9 +326,37 @@ struct recwriter *recwriter_create(FILE *out, enum export_format fmt)
     return w;
 }
 
+/* Mark P named; true when it was not yet. */
+static bool name_once(struct recwriter *w, const struct fa_proc *p)
+{
+    bool added;
+    if (p == w->last)
+        return false;
+    w->last = p;
+    return u64map_slot(&w->named, (uintptr_t)p, 0, &added) && added;
+}
+
+/* Process lines for the ancestors of P no line has named, oldest first. */
+static void name_ancestors(struct recwriter *w, const struct fa_proc *p, int64_t time_ns)
+{
+    const struct fa_proc *chain[ANCESTORS_MAX];
+    size_t n = 0;
+    for (const struct fa_proc *a = p->parent; a && n < ANCESTORS_MAX; a = a->parent) {
+        bool added;
+        uint64_t *slot = u64map_slot(&w->named, (uintptr_t)a, 0, &added);
+        if (!slot || !added)
+            break;
+        chain[n++] = a;
+    }
+    while (n-- > 0)
+        process_format(&w->line, chain[n], time_ns, w->fmt);
+}
+
 int recwriter_write(struct recwriter *w, const struct fa_event *ev)
 {
     w->line.len = 0;
+    if (ev->proc && !(ev->types & FA_BIT(FA_OVERFLOW)) && name_once(w, ev->proc))
+        name_ancestors(w, ev->proc, ev->time_ns);
     record_format(&w->line, ev, w->fmt);
     if (w->line.oom) {
         errno = ENOMEM;
@@ -310,6 +373,7 @@ int recwriter_finish(struct recwriter *w)
     if (rc < 0 && errno == 0)
         errno = EIO;
     free(w->line.p);
+    u64map_free(&w->named);
     free(w);
     return rc;
 }

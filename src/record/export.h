@@ -14,8 +14,12 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-/* The record header, a contract with other tools: never change it. */
-#define EXPORT_RECORD_HEADER "time,pid,tid,ppid,uid,user,comm,exe,unit,event,path"
+/* The record header, a contract with other tools: fields are never changed
+ * or moved, a new one only ever goes at the end (JSONL: the last key), and
+ * replay reads files written before it came. start (when the process
+ * started, empty when unknown) came after the first version. */
+#define EXPORT_RECORD_HEADER_V1 "time,pid,tid,ppid,uid,user,comm,exe,unit,event,path"
+#define EXPORT_RECORD_HEADER    EXPORT_RECORD_HEADER_V1 ",start"
 
 enum export_format { EXPORT_CSV, EXPORT_JSONL };
 
@@ -26,7 +30,10 @@ bool export_format_parse(const char *s, enum export_format *out);
 struct recwriter;
 /* Writes the CSV header at once for EXPORT_CSV. OUT is not closed by us. */
 struct recwriter *recwriter_create(FILE *out, enum export_format fmt);
-/* Append one event; returns 0, or -1 with errno set when the stream failed. */
+/* Append one event; returns 0, or -1 with errno set when the stream failed.
+ * The ancestors of its process (fa_proc.parent) that no line has named yet
+ * go first, oldest first, each as a process line: a record with an empty
+ * event and path, so that a replay rebuilds the process tree. */
 int recwriter_write(struct recwriter *w, const struct fa_event *ev);
 /* Flush; returns 0 or -1 with errno. Frees W. */
 int recwriter_finish(struct recwriter *w);
@@ -38,6 +45,9 @@ int recwriter_finish(struct recwriter *w);
  * escape "\udcXX" (XX = the byte; Python's surrogateescape), which replay
  * and Python's json + surrogateescape turn back into the byte. */
 char *export_record_line(const struct fa_event *ev, enum export_format fmt, size_t *len);
+/* The process line of P (see recwriter_write) at TIME_NS, the same way. */
+char *export_process_line(const struct fa_proc *p, int64_t time_ns, enum export_format fmt,
+                          size_t *len);
 
 /* TIME_NS as ISO 8601 UTC with microseconds ("2026-11-22T23:14:48.123456Z",
  * rounded down), NUL-terminated in BUF; returns the length (27 for years
