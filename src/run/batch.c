@@ -133,12 +133,13 @@ static size_t table_cell(struct printer *pr, const struct view *v, size_t row, s
 {
     size_t n = get_cell(pr, v, row, col);
     size_t w = 0;
-    bool tree_name = view_kind(v) == VIEW_TREE && col == 0;
+    bool tree_name = view_is_tree(v) && col == 0;
     if (tree_name)
         for (int d = view_tree_depth(v, row); d > 0; d--, w += 2)
             text_put(t, "  ", 2);
     w += text_escape(t, pr->cell, n);
-    if (tree_name && view_tree_is_dir(v, row, NULL) && !(n && pr->cell[n - 1] == '/')) {
+    if (tree_name && view_kind(v) == VIEW_TREE && view_tree_is_dir(v, row, NULL) &&
+        !(n && pr->cell[n - 1] == '/')) {
         text_put(t, "/", 1);
         w++;
     }
@@ -259,6 +260,7 @@ int batch_run(struct app *app)
         return 1;
     }
     view_set_filter(v, app->filter);
+    view_set_group(v, (enum view_group)opt->group);
     if (opt->sort) {
         int col = view_column_by_name(v, opt->sort);
         if (col < 0) {

@@ -97,6 +97,7 @@ static void tick_finish(struct ui *ui)
 
 static void ui_free(struct ui *ui)
 {
+    ui_signal_close(ui);
     while (ui->depth)
         ui_level_pop(ui);
     view_destroy(ui->level[0].view);
@@ -113,9 +114,9 @@ static bool stop_requested(struct ui *ui)
     struct follow *f = ui->app->follow;
     enum follow_stop st = follow_check_stop(f, ui->child_exited);
     if (st == FOLLOW_FORWARDED) {
-        char name[128];
-        ui_status(ui, false, "sent SIGINT to %s (q quits)",
-                  ui_escaped(ui, follow_name(f), name, sizeof name));
+        char said[512];
+        ui_status(ui, false, "%s (q quits)",
+                  ui_escaped(ui, follow_announcement(f), said, sizeof said));
         return false;
     }
     return st == FOLLOW_STOP;
@@ -232,6 +233,8 @@ int ui_run(struct app *app)
         fputs("fanotop: out of memory\n", stderr);
         return 1;
     }
+    view_show_extra_columns(v, true); /* hidden until chosen in the setup screen */
+    view_set_group(v, (enum view_group)opt->group);
     ui_level_init(&ui->level[0], v, NULL);
     view_set_filter(v, app->filter);
     ui->before_tree = kind == VIEW_TREE ? VIEW_PATHS : (enum view_kind)kind;

@@ -145,7 +145,7 @@ static void draw_fkeys(struct ui *ui)
         ADD("Enter", "Sort", '\r');
         ADD("Esc", "Cancel", UI_ESC);
     } else {
-        bool tree = view_kind(ui->level[0].view) == VIEW_TREE;
+        bool tree = view_is_tree(ui->level[0].view);
         ADD("F1", "Help", UI_FN(KEY_F(1)));
         ADD("F2", "Setup", UI_FN(KEY_F(2)));
         ADD("F3", "Search", UI_FN(KEY_F(3)));

@@ -47,9 +47,11 @@ void ui_table_layout(struct ui *ui)
     if (n > UI_MAX_COLS)
         n = UI_MAX_COLS;
     bool keep[UI_MAX_COLS] = {false};
-    /* Columns hidden in the setup screen; details panes show all of theirs. */
+    /* Columns hidden in the setup screen; details panes show all of theirs,
+     * and so do grouped processes (other columns). */
     enum view_kind kind = view_kind(v);
-    uint32_t hidden = kind < VIEW_NKINDS ? ui->hidden[kind] & ~(uint32_t)1 : 0;
+    bool own = kind < VIEW_NKINDS && !(kind == VIEW_PROCS && view_group(v));
+    uint32_t hidden = own ? ui->hidden[kind] & ~(uint32_t)1 : 0;
     int width = lay->cols;
     int used = 0, nflex = 0;
     /* Mandatory columns first; flexible ones count at their minimum. */
@@ -151,7 +153,8 @@ static void draw_colhead(struct ui *ui)
     ui_term_line(l, ui->lay.colhead_y);
 }
 
-/* The tree's name cell: indented by depth, a mark for directories. */
+/* A tree's name cell: indented by depth, a mark for nodes that open
+ * (directories end in '/'). */
 static size_t tree_name(struct ui *ui, const struct view *v, size_t row, char *out, size_t len,
                         bool *dir)
 {
@@ -176,7 +179,7 @@ static size_t tree_name(struct ui *ui, const struct view *v, size_t row, char *o
     size_t k = n < len - at - 2 ? n : len - at - 2;
     memcpy(out + at, ui->cell, k);
     at += k;
-    if (*dir && !(k && out[at - 1] == '/'))
+    if (*dir && view_kind(v) == VIEW_TREE && !(k && out[at - 1] == '/'))
         out[at++] = '/';
     out[at] = '\0';
     return at;
@@ -186,10 +189,11 @@ static void draw_row(struct ui *ui, size_t row, int y, bool selected)
 {
     struct textline *l = &ui->line;
     const struct view *v = ui_top(ui)->view;
-    uint8_t base = selected ? ST_ROW_SEL : ST_NORMAL;
+    bool dim = !selected && view_row_dimmed(v, row);
+    uint8_t base = selected ? ST_ROW_SEL : dim ? ST_DIM : ST_NORMAL;
     uint8_t esc = selected ? ST_ESCAPE_SEL : ST_ESCAPE;
     textline_init(l, ui->lay.cols, ui->tflags, base);
-    bool tree = view_kind(v) == VIEW_TREE;
+    bool tree = view_is_tree(v);
     for (size_t i = 0; i < ui->lay.ncol; i++) {
         size_t c = ui->lay.col[i];
         const struct view_column *col = view_column(v, c);
@@ -202,7 +206,7 @@ static void draw_row(struct ui *ui, size_t row, int y, bool selected)
             static char name[8192];
             bool dir;
             size_t n = tree_name(ui, v, row, name, sizeof name, &dir);
-            if (dir)
+            if (dir && view_kind(v) == VIEW_TREE)
                 fit.style = selected ? ST_DIR_SEL : ST_DIR;
             textline_put(l, ui->lay.col_x[i], ui->lay.col_w[i], name, n, &fit);
             continue;
