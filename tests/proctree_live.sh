@@ -58,13 +58,17 @@ rows = list(csv.DictReader(open(sys.argv[3], newline="", encoding="utf-8")))
 events = [r for r in rows if r["event"]]
 procs = [r for r in rows if not r["event"] and not r["path"]]
 # The shells touched nothing: a process line names each, once, before its
-# children's events, oldest first; every process has a start.
+# children's events, oldest first. Start times are ISO 8601 (empty for a
+# process gone before it could be read: the command itself runs throughout).
 assert [r["comm"] for r in procs] == ["sh", "sh"], procs
 assert procs[1]["ppid"] == procs[0]["pid"], procs
 for p in procs:
     first_kid = next(i for i, r in enumerate(rows) if r["ppid"] == p["pid"] and r["event"])
     assert rows.index(p) < first_kid, (p, first_kid)
-assert all(r["start"] for r in rows), [r for r in rows if not r["start"]]
+import re
+iso = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
+assert all(iso.match(r["start"]) for r in rows if r["start"]), rows
+assert procs[0]["start"], procs
 EOF
     fail "the live and the replayed tree differ"
 

@@ -17,7 +17,7 @@ struct entry {
 
 /* A parent chain is followed this far when checking for a loop: a deeper
  * one is not linked further (real trees are a few dozen deep). */
-#define MAX_DEPTH 1024
+#define MAX_DEPTH 256
 
 /* The maps hold struct entry pointers. */
 struct proctab {
