@@ -128,7 +128,7 @@ static double run_parser(const char *data, size_t len, size_t lines)
     static struct replay_parser p;
     size_t skip;
     replay_detect(data, len, true, &skip);
-    replay_parser_init(&p, REPLAY_CSV, 2);
+    replay_parser_init(&p, EXPORT_CSV, 2);
     size_t off = skip, got = 0;
     double a = now_s();
     for (;;) {

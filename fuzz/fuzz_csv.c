@@ -7,7 +7,8 @@
  * its output is valid UTF-8. */
 #include "config.h"
 
-#include "record/export.h"
+#include "record/csv_write.h"
+#include "record/recwriter.h"
 #include "record/replay_parse.h"
 
 #include <stdint.h>
@@ -189,7 +190,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static struct replay_parser rp;
     for (int fmt = EXPORT_CSV; fmt <= EXPORT_JSONL; fmt++) {
         size_t len;
-        char *line = export_record_line(&ev, fmt, &len);
+        char *line = recwriter_line(&ev, fmt, &len);
         if (!line || len == 0 || line[len - 1] != '\n')
             abort();
         if (fmt == EXPORT_JSONL) {
@@ -199,7 +200,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 if ((unsigned char)line[i] < 0x20)
                     abort();
         }
-        replay_parser_init(&rp, fmt == EXPORT_CSV ? REPLAY_CSV : REPLAY_JSONL, 1);
+        replay_parser_init(&rp, fmt, 1);
         struct replay_record rec;
         size_t used;
         if (replay_parse_next(&rp, line, len, true, &used, &rec) != REPLAY_RECORD || used != len)

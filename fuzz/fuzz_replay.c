@@ -5,7 +5,7 @@
  * each record, written back by the record writer, parses to the same values. */
 #include "config.h"
 
-#include "record/export.h"
+#include "record/recwriter.h"
 #include "record/replay_parse.h"
 
 #include <stdint.h>
@@ -40,7 +40,7 @@ static void log_str(struct log *l, const struct replay_str *s)
     log_put(l, s->s, s->len);
 }
 
-static void check_written_back(const struct replay_record *rec, enum replay_format fmt)
+static void check_written_back(const struct replay_record *rec, enum export_format fmt)
 {
     static struct replay_parser p2;
     struct fa_proc proc;
@@ -48,7 +48,7 @@ static void check_written_back(const struct replay_record *rec, enum replay_form
     replay_record_proc(rec, 1, &proc);
     replay_record_event(rec, &proc, &ev);
     size_t len;
-    char *line = export_record_line(&ev, fmt == REPLAY_CSV ? EXPORT_CSV : EXPORT_JSONL, &len);
+    char *line = recwriter_line(&ev, fmt, &len);
     if (!line)
         abort();
     replay_parser_init(&p2, fmt, 1);
@@ -89,7 +89,7 @@ static void check_written_back(const struct replay_record *rec, enum replay_form
 }
 
 /* Parse IN in CHUNK-byte deliveries; log every outcome. */
-static void run(enum replay_format fmt, const char *in, size_t len, size_t chunk, struct log *l,
+static void run(enum export_format fmt, const char *in, size_t len, size_t chunk, struct log *l,
                 bool check)
 {
     static struct replay_parser p;
@@ -153,7 +153,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1 || size > REPLAY_MAX_RECORD / 2)
         return 0;
-    enum replay_format fmt = data[0] & 1 ? REPLAY_JSONL : REPLAY_CSV;
+    enum export_format fmt = data[0] & 1 ? EXPORT_JSONL : EXPORT_CSV;
     size_t chunk = 1 + (data[0] >> 1) % 17;
     const char *in = (const char *)data + 1;
     size_t len = size - 1;

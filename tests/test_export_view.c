@@ -2,7 +2,8 @@
  * holds the header and every filtered row in view order, cells as
  * VIEW_FMT_EXPORT renders them, defused and UTF-8-escaped unless raw; the
  * events export holds the log through the filter (overflow markers always)
- * as record lines; a failed export leaves nothing behind. */
+ * as record lines; a failed export leaves nothing behind; the default file
+ * name carries the view and a timestamp. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -11,7 +12,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "record/export.h"
+#include "record/csv_write.h"
+#include "record/recwriter.h"
+#include "run/export_view.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -209,7 +212,7 @@ static void events_export_is_the_filtered_log_as_records(void **state)
                 continue;
             saw_overflow |= ovf;
             size_t len;
-            char *line = export_record_line(&ev, fmt, &len);
+            char *line = recwriter_line(&ev, fmt, &len);
             fwrite(line, 1, len, m);
             free(line);
             n++;
@@ -261,6 +264,19 @@ static void failed_export_says_why_and_leaves_nothing(void **state)
     view_destroy(v);
 }
 
+static void default_name_has_view_and_timestamp(void **state)
+{
+    (void)state;
+    char buf[128];
+    export_default_name("paths", "csv", buf, sizeof buf);
+    /* fanotop-paths-YYYYmmdd-HHMMSS.csv */
+    assert_int_equal(strlen(buf), strlen("fanotop-paths-20261122-231448.csv"));
+    assert_memory_equal(buf, "fanotop-paths-", 14);
+    for (int i = 14; i < 29; i++)
+        assert_true(i == 22 ? buf[i] == '-' : buf[i] >= '0' && buf[i] <= '9');
+    assert_string_equal(buf + 29, ".csv");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -269,6 +285,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(snapshot_follows_the_filter, setup, teardown),
         cmocka_unit_test_setup_teardown(events_export_is_the_filtered_log_as_records, setup,
                                         teardown),
+        cmocka_unit_test(default_name_has_view_and_timestamp),
         cmocka_unit_test_setup_teardown(failed_export_says_why_and_leaves_nothing, setup,
                                         teardown),
     };

@@ -1,4 +1,4 @@
-/* Process identity: /proc/PID/stat and cmdline parsing; the cache on real
+/* Process identity: /proc/PID/cmdline parsing; the cache on real
  * processes: our own threads are "self", a child is named from /proc, an
  * exec open names the new program before /proc does (and the ELF
  * interpreter that follows does not rename it), a /proc re-read that still
@@ -36,21 +36,6 @@ static int64_t mono(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * SEC + ts.tv_nsec;
-}
-
-static void stat_fields_after_odd_comm(void **state)
-{
-    (void)state;
-    const char s[] = "4242 (a) b (c)) S 17 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 "
-                     "987654 1000 200\n";
-    pid_t ppid = 0;
-    uint64_t start = 0;
-    assert_true(proc_parse_stat(s, sizeof s - 1, &ppid, &start));
-    assert_int_equal(ppid, 17);
-    assert_int_equal(start, 987654);
-    assert_false(proc_parse_stat("4242 (x S 1 2", 13, &ppid, &start));
-    assert_false(proc_parse_stat("1 (x) S 1 2 3\n", 14, &ppid, &start));
-    assert_false(proc_parse_stat("", 0, &ppid, &start));
 }
 
 static void cmdline_joins_arguments(void **state)
@@ -480,7 +465,6 @@ static void idle_entries_are_swept(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(stat_fields_after_odd_comm),
         cmocka_unit_test(cmdline_joins_arguments),
         cmocka_unit_test(own_threads_are_self),
         cmocka_unit_test(child_is_named_from_proc_and_cached),

@@ -10,7 +10,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "record/export.h"
+#include "base/iso8601.h"
+#include "record/format.h"
+#include "record/recwriter.h"
 #include "pipe/proctab.h"
 #include "record/replay.h"
 #include "record/replay_parse.h"
@@ -49,7 +51,7 @@ static struct outcome parse1(struct replay_parser *p, const char *text, size_t l
     return o;
 }
 
-static struct replay_parser *parser(enum replay_format fmt)
+static struct replay_parser *parser(enum export_format fmt)
 {
     static struct replay_parser p;
     replay_parser_init(&p, fmt, 2);
@@ -60,7 +62,7 @@ static struct replay_parser *parser(enum replay_format fmt)
 static const char *csv_error(const char *line)
 {
     static char err[128];
-    struct outcome o = parse1(parser(REPLAY_CSV), line, strlen(line));
+    struct outcome o = parse1(parser(EXPORT_CSV), line, strlen(line));
     assert_int_equal(o.st, REPLAY_BAD);
     snprintf(err, sizeof err, "%s", o.err);
     return err;
@@ -69,14 +71,14 @@ static const char *csv_error(const char *line)
 static const char *json_error(const char *line)
 {
     static char err[128];
-    struct outcome o = parse1(parser(REPLAY_JSONL), line, strlen(line));
+    struct outcome o = parse1(parser(EXPORT_JSONL), line, strlen(line));
     assert_int_equal(o.st, REPLAY_BAD);
     snprintf(err, sizeof err, "%s", o.err);
     return err;
 }
 
 /* Everything a stream yields, as text: one line per record or error. */
-static void collect(enum replay_format fmt, const char *in, size_t len, size_t chunk, char *out,
+static void collect(enum export_format fmt, const char *in, size_t len, size_t chunk, char *out,
                     size_t outlen)
 {
     struct replay_parser *p = malloc(sizeof *p);
@@ -158,7 +160,7 @@ static void detect_waits_for_the_whole_header_when_streaming(void **state)
 static void csv_record_gives_every_field(void **state)
 {
     (void)state;
-    struct outcome o = parse1(parser(REPLAY_CSV), GOOD_LINE, strlen(GOOD_LINE));
+    struct outcome o = parse1(parser(EXPORT_CSV), GOOD_LINE, strlen(GOOD_LINE));
     assert_int_equal(o.st, REPLAY_RECORD);
     assert_int_equal(o.used, strlen(GOOD_LINE));
     assert_int_equal(o.rec.time_ns, INT64_C(1795341600000001000));
@@ -180,7 +182,7 @@ static void csv_quoted_fields_unquote_across_lines(void **state)
     (void)state;
     const char in[] = GOOD "create,\"/a,b \"\"q\"\"\r\nx\"\n" GOOD_LINE;
     char out[4096];
-    collect(REPLAY_CSV, in, sizeof in - 1, sizeof in, out, sizeof out);
+    collect(EXPORT_CSV, in, sizeof in - 1, sizeof in, out, sizeof out);
     assert_string_equal(out, "2:1795341600000001000,4242,4243,1,1000,alice,cat,/usr/bin/cat,"
                              "ssh.service,128,11:/a,b \"q\"\r\nx\n"
                              "4:1795341600000001000,4242,4243,1,1000,alice,cat,/usr/bin/cat,"
@@ -192,7 +194,7 @@ static void csv_accepts_crlf_and_a_last_line_without_newline(void **state)
     (void)state;
     const char in[] = GOOD "open,/a\r\n" GOOD "open,/b";
     char out[4096];
-    collect(REPLAY_CSV, in, sizeof in - 1, sizeof in, out, sizeof out);
+    collect(EXPORT_CSV, in, sizeof in - 1, sizeof in, out, sizeof out);
     assert_non_null(strstr(out, "2:"));
     assert_non_null(strstr(out, ",1,2:/a\n3:"));
     assert_non_null(strstr(out, ",1,2:/b\n"));
@@ -204,7 +206,7 @@ static void csv_skips_blank_lines_and_repeated_headers(void **state)
     (void)state;
     const char in[] = "\n" GOOD_LINE "\r\n" HDR GOOD_LINE;
     char out[4096];
-    collect(REPLAY_CSV, in, sizeof in - 1, sizeof in, out, sizeof out);
+    collect(EXPORT_CSV, in, sizeof in - 1, sizeof in, out, sizeof out);
     assert_null(strstr(out, "BAD"));
     assert_non_null(strstr(out, "3:"));
     assert_non_null(strstr(out, "6:"));
@@ -223,7 +225,7 @@ static void csv_unterminated_quote_costs_one_line(void **state)
     /* The open quote would swallow the next lines; only its own line is lost. */
     const char in[] = GOOD_LINE GOOD "open,\"/bad\n" GOOD_LINE GOOD "open,\"/q\"\n" GOOD_LINE;
     char out[8192];
-    collect(REPLAY_CSV, in, sizeof in - 1, sizeof in, out, sizeof out);
+    collect(EXPORT_CSV, in, sizeof in - 1, sizeof in, out, sizeof out);
     const char *bad = strstr(out, "3:BAD unterminated quote\n");
     assert_non_null(bad);
     assert_non_null(strstr(out, "\n4:"));
@@ -281,7 +283,7 @@ static void csv_error_bad_number(void **state)
     assert_string_equal(csv_error(line), "bad number in field pid");
     /* Limits themselves are fine. */
     snprintf(line, sizeof line, "%s,-2147483648,2147483647,0,4294967295,u,c,e,un,open,/a\n", t);
-    struct outcome o = parse1(parser(REPLAY_CSV), line, strlen(line));
+    struct outcome o = parse1(parser(EXPORT_CSV), line, strlen(line));
     assert_int_equal(o.st, REPLAY_RECORD);
     assert_int_equal(o.rec.pid, INT32_MIN);
     assert_int_equal(o.rec.uid, UINT32_MAX);
@@ -304,7 +306,7 @@ static void csv_error_structure(void **state)
     assert_string_equal(csv_error(GOOD "open,\"/a\"b\n"), "text after closing quote");
     assert_string_equal(csv_error(GOOD "open,/a\rb\n"), "bare CR in unquoted field");
     const char nul[] = GOOD "open,/a\0b\n";
-    struct outcome o = parse1(parser(REPLAY_CSV), nul, sizeof nul - 1);
+    struct outcome o = parse1(parser(EXPORT_CSV), nul, sizeof nul - 1);
     assert_int_equal(o.st, REPLAY_BAD);
     assert_string_equal(o.err, "NUL byte in field");
     assert_int_equal(o.used, sizeof nul - 1); /* the whole line is dropped */
@@ -322,7 +324,7 @@ static void csv_error_line_too_long_then_resyncs(void **state)
     in[o++] = '\n';
     strcpy(in + o, GOOD_LINE);
     char *out = malloc(1 << 16);
-    collect(REPLAY_CSV, in, len, 4096, out, 1 << 16);
+    collect(EXPORT_CSV, in, len, 4096, out, 1 << 16);
     assert_non_null(strstr(out, "2:BAD line too long\n"));
     assert_non_null(strstr(out, "\n3:"));
     free(out);
@@ -334,7 +336,7 @@ static void csv_bad_line_reports_its_line_number(void **state)
     (void)state;
     const char in[] = GOOD_LINE GOOD "open,\"a\nb\"\n" GOOD "nope,/a\n" GOOD_LINE;
     char out[4096];
-    collect(REPLAY_CSV, in, sizeof in - 1, sizeof in, out, sizeof out);
+    collect(EXPORT_CSV, in, sizeof in - 1, sizeof in, out, sizeof out);
     assert_non_null(strstr(out, "5:BAD unknown event type 'nope'\n6:"));
 }
 
@@ -345,12 +347,12 @@ static void csv_streaming_in_any_chunks_gives_the_same_records(void **state)
         GOOD "open,\"/q\"\"\n,\r\n\"\n\n" GOOD "bad|x,/a\n" GOOD "close_write,\"\"\r\n" GOOD
              "open,\"/unterminated\n" GOOD_LINE GOOD "overflow,";
     char whole[8192], part[8192];
-    collect(REPLAY_CSV, in, sizeof in - 1, sizeof in, whole, sizeof whole);
+    collect(EXPORT_CSV, in, sizeof in - 1, sizeof in, whole, sizeof whole);
     assert_non_null(strstr(whole, "BAD unknown event type 'bad'"));
     assert_non_null(strstr(whole, "BAD unterminated quote"));
     assert_non_null(strstr(whole, ",8192,0:\n")); /* the overflow record at EOF */
     for (size_t chunk = 1; chunk < 40; chunk++) {
-        collect(REPLAY_CSV, in, sizeof in - 1, chunk, part, sizeof part);
+        collect(EXPORT_CSV, in, sizeof in - 1, chunk, part, sizeof part);
         assert_string_equal(part, whole);
     }
 }
@@ -364,7 +366,7 @@ static void json_record_gives_every_field_in_any_key_order(void **state)
                         "null},true,false,-1.5e3,\"s\"], \"pid\":4242,\"tid\":4243,\"ppid\":1,"
                         "\"uid\":1000,\"user\":\"alice\",\"comm\":\"cat\",\"exe\":\"/usr/bin/cat\","
                         "\"unit\":\"ssh.service\",\"time\":\"2026-11-22T10:00:00.000001Z\"}\r\n";
-    struct outcome o = parse1(parser(REPLAY_JSONL), line, sizeof line - 1);
+    struct outcome o = parse1(parser(EXPORT_JSONL), line, sizeof line - 1);
     assert_int_equal(o.st, REPLAY_RECORD);
     assert_int_equal(o.used, sizeof line - 1);
     assert_int_equal(o.rec.time_ns, INT64_C(1795341600000001000));
@@ -385,7 +387,7 @@ static void json_defaults_for_missing_optional_keys(void **state)
     (void)state;
     const char line[] = "{\"time\":\"2026-11-22T10:00:00Z\",\"pid\":7,\"event\":\"open\","
                         "\"path\":\"/a\"}";
-    struct outcome o = parse1(parser(REPLAY_JSONL), line, sizeof line - 1);
+    struct outcome o = parse1(parser(EXPORT_JSONL), line, sizeof line - 1);
     assert_int_equal(o.st, REPLAY_RECORD);
     assert_int_equal(o.rec.tid, 7);
     assert_int_equal(o.rec.ppid, 0);
@@ -393,7 +395,7 @@ static void json_defaults_for_missing_optional_keys(void **state)
     assert_string_equal(o.rec.comm.s, "");
     /* An overflow marker needs no path. */
     const char ovf[] = "{\"time\":\"2026-11-22T10:00:00Z\",\"pid\":0,\"event\":\"overflow\"}";
-    o = parse1(parser(REPLAY_JSONL), ovf, sizeof ovf - 1);
+    o = parse1(parser(EXPORT_JSONL), ovf, sizeof ovf - 1);
     assert_int_equal(o.st, REPLAY_RECORD);
     assert_int_equal(o.rec.types, FA_BIT(FA_OVERFLOW));
 }
@@ -404,7 +406,7 @@ static void json_escapes_decode_and_lone_surrogates_give_bytes_back(void **state
     const char line[] = "{\"time\":\"2026-11-22T10:00:00Z\",\"pid\":1,\"event\":\"open\","
                         "\"path\":\"\\/a\\\"\\\\\\b\\f\\n\\r\\t\\u00e9\\u65e5\\ud83c\\udf89"
                         "\\udcff\\udc80\\u0001 \xc3\xa9\"}";
-    struct outcome o = parse1(parser(REPLAY_JSONL), line, sizeof line - 1);
+    struct outcome o = parse1(parser(EXPORT_JSONL), line, sizeof line - 1);
     assert_int_equal(o.st, REPLAY_RECORD);
     const char want[] = "/a\"\\\b\f\n\r\t\xc3\xa9\xe6\x97\xa5\xf0\x9f\x8e\x89\xff\x80\x01 \xc3\xa9";
     assert_int_equal(o.rec.path.len, sizeof want - 1);
@@ -465,11 +467,11 @@ static void json_streaming_and_line_numbers(void **state)
         "\n\n   \n{oops}\n{\"time\":\"2026-11-22T10:00:00Z\",\"pid\":2,\"event\":"
         "\"open\",\"path\":\"/b\"}";
     char whole[4096], part[4096];
-    collect(REPLAY_JSONL, in, sizeof in - 1, sizeof in, whole, sizeof whole);
+    collect(EXPORT_JSONL, in, sizeof in - 1, sizeof in, whole, sizeof whole);
     assert_non_null(strstr(whole, "2:"));
     assert_non_null(strstr(whole, "5:BAD invalid JSON: expected a key\n6:"));
     for (size_t chunk = 1; chunk < 30; chunk += 3) {
-        collect(REPLAY_JSONL, in, sizeof in - 1, chunk, part, sizeof part);
+        collect(EXPORT_JSONL, in, sizeof in - 1, chunk, part, sizeof part);
         assert_string_equal(part, whole);
     }
 }
@@ -490,15 +492,15 @@ static void time_parse_inverts_the_writer(void **state)
                          INT64_MIN / 1000 * 1000};
     for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
         char buf[40];
-        size_t n = export_time_iso(samples[i], buf, sizeof buf);
+        size_t n = iso8601_format(samples[i], buf, sizeof buf);
         int64_t back;
-        assert_true(replay_parse_time(buf, n, &back));
+        assert_true(iso8601_parse(buf, n, &back));
         assert_int_equal(back, samples[i]);
     }
     int64_t ns;
-    assert_true(replay_parse_time("2026-11-22T10:00:00.5Z", 22, &ns));
+    assert_true(iso8601_parse("2026-11-22T10:00:00.5Z", 22, &ns));
     assert_int_equal(ns % 1000000000, 500000000);
-    assert_true(replay_parse_time("2026-11-22T10:00:00.123456789Z", 30, &ns));
+    assert_true(iso8601_parse("2026-11-22T10:00:00.123456789Z", 30, &ns));
     assert_int_equal(ns % 1000000000, 123456789);
 }
 
@@ -533,9 +535,9 @@ static void writer_output_parses_back_to_the_same_event(void **state)
                                   .path = paths[i],
                                   .path_len = strlen(paths[i])};
             size_t len;
-            char *line = export_record_line(&ev, fmt, &len);
+            char *line = recwriter_line(&ev, fmt, &len);
             struct outcome o =
-                parse1(parser(fmt == EXPORT_CSV ? REPLAY_CSV : REPLAY_JSONL), line, len);
+                parse1(parser(fmt), line, len);
             assert_int_equal(o.st, REPLAY_RECORD);
             assert_int_equal(o.used, len);
             assert_int_equal(o.rec.time_ns, ev.time_ns);
@@ -778,12 +780,12 @@ static void first_format_without_start_still_reads(void **state)
     const char in[] = GOOD "open,/old\n" HDR GOOD "open,/new,2026-11-22T09:00:00.5Z\n" V1
         GOOD "open,/old2\n";
     char out[4096];
-    collect(REPLAY_CSV, in, sizeof in - 1, sizeof in, out, sizeof out);
+    collect(EXPORT_CSV, in, sizeof in - 1, sizeof in, out, sizeof out);
     assert_null(strstr(out, "BAD"));
     assert_non_null(strstr(out, ":/old\n"));
     assert_non_null(strstr(out, ":/new\n"));
     assert_non_null(strstr(out, ":/old2\n"));
-    struct outcome o = parse1(parser(REPLAY_CSV), GOOD_LINE, strlen(GOOD_LINE));
+    struct outcome o = parse1(parser(EXPORT_CSV), GOOD_LINE, strlen(GOOD_LINE));
     assert_int_equal(o.st, REPLAY_RECORD);
     assert_int_equal(o.rec.start_ns, 0);
 }
@@ -792,12 +794,12 @@ static void start_field_and_process_lines_parse(void **state)
 {
     (void)state;
     const char line[] = GOOD "open,/a,2026-11-22T09:00:00.250000Z\n";
-    struct outcome o = parse1(parser(REPLAY_CSV), line, strlen(line));
+    struct outcome o = parse1(parser(EXPORT_CSV), line, strlen(line));
     assert_int_equal(o.st, REPLAY_RECORD);
     assert_int_equal(o.rec.start_ns, INT64_C(1795338000250000000));
     /* A process line: no event type, no path. */
     const char proc[] = GOOD ",,2026-11-22T09:00:00Z\n";
-    o = parse1(parser(REPLAY_CSV), proc, strlen(proc));
+    o = parse1(parser(EXPORT_CSV), proc, strlen(proc));
     assert_int_equal(o.st, REPLAY_RECORD);
     assert_int_equal(o.rec.types, 0);
     assert_string_equal(o.rec.comm.s, "cat");
@@ -806,7 +808,7 @@ static void start_field_and_process_lines_parse(void **state)
     /* JSON Lines: the start key, a process line. */
     const char js[] = "{\"time\":\"2026-11-22T10:00:00Z\",\"pid\":5,\"ppid\":4,\"event\":\"\","
                       "\"path\":\"\",\"start\":\"2026-11-22T09:00:00Z\"}\n";
-    o = parse1(parser(REPLAY_JSONL), js, strlen(js));
+    o = parse1(parser(EXPORT_JSONL), js, strlen(js));
     assert_int_equal(o.st, REPLAY_RECORD);
     assert_int_equal(o.rec.types, 0);
     assert_int_equal(o.rec.ppid, 4);

@@ -12,7 +12,7 @@
 
 #include "capture/decode.h"
 #include "base/event.h"
-#include "run/follow.h"
+#include "capture/follow_tree.h"
 #include "capture/mounts.h"
 #include "capture/proc.h"
 #include "capture/resolve.h"
@@ -55,7 +55,7 @@
 #define FID_INTERNAL (FAN_MOVED_FROM | FAN_MOVED_TO | FAN_ONDIR)
 
 struct capture {
-    struct follow *follow;
+    struct follow_tree *follow;
     pid_t self;
     int fd_group;   /* -1 when absent */
     int fid_group;  /* -1 when absent */
@@ -246,8 +246,8 @@ static bool followed(struct capture *c, const struct proc_info *p)
         chain[n++][1] = pp;
     }
     while (n-- > 0)
-        follow_match(c->follow, chain[n][0], chain[n][1]);
-    if (follow_match(c->follow, p->ident.pid, p->ident.ppid))
+        follow_tree_match(c->follow, chain[n][0], chain[n][1]);
+    if (follow_tree_match(c->follow, p->ident.pid, p->ident.ppid))
         return true;
     c->n_filtered++;
     return false;
@@ -657,7 +657,7 @@ static const char *fid_reason(int e)
 }
 
 struct capture_setup {
-    const struct options *opt;
+    const struct capture_config *cfg;
     struct capture *c;
     struct mount_table mt;
     struct target *t;
@@ -667,7 +667,7 @@ struct capture_setup {
 
 static void setup_free(struct capture_setup *s)
 {
-    for (size_t i = 0; s->real && i < s->opt->npaths; i++)
+    for (size_t i = 0; s->real && i < s->cfg->npaths; i++)
         free(s->real[i]);
     free(s->real);
     free(s->t);
@@ -677,7 +677,7 @@ static void setup_free(struct capture_setup *s)
 /* Which filesystems to mark and what the user's scope is. */
 static int plan(struct capture_setup *s, char *err, size_t errlen, int *status)
 {
-    const struct options *opt = s->opt;
+    const struct capture_config *cfg = s->cfg;
     struct capture *c = s->c;
     for (size_t i = 0; i < s->mt.n; i++) {
         const struct mount_entry *m = &s->mt.v[i];
@@ -688,16 +688,16 @@ static int plan(struct capture_setup *s, char *err, size_t errlen, int *status)
             goto oom;
         if (t->rep != m && strcmp(t->rep->root, "/") != 0 && strcmp(m->root, "/") == 0)
             t->rep = m; /* name FID paths through a mount of the whole filesystem */
-        if (!opt->npaths) {
+        if (!cfg->npaths) {
             t->user = true;
             t->why = "all";
         }
     }
-    for (size_t i = 0; i < opt->npaths; i++) {
+    for (size_t i = 0; i < cfg->npaths; i++) {
         const char *real = s->real[i];
         const struct mount_entry *m = mounts_find(&s->mt, real);
         if (!m) {
-            set_err(err, errlen, status, 1, "cannot watch %s: no mount holds it", opt->paths[i]);
+            set_err(err, errlen, status, 1, "cannot watch %s: no mount holds it", cfg->paths[i]);
             return -1;
         }
         struct target *t = target_of(&s->t, &s->nt, m);
@@ -706,12 +706,12 @@ static int plan(struct capture_setup *s, char *err, size_t errlen, int *status)
         if (!t->user)
             t->rep = m; /* FID paths then come out under (the first) PATH */
         t->user = true;
-        t->why = opt->paths[i];
+        t->why = cfg->paths[i];
         struct stat st;
         if (stat(real, &st) == 0 && !add_dev(c, st.st_dev))
             goto oom;
-        switch (opt->scope) {
-        case SCOPE_PATH:
+        switch (cfg->scope) {
+        case CAPTURE_SCOPE_PATH:
             if (!add_prefix(c, real))
                 goto oom;
             /* Everything under PATH includes filesystems mounted below it. */
@@ -726,16 +726,16 @@ static int plan(struct capture_setup *s, char *err, size_t errlen, int *status)
                 if (!st2->user)
                     st2->rep = sub;
                 st2->user = true;
-                st2->why = opt->paths[i];
+                st2->why = cfg->paths[i];
             }
             break;
-        case SCOPE_MOUNT:
+        case CAPTURE_SCOPE_MOUNT:
             t->mount_scope = true;
             c->exec_dev_check = true;
             if (!add_prefix(c, m->point))
                 goto oom;
             break;
-        case SCOPE_FILESYSTEM:
+        case CAPTURE_SCOPE_FILESYSTEM:
             c->exec_dev_check = true;
             break;
         }
@@ -775,7 +775,7 @@ static int add_fid_fs(struct capture *c, const struct target *t, int mfd)
 static int mark_one(struct capture_setup *s, struct target *t, char *missing, size_t mlen,
                     char *err, size_t errlen, int *status)
 {
-    const struct options *opt = s->opt;
+    const struct capture_config *cfg = s->cfg;
     struct capture *c = s->c;
     uint64_t fd_user = fan_mask_of(c->types & FA_FD_TYPES);
     uint64_t fid_user = fan_mask_of(c->types & FA_FID_TYPES);
@@ -810,29 +810,29 @@ static int mark_one(struct capture_setup *s, struct target *t, char *missing, si
     const char *how = fid_how;
     if (!fid_how || !fast) {
         how = mark_target(c->fd_group, fd_mask, t, &s->mt, true);
-        if (!how && t->user && opt->npaths) {
+        if (!how && t->user && cfg->npaths) {
             set_err(err, errlen, status, 1, "cannot watch %s: %s", t->why, strerror(errno));
             return -1;
         }
     }
     if (t->mount_scope && fd_user) {
-        for (size_t k = 0; k < opt->npaths; k++) {
+        for (size_t k = 0; k < cfg->npaths; k++) {
             const struct mount_entry *m = mounts_find(&s->mt, s->real[k]);
             if (m && m->major == t->major && m->minor == t->minor &&
                 add_mark(c->fd_group, FAN_MARK_MOUNT, fd_user, m->point) < 0) {
-                set_err(err, errlen, status, 1, "cannot watch %s: %s", opt->paths[k],
+                set_err(err, errlen, status, 1, "cannot watch %s: %s", cfg->paths[k],
                         strerror(errno));
                 return -1;
             }
         }
         how = "mount";
     }
-    if (opt->verbose && t->user)
+    if (cfg->verbose && t->user)
         fprintf(stderr, "fanotop: watching %s (%s, %s mark%s%s)\n", t->rep->point,
                 t->rep->fstype, how ? how : "no",
                 fid_how && fast ? ", file handles" : "",
                 fid_how || !fid_user ? "" : ", no FID events");
-    else if (opt->verbose && how)
+    else if (cfg->verbose && how)
         fprintf(stderr, "fanotop: naming processes by exec on %s (%s)\n", t->rep->point,
                 t->rep->fstype);
     return 0;
@@ -849,11 +849,11 @@ static int mark_all(struct capture_setup *s, char *err, size_t errlen, int *stat
     return 0;
 }
 
-static int open_groups(struct capture *c, const struct options *opt, char *err, size_t errlen,
+static int open_groups(struct capture *c, const struct capture_config *cfg, char *err, size_t errlen,
                        int *status)
 {
     unsigned base = FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK;
-    if (opt->unlimited_queue)
+    if (cfg->unlimited_queue)
         base |= FAN_UNLIMITED_QUEUE;
     bool tid;
     c->fd_group = init_group(base, O_RDONLY | O_LARGEFILE | O_CLOEXEC, &tid);
@@ -881,12 +881,12 @@ static int open_groups(struct capture *c, const struct options *opt, char *err, 
     return 0;
 }
 
-struct source *capture_start(const struct options *opt, struct follow *follow, struct ring *r,
-                             char *err, size_t errlen, int *status)
+struct source *capture_start(const struct capture_config *cfg, struct ring *r, char *err,
+                             size_t errlen, int *status)
 {
-    struct capture_setup s = {.opt = opt};
+    struct capture_setup s = {.cfg = cfg};
     struct capture *c = calloc(1, sizeof *c);
-    s.real = calloc(opt->npaths + 1, sizeof *s.real);
+    s.real = calloc(cfg->npaths + 1, sizeof *s.real);
     if (!c || !s.real) {
         free(c);
         free(s.real);
@@ -895,19 +895,19 @@ struct source *capture_start(const struct options *opt, struct follow *follow, s
     }
     s.c = c;
     c->fd_group = c->fid_group = c->forks = -1;
-    c->follow = follow;
+    c->follow = cfg->follow;
     c->self = getpid();
-    c->types = opt->types & ~FA_BIT(FA_OVERFLOW);
+    c->types = cfg->types & ~FA_BIT(FA_OVERFLOW);
 
     /* Usage errors first: a PATH that is not there. */
-    for (size_t i = 0; i < opt->npaths; i++) {
-        s.real[i] = realpath(opt->paths[i], NULL);
+    for (size_t i = 0; i < cfg->npaths; i++) {
+        s.real[i] = realpath(cfg->paths[i], NULL);
         if (!s.real[i]) {
-            set_err(err, errlen, status, 2, "cannot watch %s: %s", opt->paths[i], strerror(errno));
+            set_err(err, errlen, status, 2, "cannot watch %s: %s", cfg->paths[i], strerror(errno));
             goto fail;
         }
     }
-    if (open_groups(c, opt, err, errlen, status) < 0)
+    if (open_groups(c, cfg, err, errlen, status) < 0)
         goto fail;
     if (mounts_read(&s.mt) < 0) {
         set_err(err, errlen, status, 1, "cannot read /proc/self/mountinfo: %s", strerror(errno));
@@ -927,10 +927,10 @@ struct source *capture_start(const struct options *opt, struct follow *follow, s
     /* The followed command was forked before that subscription: its fork
      * is told here, or its events read after it is gone from /proc (and
      * reaped) would have no parent to be followed by. */
-    if (follow && follow_child(follow) > 0)
-        proc_note_fork(c->procs, follow_child(follow), follow_child(follow), c->self,
-                       clock_mono_ns());
-    if (opt->verbose && c->forks < 0)
+    pid_t child = follow_tree_child(cfg->follow);
+    if (child > 0)
+        proc_note_fork(c->procs, child, child, c->self, clock_mono_ns());
+    if (cfg->verbose && c->forks < 0)
         fprintf(stderr, "fanotop: no process events from the kernel (proc connector): parents "
                         "of short-lived processes may be unknown\n");
     c->fd_buflen = size_fd_buffer();

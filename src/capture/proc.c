@@ -3,6 +3,7 @@
 #include "capture/proc.h"
 
 #include "base/hashmap.h"
+#include "base/procstat.h"
 #include "capture/cgroup.h"
 
 #include <errno.h>
@@ -116,54 +117,6 @@ static ssize_t read_proc(struct proc_cache *c, pid_t pid, const char *what)
     return (ssize_t)len;
 }
 
-/* Fields 3 to 22 of /proc/PID/stat into V (the state letter as 0). */
-static bool parse_stat_fields(const char *text, size_t len, unsigned long long v[20])
-{
-    /* comm may hold spaces and ')': the fields resume after the last ')'. */
-    const char *p = NULL;
-    for (size_t i = len; i-- > 0;)
-        if (text[i] == ')') {
-            p = text + i + 1;
-            break;
-        }
-    if (!p)
-        return false;
-    const char *end = text + len;
-    int n = 0;
-    while (n < 20 && p < end) {
-        while (p < end && *p == ' ')
-            p++;
-        if (p >= end)
-            break;
-        if (n == 0) { /* the state letter */
-            v[n++] = 0;
-            while (p < end && *p != ' ')
-                p++;
-            continue;
-        }
-        bool neg = *p == '-';
-        if (neg)
-            p++;
-        if (p >= end || *p < '0' || *p > '9')
-            return false;
-        unsigned long long x = 0;
-        while (p < end && *p >= '0' && *p <= '9')
-            x = x * 10 + (unsigned long long)(*p++ - '0');
-        v[n++] = neg ? 0 : x;
-    }
-    return n == 20;
-}
-
-bool proc_parse_stat(const char *text, size_t len, pid_t *ppid, uint64_t *start)
-{
-    unsigned long long v[20];
-    if (!parse_stat_fields(text, len, v))
-        return false;
-    *ppid = (pid_t)v[1];
-    *start = v[19];
-    return true;
-}
-
 /* The boot time and the clock tick, read once: every start time of a run
  * is reckoned from the same boot time, as ps reckons it, so that one
  * process always gets the same start (and a start can be checked again). */
@@ -205,30 +158,13 @@ bool proc_read_stat(pid_t pid, struct proc_stat *st)
         return false;
     ssize_t n = read(fd, text, sizeof text - 1);
     close(fd);
-    unsigned long long v[20];
-    if (n <= 0 || !parse_stat_fields(text, (size_t)n, v))
+    struct procstat ps;
+    if (n <= 0 || !procstat_parse(text, (size_t)n, &ps))
         return false;
-    st->ppid = (pid_t)v[1];
-    st->pgrp = (pid_t)v[2];
-    st->start_ns = proc_start_ns(v[19]);
+    st->ppid = ps.ppid;
+    st->pgrp = ps.pgrp;
+    st->start_ns = proc_start_ns(ps.start);
     return true;
-}
-
-/* The comm between the first '(' and the last ')' of /proc/PID/stat. */
-static void stat_comm(const char *text, size_t len, char *out)
-{
-    const char *a = memchr(text, '(', len);
-    const char *b = NULL;
-    for (size_t i = len; i-- > 0;)
-        if (text[i] == ')') {
-            b = text + i;
-            break;
-        }
-    size_t n = (a && b && b > a) ? (size_t)(b - a - 1) : 0;
-    if (n > COMM_MAX)
-        n = COMM_MAX;
-    memcpy(out, a ? a + 1 : "", n);
-    out[n] = '\0';
 }
 
 size_t proc_join_cmdline(const char *raw, size_t len, char *out, size_t outlen)
@@ -270,13 +206,12 @@ static bool status_field(const char *text, const char *key, int nth, unsigned lo
 static uint64_t read_start(struct proc_cache *c, pid_t tid, pid_t *ppid)
 {
     ssize_t n = read_proc(c, tid, "stat");
-    pid_t pp;
-    uint64_t start;
-    if (n <= 0 || !proc_parse_stat(c->raw, (size_t)n, &pp, &start))
+    struct procstat ps;
+    if (n <= 0 || !procstat_parse(c->raw, (size_t)n, &ps))
         return 0;
     if (ppid)
-        *ppid = pp;
-    return start;
+        *ppid = ps.ppid;
+    return ps.start;
 }
 
 /* Fill c->snap for task TID: always tgid, ppid, uid, start and unit; comm,
@@ -298,10 +233,16 @@ static bool read_snap(struct proc_cache *c, pid_t tid, bool variant)
     if (status_field(c->raw, "\nUid:", 1, &v)) /* effective uid, as ps and top show */
         s->uid = (uint32_t)v;
     n = read_proc(c, tid, "stat");
-    if (n <= 0 || !proc_parse_stat(c->raw, (size_t)n, &s->ppid, &s->start))
+    struct procstat ps;
+    if (n <= 0 || !procstat_parse(c->raw, (size_t)n, &ps))
         return false;
-    if (variant)
-        stat_comm(c->raw, (size_t)n, s->comm);
+    s->ppid = ps.ppid;
+    s->start = ps.start;
+    if (variant) {
+        size_t cl = ps.comm_len < COMM_MAX ? ps.comm_len : COMM_MAX;
+        memcpy(s->comm, ps.comm, cl);
+        s->comm[cl] = '\0';
+    }
     pid_t pid = s->tgid;
     n = read_proc(c, pid, "cgroup");
     if (n > 0)

@@ -84,10 +84,6 @@ void proc_cache_sweep(struct proc_cache *c, int64_t now);
 /* Number of cached threads and processes. */
 size_t proc_cache_size(const struct proc_cache *c);
 
-/* Parse the text of /proc/PID/stat: ppid (field 4) and start time (field
- * 22, clock ticks since boot). False when malformed. */
-bool proc_parse_stat(const char *text, size_t len, pid_t *ppid, uint64_t *start);
-
 /* A start time as read from /proc/PID/stat (clock ticks since boot) as
  * wall clock ns, reckoned from the boot time read once per run; 0 for 0. */
 int64_t proc_start_ns(uint64_t ticks);

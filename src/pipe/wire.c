@@ -127,12 +127,21 @@ bool wire_put_notice(struct ring *r, enum wire_mode mode, const char *text,
     return true;
 }
 
+/* Copy a record's fixed header (HSIZE bytes) into H when the record holds
+ * it; false for a short record. The trailer is checked by the caller. */
+static bool header_of(const char *p, size_t len, void *h, size_t hsize)
+{
+    if (len < hsize)
+        return false;
+    memcpy(h, p, hsize);
+    return true;
+}
+
 static bool decode_proc(const char *p, size_t len, struct proctab *tab)
 {
     struct wire_proc h;
-    if (len < sizeof h)
+    if (!header_of(p, len, &h, sizeof h))
         return false;
-    memcpy(&h, p, sizeof h);
     const char *str[5];
     size_t off = sizeof h;
     for (int i = 0; i < 5; i++) {
@@ -151,10 +160,7 @@ static bool decode_event(const char *p, size_t len, struct proctab *tab,
                          const struct wire_sink *sink)
 {
     struct wire_event h;
-    if (len < sizeof h)
-        return false;
-    memcpy(&h, p, sizeof h);
-    if (sizeof h + h.path_len + 1 > len)
+    if (!header_of(p, len, &h, sizeof h) || sizeof h + h.path_len + 1 > len)
         return false;
     const struct fa_proc *proc = h.proc_id ? proctab_get(tab, h.proc_id) : NULL;
     if (!proc) /* the identity record was lost or never sent: keep the pid we know */
@@ -181,10 +187,7 @@ bool wire_decode(const void *payload, size_t len, struct proctab *tab,
         return decode_event(payload, len, tab, sink);
     case WIRE_NOTICE: {
         struct wire_notice h;
-        if (len < sizeof h)
-            return false;
-        memcpy(&h, payload, sizeof h);
-        if (sizeof h + h.len + 1 > len)
+        if (!header_of(payload, len, &h, sizeof h) || sizeof h + h.len + 1 > len)
             return false;
         if (sink->notice)
             sink->notice((const char *)payload + sizeof h, sink->ctx);

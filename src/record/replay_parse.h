@@ -1,4 +1,4 @@
-/* Parsing of record files (the CSV with EXPORT_RECORD_HEADER, or JSON Lines)
+/* Parsing of record files (record/format.h: the CSV with its header, or JSON Lines)
  * one record at a time from a byte buffer that may end in the middle of a
  * record: the replay source streams, so "need more bytes" is an answer, not
  * an error. Pure: no I/O, no allocation, no global state.
@@ -18,12 +18,11 @@
 #define FANOTOP_REPLAY_PARSE_H
 
 #include "base/event.h"
+#include "record/format.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-enum replay_format { REPLAY_CSV, REPLAY_JSONL };
 
 /* Longest record accepted, in bytes (all its physical lines). The longest
  * record the writers produce (five 4 KiB fields, every byte a doubled quote)
@@ -68,7 +67,7 @@ enum replay_status {
 };
 
 struct replay_parser {
-    enum replay_format fmt;
+    enum export_format fmt;
     uint64_t line;     /* physical line number of the next unconsumed byte */
     uint64_t rec_line; /* line where the last record (or bad line) started */
     bool skipping;     /* dropping the rest of an over-long line */
@@ -87,7 +86,7 @@ struct replay_parser {
 
 /* Start parsing FMT; FIRST_LINE numbers the first byte that will be passed
  * (2 after a CSV header). */
-void replay_parser_init(struct replay_parser *p, enum replay_format fmt, uint64_t first_line);
+void replay_parser_init(struct replay_parser *p, enum export_format fmt, uint64_t first_line);
 
 /* Parse from BUF (LEN bytes; EOF: no more will come). *USED gets the bytes
  * consumed (possibly > 0 even with REPLAY_MORE); the caller drops them and
@@ -97,10 +96,6 @@ enum replay_status replay_parse_next(struct replay_parser *p, const char *buf, s
 
 /* Why the last REPLAY_BAD happened, one line, e.g. "unterminated quote". */
 const char *replay_parser_error(const struct replay_parser *p);
-
-/* Parse an ISO 8601 UTC time "YYYY-MM-DDTHH:MM:SS[.fraction]Z" (fraction of
- * up to 9 digits) into ns since the epoch; false if malformed or out of range. */
-bool replay_parse_time(const char *s, size_t len, int64_t *ns);
 
 /* REC as capture would have made it: the identity ID of its process (the
  * strings point into REC), and its event, named by PROC. */

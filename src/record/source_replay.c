@@ -1,12 +1,12 @@
 #include "config.h"
 
 #include "record/replay.h"
+#include "base/buf.h"
 #include "base/clock.h"
-
 #include "base/event.h"
-#include "base/hash.h"
-#include "record/replay_parse.h"
+#include "base/hashmap.h"
 #include "pipe/wire.h"
+#include "record/replay_parse.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -28,8 +28,6 @@ _Static_assert(REPLAY_BUF > REPLAY_MAX_RECORD, "the read buffer must hold a whol
 /* The identity last seen for one pid. A record carries the whole tuple on
  * every line; a new identity id is sent only when the tuple changes. */
 struct ident {
-    int32_t pid;
-    bool used;
     uint32_t id;
     int32_t ppid;
     uint32_t uid;
@@ -48,8 +46,9 @@ struct replay {
     size_t off, len; /* unconsumed bytes are buf[off..len) */
     bool eof;
     struct replay_parser *parser;
+    struct u64map ident_of; /* pid -> index in idents */
     struct ident *idents;
-    size_t nidents, used_idents; /* nidents: a power of two */
+    size_t nidents, cap_idents;
     uint32_t next_id;
     uint64_t pending_events, pending_overflows;
     uint64_t bad;
@@ -60,30 +59,23 @@ struct replay {
     int64_t w0_ns; /* monotonic time it was replayed at */
 };
 
+/* PID's identity, zeroed (id 0) when new; NULL when out of memory. */
 static struct ident *ident_slot(struct replay *rp, int32_t pid)
 {
-    size_t mask = rp->nidents - 1;
-    for (size_t i = hash_u32((uint32_t)(pid)) & mask;; i = (i + 1) & mask)
-        if (!rp->idents[i].used || rp->idents[i].pid == pid)
-            return &rp->idents[i];
-}
-
-static bool ident_grow(struct replay *rp)
-{
-    size_t n = rp->nidents ? rp->nidents * 2 : 1024;
-    struct ident *old = rp->idents;
-    size_t oldn = rp->nidents;
-    rp->idents = calloc(n, sizeof *rp->idents);
-    if (!rp->idents) {
-        rp->idents = old;
-        return false;
+    bool added;
+    uint64_t *idx = u64map_slot(&rp->ident_of, (uint32_t)pid, rp->nidents, &added);
+    if (!idx)
+        return NULL;
+    if (added) {
+        /* Zeroed, and never handed out before: idents only grow. */
+        if (!buf_reserve(&rp->idents, &rp->cap_idents, rp->nidents + 1, sizeof *rp->idents,
+                         true)) {
+            u64map_del(&rp->ident_of, (uint32_t)pid);
+            return NULL;
+        }
+        rp->nidents++;
     }
-    rp->nidents = n;
-    for (size_t i = 0; i < oldn; i++)
-        if (old[i].used)
-            *ident_slot(rp, old[i].pid) = old[i];
-    free(old);
-    return true;
+    return &rp->idents[*idx];
 }
 
 static bool ident_same(const struct ident *id, const struct replay_record *rec)
@@ -105,10 +97,10 @@ static bool ident_same(const struct ident *id, const struct replay_record *rec)
  * with its pid alone), or -1 when stopped while waiting for the ring. */
 static int64_t ident_for(struct replay *rp, struct source *src, const struct replay_record *rec)
 {
-    if (rp->used_idents * 2 >= rp->nidents && !ident_grow(rp))
-        return 0;
     struct ident *id = ident_slot(rp, rec->pid);
-    if (id->used && ident_same(id, rec))
+    if (!id)
+        return 0;
+    if (id->id && ident_same(id, rec))
         return id->id;
     const struct replay_str *s[4] = {&rec->user, &rec->comm, &rec->exe, &rec->unit};
     size_t need = 0;
@@ -127,10 +119,6 @@ static int64_t ident_for(struct replay *rp, struct source *src, const struct rep
         id->len[i] = s[i]->len;
         p += s[i]->len + 1;
     }
-    if (!id->used)
-        rp->used_idents++;
-    id->used = true;
-    id->pid = rec->pid;
     id->ppid = rec->ppid;
     id->uid = rec->uid;
     id->start_ns = rec->start_ns;
@@ -337,6 +325,7 @@ static void replay_destroy(void *impl)
     for (size_t i = 0; i < rp->nidents; i++)
         free(rp->idents[i].str);
     free(rp->idents);
+    u64map_free(&rp->ident_of);
     free(rp->parser);
     free(rp->buf);
     free(rp);
@@ -363,7 +352,7 @@ struct source *replay_start(const char *path, double speed, struct ring *r, char
     snprintf(rp->name, sizeof rp->name, "%s", is_stdin ? "stdin" : path);
     rp->buf = malloc(REPLAY_BUF);
     rp->parser = malloc(sizeof *rp->parser);
-    if (!rp->buf || !rp->parser || !ident_grow(rp)) {
+    if (!rp->buf || !rp->parser) {
         snprintf(err, errlen, "out of memory");
         goto fail;
     }
@@ -390,10 +379,10 @@ struct source *replay_start(const char *path, double speed, struct ring *r, char
     }
     switch (d) {
     case REPLAY_DETECT_CSV:
-        replay_parser_init(rp->parser, REPLAY_CSV, 2);
+        replay_parser_init(rp->parser, EXPORT_CSV, 2);
         break;
     case REPLAY_DETECT_JSONL:
-        replay_parser_init(rp->parser, REPLAY_JSONL, 1);
+        replay_parser_init(rp->parser, EXPORT_JSONL, 1);
         break;
     case REPLAY_DETECT_EMPTY:
         snprintf(err, errlen, "replay: %s: empty file", rp->name);

@@ -32,7 +32,4 @@ int batch_run(struct app *app);
 /* The terminal UI; returns the exit status. */
 int ui_run(struct app *app);
 
-/* Summary line for stderr: "fanotop: N events, N kernel overflows, N ring losses". */
-void app_summary(const struct app *app, uint64_t events, uint64_t overflows);
-
 #endif

@@ -5,9 +5,10 @@
 #include "config.h"
 
 #include "run/follow.h"
+#include "capture/follow_tree.h"
 #include "capture/proc.h"
-#include "run/signals.h"
 #include "pipe/source.h"
+#include "run/signals.h"
 
 #include <errno.h>
 #include <grp.h>
@@ -16,7 +17,6 @@
 #include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,31 +28,18 @@
 #include <unistd.h>
 
 #define FOLLOW_START_TIMEOUT_MS 30000
-#define FOLLOW_MAX_DEPTH 64
-
-struct member {
-    pid_t pid; /* 0 = empty slot */
-    pid_t ppid;
-    bool member;
-};
+#define GROUP_MAX_DEPTH         64 /* parent links followed up a process group */
 
 struct follow {
-    pid_t self;
-    pid_t child;         /* the COMMAND, 0 with --pid */
-    _Atomic pid_t child_alive; /* cleared when reaped, so a reused pid is not a root */
-    pid_t *roots;        /* --pid roots */
-    size_t nroots;
-    bool shares_tty;     /* record/batch: the command stays in our process group */
-    int go_fd;           /* write end: releases the waiting child */
-    int err_fd;          /* read end: errno from a failed exec */
-    char *name;          /* argv[0] for messages */
+    pid_t child;              /* the COMMAND, 0 with --pid */
+    struct follow_tree *tree; /* which pids are followed: the capture thread's */
+    bool shares_tty;          /* record/batch: the command stays in our process group */
+    int go_fd;                /* write end: releases the waiting child */
+    int err_fd;               /* read end: errno from a failed exec */
+    char *name;               /* argv[0] for messages */
     bool reaped;
-    unsigned interrupts; /* Ctrl-Cs forwarded to the command */
-    char announce[320];  /* what the last one sent */
-    /* Capture-thread-only cache: pid -> membership, validated by ppid. */
-    struct member *cache;
-    size_t cap;
-    size_t used;
+    unsigned interrupts;      /* Ctrl-Cs forwarded to the command */
+    char announce[320];       /* what the last one sent */
 };
 
 __attribute__((format(printf, 5, 6))) static void set_err(char *err, size_t errlen, int *status,
@@ -168,24 +155,22 @@ struct follow *follow_prepare(const struct options *opt, char *err, size_t errle
         set_err(err, errlen, status, 1, "out of memory");
         return NULL;
     }
-    f->self = getpid();
     f->go_fd = f->err_fd = -1;
     if (opt->nfollow) {
-        f->roots = malloc(opt->nfollow * sizeof *f->roots);
-        if (!f->roots) {
-            free(f);
-            set_err(err, errlen, status, 1, "out of memory");
-            return NULL;
-        }
         for (size_t i = 0; i < opt->nfollow; i++) {
             if (kill(opt->follow_pids[i], 0) < 0 && errno == ESRCH) {
                 char buf[32];
                 snprintf(buf, sizeof buf, "%d", (int)opt->follow_pids[i]);
                 set_err(err, errlen, status, 2, "no such process: %s", buf);
-                follow_destroy(f);
+                free(f);
                 return NULL;
             }
-            f->roots[f->nroots++] = opt->follow_pids[i];
+        }
+        f->tree = follow_tree_create(getpid(), 0, opt->follow_pids, opt->nfollow);
+        if (!f->tree) {
+            free(f);
+            set_err(err, errlen, status, 1, "out of memory");
+            return NULL;
         }
         return f;
     }
@@ -199,32 +184,21 @@ struct follow *follow_prepare(const struct options *opt, char *err, size_t errle
     }
     f->shares_tty = opt->record || opt->batch;
     f->name = strdup(opt->command[0]);
-    int go[2], ep[2];
-    if (!f->name || pipe2(go, O_CLOEXEC) < 0) {
-        set_err(err, errlen, status, 1, "cannot start the command: %s", strerror(errno));
-        free(f->name);
-        free(login);
-        free(f);
-        return NULL;
+    int go[2] = {-1, -1}, ep[2] = {-1, -1};
+    pid_t pid = -1;
+    if (f->name && pipe2(go, O_CLOEXEC) == 0 && pipe2(ep, O_CLOEXEC) == 0) {
+        /* Orphans of the followed tree come to us, so their ancestry stays known. */
+        prctl(PR_SET_CHILD_SUBREAPER, 1);
+        pid = fork();
     }
-    if (pipe2(ep, O_CLOEXEC) < 0) {
-        set_err(err, errlen, status, 1, "cannot start the command: %s", strerror(errno));
-        close(go[0]);
-        close(go[1]);
-        free(f->name);
-        free(login);
-        free(f);
-        return NULL;
-    }
-    /* Orphans of the followed tree come to us, so their ancestry stays known. */
-    prctl(PR_SET_CHILD_SUBREAPER, 1);
-    pid_t pid = fork();
     if (pid < 0) {
         set_err(err, errlen, status, 1, "cannot start the command: %s", strerror(errno));
-        close(go[0]);
-        close(go[1]);
-        close(ep[0]);
-        close(ep[1]);
+        for (int i = 0; i < 2; i++) {
+            if (go[i] >= 0)
+                close(go[i]);
+            if (ep[i] >= 0)
+                close(ep[i]);
+        }
         free(f->name);
         free(login);
         free(f);
@@ -243,7 +217,12 @@ struct follow *follow_prepare(const struct options *opt, char *err, size_t errle
     f->go_fd = go[1];
     f->err_fd = ep[0];
     f->child = pid;
-    atomic_store(&f->child_alive, pid);
+    f->tree = follow_tree_create(getpid(), pid, NULL, 0);
+    if (!f->tree) {
+        set_err(err, errlen, status, 1, "out of memory");
+        follow_destroy(f); /* the waiting child sees EOF and exits */
+        return NULL;
+    }
     return f;
 }
 
@@ -268,7 +247,7 @@ int follow_launch(struct follow *f, char *err, size_t errlen, int *status)
     if (n == (ssize_t)sizeof e) {
         /* exec failed: the child has exited with 127. */
         waitpid(f->child, NULL, 0);
-        atomic_store(&f->child_alive, 0);
+        follow_tree_child_gone(f->tree);
         f->reaped = true;
         set_err(err, errlen, status, 127, "cannot run '%s': %s", f->name, strerror(e));
         return -1;
@@ -276,109 +255,9 @@ int follow_launch(struct follow *f, char *err, size_t errlen, int *status)
     return 0;
 }
 
-static size_t slot_of(pid_t pid, size_t cap)
+struct follow_tree *follow_tree_of(const struct follow *f)
 {
-    uint32_t h = (uint32_t)pid * 2654435761u;
-    return h & (cap - 1);
-}
-
-static struct member *cache_find(struct follow *f, pid_t pid)
-{
-    if (!f->cap)
-        return NULL;
-    for (size_t i = slot_of(pid, f->cap);; i = (i + 1) & (f->cap - 1))
-        if (f->cache[i].pid == pid || f->cache[i].pid == 0)
-            return &f->cache[i];
-}
-
-static void cache_put(struct follow *f, pid_t pid, pid_t ppid, bool member)
-{
-    if ((f->used + 1) * 2 > f->cap) {
-        size_t ncap = f->cap ? f->cap * 2 : 1024;
-        struct member *n = calloc(ncap, sizeof *n);
-        if (!n)
-            return; /* no cache: answers are recomputed, never wrong */
-        for (size_t i = 0; i < f->cap; i++) {
-            if (!f->cache[i].pid)
-                continue;
-            size_t j = slot_of(f->cache[i].pid, ncap);
-            while (n[j].pid)
-                j = (j + 1) & (ncap - 1);
-            n[j] = f->cache[i];
-        }
-        free(f->cache);
-        f->cache = n;
-        f->cap = ncap;
-    }
-    struct member *m = cache_find(f, pid);
-    if (!m->pid)
-        f->used++;
-    *m = (struct member){pid, ppid, member};
-}
-
-/* Parent pid from /proc/PID/stat, or -1 when the process is gone. */
-static pid_t read_ppid(pid_t pid)
-{
-    char path[64], buf[512];
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0)
-        return -1;
-    buf[n] = '\0';
-    /* comm may contain ") ": the state field follows the LAST ')'. */
-    char *p = strrchr(buf, ')');
-    int ppid;
-    if (!p || sscanf(p + 1, " %*c %d", &ppid) != 1)
-        return -1;
-    return ppid;
-}
-
-static bool is_root(struct follow *f, pid_t pid)
-{
-    if (f->child)
-        return pid == atomic_load_explicit(&f->child_alive, memory_order_relaxed);
-    for (size_t i = 0; i < f->nroots; i++)
-        if (f->roots[i] == pid)
-            return true;
-    return false;
-}
-
-static bool membership(struct follow *f, pid_t pid, pid_t ppid, int depth)
-{
-    if (pid == f->self || pid <= 0)
-        return false;
-    /* Kept in the cache too: their children's events may come when they
-     * are gone from /proc. */
-    if (is_root(f, pid) || (f->child && ppid == f->self)) {
-        /* our child or an orphan of the tree re-parented to us */
-        cache_put(f, pid, ppid, true);
-        return true;
-    }
-    if (ppid <= 1 || depth > FOLLOW_MAX_DEPTH)
-        return false;
-    struct member *m = cache_find(f, pid);
-    if (m && m->pid == pid && m->ppid == ppid)
-        return m->member;
-    struct member *pm = cache_find(f, ppid);
-    bool member;
-    if (pm && pm->pid == ppid)
-        member = pm->member;
-    else
-        member = membership(f, ppid, read_ppid(ppid), depth + 1);
-    cache_put(f, pid, ppid, member);
-    return member;
-}
-
-bool follow_match(struct follow *f, pid_t pid, pid_t ppid)
-{
-    /* A pid's entry is trusted only while its parent is unchanged: a reused
-     * pid almost always has another parent, and one with the same parent
-     * belongs to the same tree anyway. */
-    return membership(f, pid, ppid, 0);
+    return f ? f->tree : NULL;
 }
 
 /* How long to wait for the capture's answer before ending anyway: it comes
@@ -417,7 +296,7 @@ bool follow_reap(struct follow *f, int *status)
     while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
         if (pid != f->child)
             continue;
-        atomic_store(&f->child_alive, 0);
+        follow_tree_child_gone(f->tree);
         f->reaped = true;
         done = true;
         if (WIFEXITED(st))
@@ -452,8 +331,7 @@ void follow_destroy(struct follow *f)
     }
     if (f->err_fd >= 0)
         close(f->err_fd);
-    free(f->roots);
-    free(f->cache);
+    follow_tree_destroy(f->tree);
     free(f->name);
     free(f);
 }
@@ -479,16 +357,15 @@ struct member_of_group {
 
 /* Does PID descend from us (our child COMMAND, or an orphan of its tree we
  * reaped as subreaper), going up through the group's members M[0..N)? */
-static bool descends_from(const struct follow *f, const struct member_of_group *m, size_t n,
-                          pid_t pid)
+static bool descends_from(pid_t self, const struct member_of_group *m, size_t n, pid_t pid)
 {
-    for (int depth = 0; depth < FOLLOW_MAX_DEPTH; depth++) {
+    for (int depth = 0; depth < GROUP_MAX_DEPTH; depth++) {
         size_t i = 0;
         while (i < n && m[i].pid != pid)
             i++;
         if (i == n)
             return false;
-        if (m[i].ppid == f->self)
+        if (m[i].ppid == self)
             return true;
         pid = m[i].ppid;
     }
@@ -498,9 +375,9 @@ static bool descends_from(const struct follow *f, const struct member_of_group *
 /* COMMAND shares our process group (and terminal): signal the members of
  * it that are COMMAND's tree, never ourselves nor a pipeline's other
  * programs (`fanotop --record=- -- make | gzip`). */
-static void signal_shared_group(struct follow *f, int sig)
+static void signal_shared_group(int sig)
 {
-    pid_t pgrp = getpgrp();
+    pid_t self = getpid(), pgrp = getpgrp();
     struct member_of_group *m = NULL;
     size_t n = 0, cap = 0;
     DIR *d = opendir("/proc");
@@ -508,7 +385,7 @@ static void signal_shared_group(struct follow *f, int sig)
         char *end;
         long pid = strtol(e->d_name, &end, 10);
         struct proc_stat st;
-        if (*end || pid <= 0 || pid == f->self || !proc_read_stat((pid_t)pid, &st) ||
+        if (*end || pid <= 0 || pid == self || !proc_read_stat((pid_t)pid, &st) ||
             st.pgrp != pgrp)
             continue;
         if (n == cap) {
@@ -522,7 +399,7 @@ static void signal_shared_group(struct follow *f, int sig)
     if (d)
         closedir(d);
     for (size_t i = 0; i < n; i++)
-        if (descends_from(f, m, n, m[i].pid))
+        if (descends_from(self, m, n, m[i].pid))
             kill(m[i].pid, sig);
     free(m);
 }
@@ -543,7 +420,7 @@ void follow_interrupt(struct follow *f, bool from_tty)
     if (by_tty || f->reaped) {
         /* nothing to send */
     } else if (f->shares_tty) {
-        signal_shared_group(f, sig);
+        signal_shared_group(sig);
     } else {
         /* Its own session since setsid: its pid is its group's id, and
          * stays reserved while it is not reaped. */

@@ -1,6 +1,7 @@
-/* Following a command (-- COMMAND) or running processes (--pid): which pids
- * belong to the followed trees. The capture thread asks follow_match for each
- * event; the answer is cached per pid and safe against pid reuse. */
+/* Following a command (-- COMMAND) or running processes (--pid): start the
+ * command, reap it, forward Ctrl-C to it, and tell when its end has been
+ * caught up with. Which pids belong to the followed trees is the capture
+ * thread's question, answered by the follow_tree made here. */
 #ifndef FANOTOP_FOLLOW_H
 #define FANOTOP_FOLLOW_H
 
@@ -12,6 +13,7 @@
 #include <sys/types.h>
 
 struct follow;
+struct follow_tree;
 struct source;
 
 /* Prepare following for OPT: for a COMMAND, fork the child, which waits on a
@@ -23,8 +25,8 @@ struct follow *follow_prepare(const struct options *opt, char *err, size_t errle
  * *STATUS: 127 when COMMAND cannot be run). */
 int follow_launch(struct follow *f, char *err, size_t errlen, int *status);
 
-/* Capture thread: does PID (with parent PPID) belong to a followed tree? */
-bool follow_match(struct follow *f, pid_t pid, pid_t ppid);
+/* The followed trees, for the capture (capture/follow_tree.h); NULL when F is. */
+struct follow_tree *follow_tree_of(const struct follow *f);
 
 /* The followed COMMAND's pid, or 0. */
 pid_t follow_child(const struct follow *f);

@@ -9,19 +9,11 @@
 #include "record/replay.h"
 #include "run/signals.h"
 
-#include <inttypes.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-void app_summary(const struct app *app, uint64_t events, uint64_t overflows)
-{
-    fprintf(stderr, "fanotop: %" PRIu64 " events, %" PRIu64 " kernel overflows, %" PRIu64
-                    " ring losses\n",
-            events, overflows, ring_losses(app->ring));
-}
 
 static int run_mode(struct app *app)
 {
@@ -70,7 +62,14 @@ int main(int argc, char **argv)
             if (!app.follow)
                 goto fail;
         }
-        app.src = capture_start(&opt, app.follow, app.ring, err, sizeof err, &status);
+        struct capture_config cc = {.paths = opt.paths,
+                                    .npaths = opt.npaths,
+                                    .scope = opt.scope,
+                                    .types = opt.types,
+                                    .unlimited_queue = opt.unlimited_queue,
+                                    .verbose = opt.verbose,
+                                    .follow = follow_tree_of(app.follow)};
+        app.src = capture_start(&cc, app.ring, err, sizeof err, &status);
         app.live = true;
         if (app.src && app.follow && follow_launch(app.follow, err, sizeof err, &status) < 0) {
             source_stop(app.src);

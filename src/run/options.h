@@ -2,21 +2,22 @@
 #ifndef FANOTOP_OPTIONS_H
 #define FANOTOP_OPTIONS_H
 
-#include "record/export.h"
+#include "capture/capture.h"
+#include "record/format.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
-enum scope { SCOPE_PATH, SCOPE_MOUNT, SCOPE_FILESYSTEM };
 enum batch_format { BATCH_TABLE, BATCH_CSV };
 
 struct options {
     /* what to watch */
     char **paths; /* PATH arguments; NULL-terminated; npaths may be 0 */
     size_t npaths;
-    enum scope scope;
+    enum capture_scope scope;
     uint32_t types; /* FA_BIT mask from --events; all by default */
     bool unlimited_queue;
     size_t ring_bytes;
@@ -52,6 +53,8 @@ struct options {
     bool no_color;
     bool no_config;
     size_t max_rows;
+    size_t max_pairs;
+    size_t backlog_bytes; /* --pause-backlog; 0 = the default */
     size_t log_depth;
 };
 
