@@ -12,6 +12,7 @@
 #include <linux/connector.h>
 #include <linux/netlink.h>
 #include <limits.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,6 +115,56 @@ static ssize_t read_proc(struct proc_cache *c, pid_t pid, const char *what)
     close(fd);
     c->raw[len] = '\0';
     return (ssize_t)len;
+}
+
+/* The boot time and the clock tick, read once: every start time of a run
+ * is reckoned from the same boot time, as ps reckons it, so that one
+ * process always gets the same start (and a start can be checked again). */
+static pthread_once_t boot_once = PTHREAD_ONCE_INIT;
+static int64_t boot_ns;
+static long ticks_per_s;
+
+static void boot_read(void)
+{
+    ticks_per_s = sysconf(_SC_CLK_TCK);
+    FILE *f = fopen("/proc/stat", "re");
+    char line[256];
+    while (f && fgets(line, sizeof line, f)) {
+        long long b;
+        if (sscanf(line, "btime %lld", &b) == 1) {
+            boot_ns = (int64_t)b * 1000000000;
+            break;
+        }
+    }
+    if (f)
+        fclose(f);
+}
+
+int64_t proc_start_ns(uint64_t ticks)
+{
+    pthread_once(&boot_once, boot_read);
+    if (!ticks || !boot_ns || ticks_per_s <= 0)
+        return 0;
+    uint64_t hz = (uint64_t)ticks_per_s;
+    return boot_ns + (int64_t)(ticks / hz) * 1000000000 + (int64_t)(ticks % hz * 1000000000 / hz);
+}
+
+bool proc_read_stat(pid_t pid, struct proc_stat *st)
+{
+    char path[64], text[4096];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    ssize_t n = read(fd, text, sizeof text - 1);
+    close(fd);
+    struct procstat ps;
+    if (n <= 0 || !procstat_parse(text, (size_t)n, &ps))
+        return false;
+    st->ppid = ps.ppid;
+    st->pgrp = ps.pgrp;
+    st->start_ns = proc_start_ns(ps.start);
+    return true;
 }
 
 size_t proc_join_cmdline(const char *raw, size_t len, char *out, size_t outlen)
@@ -259,7 +310,8 @@ static void ident_set(struct proc_cache *c, struct entry *e, pid_t ppid, uint32_
                                              .comm = "?",
                                              .exe = "",
                                              .cmdline = "",
-                                             .unit = ""};
+                                             .unit = "",
+                                             .start_ns = proc_start_ns(e->start)};
         return; /* else keep the old identity: better than none */
     }
     const char *src[4] = {comm, exe, cmdline, unit};
@@ -282,6 +334,7 @@ static void ident_set(struct proc_cache *c, struct entry *e, pid_t ppid, uint32_
     id->exe = dst[1];
     id->cmdline = dst[2];
     id->unit = dst[3];
+    id->start_ns = proc_start_ns(e->start);
     e->info.sent = false;
 }
 
@@ -329,6 +382,9 @@ static const struct fa_proc *parent_ident(struct proc_cache *c, struct entry *p,
  * copy of its parent). */
 static void build(struct proc_cache *c, struct entry *e, bool exec, int64_t now, int depth)
 {
+    /* A fork event seen since the last build names this process's parent;
+     * one from before may be an earlier process's with the same pid. */
+    bool forked = e->fork_parent && (!e->built || e->fork_seq > e->built_seq);
     bool alive = read_snap(c, e->key, !exec);
     e->checked = now;
     e->built = true;
@@ -340,8 +396,10 @@ static void build(struct proc_cache *c, struct entry *e, bool exec, int64_t now,
         e->tgid = c->snap.tgid;
         if (e->tgid != e->key)
             return;
-        if (!c->snap.ppid)
-            c->snap.ppid = e->fork_parent; /* reaped while read: stat says 0 */
+        /* Who forked it, not who holds it now: an orphan is re-parented to
+         * init or a subreaper (and stat says 0 when it is reaped while read). */
+        if (forked || !c->snap.ppid)
+            c->snap.ppid = e->fork_parent ? e->fork_parent : c->snap.ppid;
         e->info.self = c->snap.tgid == c->self;
         ident_from_snap(c, e);
         return;
@@ -421,8 +479,8 @@ static void reread(struct proc_cache *c, struct entry *e, int64_t now)
     }
     struct snap *s = &c->snap;
     const struct fa_proc *id = &e->info.ident;
-    if (!s->ppid)
-        s->ppid = id->ppid; /* reaped while read: stat says 0 */
+    if (id->ppid > 0)
+        s->ppid = id->ppid; /* who forked it: re-parenting (or a reap) does not change that */
     /* Events of both groups arrive in two queues: an event read "after" the
      * exec may predate it, and /proc may still show the old program. Accept
      * /proc only once it shows the exec'd file or name. */
@@ -480,6 +538,26 @@ struct proc_info *proc_lookup(struct proc_cache *c, pid_t tid, uint64_t mask, in
     if (done && e->reread)
         reread(c, e, now);
     return &e->info;
+}
+
+struct proc_info *proc_parent(struct proc_cache *c, struct proc_info *p, int64_t now)
+{
+    const struct entry *e = (const struct entry *)((const char *)p - offsetof(struct entry, info));
+    pid_t ppid = p->ident.ppid;
+    if (ppid <= 0 || ppid == e->tgid)
+        return NULL;
+    struct entry *pe = process_entry(c, ppid, false, now, 1);
+    if (!pe || pe == e || pe->info.self || !pe->info.ident.comm)
+        return NULL;
+    /* Gone before anything of it was known: nothing worth a node. */
+    if (!pe->start && strcmp(pe->info.ident.comm, "?") == 0)
+        return NULL;
+    /* Started after its supposed child: the pid was reused since. */
+    if (pe->start && e->start && pe->start > e->start)
+        return NULL;
+    pe->seen = now;
+    parent_ident(c, pe, now);
+    return &pe->info;
 }
 
 /* The dynamic loader ("ld-linux-x86-64.so.2", "ld-musl-x86_64.so.1",

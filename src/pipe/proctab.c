@@ -4,6 +4,7 @@
 
 #include "base/hashmap.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,10 +15,16 @@ struct entry {
     char strings[];
 };
 
-/* Both maps hold struct entry pointers. */
+/* A parent chain is followed this far when checking for a loop: a deeper
+ * one is not linked further (real trees are a few dozen deep). */
+#define MAX_DEPTH 256
+
+/* The maps hold struct entry pointers. */
 struct proctab {
     struct u64map by_id;
     struct u64map placeholder_by_pid;
+    struct u64multi by_pid;  /* pid -> its identities, latest first */
+    struct u64multi waiting; /* ppid -> identities with no parent yet */
 };
 
 const struct fa_proc proctab_unknown = {.id = 0,
@@ -49,6 +56,7 @@ static struct entry *entry_new(const struct fa_proc *p)
     if (!e)
         return NULL;
     e->proc = *p;
+    e->proc.parent = NULL;
     const char **dst[5] = {&e->proc.user, &e->proc.comm, &e->proc.exe, &e->proc.cmdline,
                            &e->proc.unit};
     char *q = e->strings;
@@ -79,6 +87,62 @@ static const struct fa_proc *map_insert(struct u64map *m, uint32_t key, const st
     return &e->proc;
 }
 
+/* ---- parent links ---- */
+
+/* Can P be the parent of C: a process with C's ppid that started at or
+ * before C (a start time unknown on either side does not tell)? */
+static bool may_parent(const struct fa_proc *p, const struct fa_proc *c)
+{
+    return p != c && p->pid == c->ppid &&
+           (!p->start_ns || !c->start_ns || p->start_ns <= c->start_ns);
+}
+
+/* Would C as P's parent close a loop (or pass MAX_DEPTH)? */
+static bool loops(const struct fa_proc *p, const struct fa_proc *c)
+{
+    int depth = 0;
+    for (const struct fa_proc *a = p; a; a = a->parent)
+        if (a == c || ++depth > MAX_DEPTH)
+            return true;
+    return false;
+}
+
+/* The best parent of C among the identities held: the one that started
+ * last (pid reuse makes later processes with the same pid), latest added
+ * among equals (a process that exec'd has several). */
+static struct fa_proc *find_parent(const struct proctab *t, const struct fa_proc *c)
+{
+    struct fa_proc *best = NULL;
+    for (uint64_t v = u64multi_first(&t->by_pid, (uint32_t)c->ppid); v != U64MULTI_END;
+         v = u64multi_next(&t->by_pid, v)) {
+        struct fa_proc *p = &((struct entry *)(uintptr_t)v)->proc;
+        if (may_parent(p, c) && (!best || p->start_ns > best->start_ns))
+            best = p;
+    }
+    return best && !loops(best, c) ? best : NULL;
+}
+
+/* Index new entry E; give it a parent, or a place among those waiting for
+ * one; give it to those waiting for it. Out of memory, a link is missed. */
+static void link_new(struct proctab *t, struct entry *e)
+{
+    struct fa_proc *p = &e->proc;
+    uint64_t self = (uintptr_t)e;
+    for (uint64_t v = u64multi_first(&t->waiting, (uint32_t)p->pid); v != U64MULTI_END;) {
+        uint64_t next = u64multi_next(&t->waiting, v);
+        struct fa_proc *c = &((struct entry *)(uintptr_t)v)->proc;
+        if (may_parent(p, c) && !loops(p, c)) {
+            c->parent = p;
+            u64multi_del(&t->waiting, (uint32_t)p->pid, v);
+        }
+        v = next;
+    }
+    u64multi_add(&t->by_pid, (uint32_t)p->pid, self);
+    p->parent = p->ppid > 0 ? find_parent(t, p) : NULL;
+    if (!p->parent && p->ppid > 0)
+        u64multi_add(&t->waiting, (uint32_t)p->ppid, self);
+}
+
 static void map_free(struct u64map *m)
 {
     size_t pos = 0;
@@ -99,12 +163,18 @@ void proctab_destroy(struct proctab *t)
         return;
     map_free(&t->by_id);
     map_free(&t->placeholder_by_pid);
+    u64multi_free(&t->by_pid);
+    u64multi_free(&t->waiting);
     free(t);
 }
 
 const struct fa_proc *proctab_add(struct proctab *t, const struct fa_proc *p)
 {
-    return map_insert(&t->by_id, p->id, p);
+    size_t before = u64map_count(&t->by_id);
+    const struct fa_proc *e = map_insert(&t->by_id, p->id, p);
+    if (e && u64map_count(&t->by_id) != before)
+        link_new(t, (struct entry *)((char *)e - offsetof(struct entry, proc)));
+    return e;
 }
 
 const struct fa_proc *proctab_get(const struct proctab *t, uint32_t id)

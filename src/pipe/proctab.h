@@ -1,5 +1,8 @@
-/* Consumer-side table of process identities by id. Entries are immutable
- * once added and live as long as the table, so events may point at them. */
+/* Consumer-side table of process identities by id. Entries live as long as
+ * the table, so events may point at them, and never change but for their
+ * parent link: the table links each identity to an identity of the process
+ * that forked it (fa_proc.parent), the same way for every source, so a
+ * replay rebuilds the process tree the live capture showed. */
 #ifndef FANOTOP_PROCTAB_H
 #define FANOTOP_PROCTAB_H
 
@@ -10,9 +13,12 @@ struct proctab;
 struct proctab *proctab_create(void);
 void proctab_destroy(struct proctab *t);
 
-/* Copy P (strings included) under P->id; an id seen before keeps its first
- * entry (a source re-sends an identity after a ring loss). Returns the stored
- * entry, or NULL when out of memory. */
+/* Copy P (strings included, P->parent ignored) under P->id; an id seen
+ * before keeps its first entry (a source re-sends an identity after a ring
+ * loss). Its parent is the identity with pid P->ppid that started last at or
+ * before P->start_ns (the latest added, when a start time is unknown), now
+ * or, when none is held yet, once one is added; never a link that would
+ * close a loop. Returns the stored entry, or NULL when out of memory. */
 const struct fa_proc *proctab_add(struct proctab *t, const struct fa_proc *p);
 
 /* The entry for ID, or NULL. */
