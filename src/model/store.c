@@ -59,15 +59,9 @@ struct store {
     struct store_listener *listeners;
 };
 
-const struct fa_proc store_others = {.id = UINT32_MAX,
-                                     .pid = 0,
-                                     .ppid = 0,
-                                     .uid = 0,
-                                     .user = "",
-                                     .comm = "(others)",
-                                     .exe = "",
-                                     .cmdline = "",
-                                     .unit = ""};
+/* Zero fields: no pid, no uid. */
+const struct fa_proc store_others = {
+    .id = UINT32_MAX, .user = "", .comm = "(others)", .exe = "", .cmdline = "", .unit = ""};
 
 /* ---- hashing and the index ------------------------------------------------ */
 

@@ -674,30 +674,34 @@ uint64_t view_row_type_count(const struct view *v, size_t row, uint32_t types)
     return n;
 }
 
+/* D's target name: a copy of S (LEN bytes). False when out of memory. */
+static bool copy_target(struct view *d, const char *s, size_t len)
+{
+    d->target = malloc(len + 1);
+    if (!d->target)
+        return false;
+    memcpy(d->target, s, len);
+    d->target[len] = '\0';
+    d->target_len = len;
+    return true;
+}
+
 /* Give D the target T; its title into TITLE. False when out of memory. */
 static bool set_target(struct view *d, const struct view_target *t, char *title, size_t title_len)
 {
     const char *name;
     if (t->event) {
         const struct fa_event *ev = t->event;
-        d->target = malloc(ev->path_len + 1);
-        if (!d->target)
+        if (!copy_target(d, ev->path, ev->path_len))
             return false;
-        memcpy(d->target, ev->path, ev->path_len);
-        d->target[ev->path_len] = '\0';
-        d->target_len = ev->path_len;
         d->target_ev = *ev;
         d->target_ev.path = d->target;
         d->target_proc = ev->proc;
         const struct fa_proc *p = ev->proc;
         name = !p ? "" : *p->cmdline ? p->cmdline : *p->exe ? p->exe : p->comm;
     } else if (t->path) {
-        d->target = malloc(t->path_len + 1);
-        if (!d->target)
+        if (!copy_target(d, t->path, t->path_len))
             return false;
-        memcpy(d->target, t->path, t->path_len);
-        d->target[t->path_len] = '\0';
-        d->target_len = t->path_len;
         name = d->target;
     } else if (t->proc) {
         const struct fa_proc *p = t->proc;

@@ -27,15 +27,8 @@ struct proctab {
     struct u64multi waiting; /* ppid -> identities with no parent yet */
 };
 
-const struct fa_proc proctab_unknown = {.id = 0,
-                                        .pid = 0,
-                                        .ppid = 0,
-                                        .uid = 0,
-                                        .user = "",
-                                        .comm = "?",
-                                        .exe = "",
-                                        .cmdline = "",
-                                        .unit = ""};
+const struct fa_proc proctab_unknown = {
+    .id = 0, .user = "", .comm = "?", .exe = "", .cmdline = "", .unit = ""};
 
 static const struct fa_proc *map_get(const struct u64map *m, uint32_t key)
 {
