@@ -17,10 +17,11 @@ expect_out() {
     diff -u "$SCRATCH/want" "$SCRATCH/out" >&2 || fail "unexpected output (diff above)"
 }
 
+# A replay's rates are of its recorded seconds: the last one had one open.
 batch --format=csv -v processes
 expect_out \
     'pid,comm,user,unit,exe,events,files,last,rate' \
-    '300,nginx,root,docker:4f3c2a9e81b7,/usr/sbin/nginx,4,2,2026-11-22T10:00:04.000000Z,0.000' \
+    '300,nginx,root,docker:4f3c2a9e81b7,/usr/sbin/nginx,4,2,2026-11-22T10:00:04.000000Z,1.000' \
     '200,vim,alice,,/usr/bin/vim,3,2,2026-11-22T10:00:03.000000Z,0.000' \
     '100,cat,root,ssh.service,/usr/bin/cat,2,1,2026-11-22T10:00:00.000003Z,0.000' \
     '100,sh,root,ssh.service,/bin/sh,1,1,2026-11-22T10:00:00.000001Z,0.000'
@@ -35,7 +36,7 @@ expect_out \
 batch --format=csv -v types
 expect_out \
     'type,events,share,rate' \
-    'open,4,36.364,0.000' \
+    'open,4,36.364,1.000' \
     'modify,4,36.364,0.000' \
     'access,1,9.091,0.000' \
     'close_nowrite,1,9.091,0.000' \

@@ -204,6 +204,8 @@ static bool after_drain(void *ctx, int64_t now, bool last)
     if (!last && !(bs->periodic && now >= bs->next))
         return true;
     store_tick(bs->st, now);
+    if (last && !bs->run.app->live)
+        store_clock_end(bs->st); /* the recording's last second shows in the rates */
     view_refresh(bs->v, now);
     if (view_short_of_memory(bs->v))
         safeout_say("out of memory: this view lacks rows");
@@ -249,8 +251,11 @@ static struct view *batch_view(const struct app *app, struct store **st, int *st
     int kind = opt->view ? view_kind_by_name(opt->view) : VIEW_PATHS;
     if (kind < 0)
         kind = VIEW_PATHS; /* options_parse has checked the name */
-    struct store_config cfg = {
-        .max_rows = opt->max_rows, .max_pairs = opt->max_pairs, .log_depth = opt->log_depth};
+    /* A replay's rates are of its recorded times, not of how fast it reads. */
+    struct store_config cfg = {.max_rows = opt->max_rows,
+                               .max_pairs = opt->max_pairs,
+                               .log_depth = opt->log_depth,
+                               .event_clock = !app->live};
     *st = store_create(&cfg);
     struct view *v = *st ? view_create(*st, (enum view_kind)kind) : NULL;
     if (!v) {
