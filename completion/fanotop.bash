@@ -3,7 +3,7 @@
 # bash-completion package. tests/completion.sh checks these lists against
 # the binary (--help, the sort columns of each view) and the filter fields.
 
-_fanotop_views='paths processes types units events tree'
+_fanotop_views='paths processes types units events tree proctree'
 _fanotop_types='open access modify close_write close_nowrite open_exec attrib
     create delete moved_from moved_to delete_self move_self'
 _fanotop_groups='read write dir close move exec all'
@@ -18,6 +18,7 @@ _fanotop_columns()
         units) echo 'unit events procs files last' ;;
         events) echo 'time pid tid comm user unit event path' ;;
         tree) echo 'path events files last' ;;
+        proctree) echo 'comm pid user events subtree procs files last cmdline' ;;
         *) echo "path events $_fanotop_types procs last rate" ;;
     esac
 }
@@ -96,6 +97,10 @@ _fanotop()
             COMPREPLY=($(compgen -W 'csv jsonl table' -- "$cur"))
             return
             ;;
+        --group)
+            COMPREPLY=($(compgen -W 'comm exe unit none' -- "$cur"))
+            return
+            ;;
         -u | --user)
             COMPREPLY=($(compgen -u -- "$cur"))
             return
@@ -119,7 +124,7 @@ _fanotop()
         COMPREPLY=($(compgen -W '--mount --filesystem --events= --unlimited-queue
             --ring-size= --verbose --user= --pid= --record= --format= --duration=
             --count= --replay= --replay-speed= --batch --iterations= --csv-raw
-            --filter= --view= --sort= --delay= --no-mouse --no-color --no-config
+            --filter= --view= --sort= --group= --delay= --no-mouse --no-color --no-config
             --max-rows= --max-pairs= --log-depth= --pause-backlog= --help --help-keys --version --' -- "$cur"))
         [[ ${COMPREPLY-} == *= ]] && compopt -o nospace
         return

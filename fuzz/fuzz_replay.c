@@ -62,8 +62,15 @@ static void check_written_back(const struct replay_record *rec, enum export_form
         free(line);
         return;
     }
+    int64_t sus = rec->start_ns % 1000;
+    int64_t want_start = rec->start_ns - (sus < 0 ? sus + 1000 : sus);
+    if (rec->start_ns < INT64_MIN + 1000 || (rec->start_ns && !want_start)) {
+        free(line); /* a start the writer's microseconds cannot hold */
+        return;
+    }
+    bool overflow = rec->types & FA_BIT(FA_OVERFLOW);
     if (st != REPLAY_RECORD || used != len || back.time_ns != want_time ||
-        back.types != rec->types) {
+        back.types != rec->types || (!overflow && back.start_ns != want_start)) {
         fprintf(stderr, "written back: %.*s -> %d %s\n", (int)len, line, st,
                 replay_parser_error(&p2));
         abort();
@@ -124,7 +131,9 @@ static void run(enum export_format fmt, const char *in, size_t len, size_t chunk
             log_put(l, &rec.ppid, sizeof rec.ppid);
             log_put(l, &rec.uid, sizeof rec.uid);
             log_put(l, &rec.types, sizeof rec.types);
-            if (!rec.types || (rec.types & ~FA_ALL_TYPES))
+            log_put(l, &rec.start_ns, sizeof rec.start_ns);
+            /* types 0 only for a process line: no event type, no path */
+            if ((!rec.types && rec.path.len) || (rec.types & ~FA_ALL_TYPES))
                 abort();
             log_str(l, &rec.user);
             log_str(l, &rec.comm);

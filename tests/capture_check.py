@@ -2,7 +2,7 @@
 
 Usage: capture_check.py CHECK RECORD ARGS...  (exit status 1 with a message
 on failure). Records are read as the contract says: CSV with the header
-time,pid,tid,ppid,uid,user,comm,exe,unit,event,path (RFC 4180, read with the
+time,pid,tid,ppid,uid,user,comm,exe,unit,event,path,start (RFC 4180, read with the
 csv module), or JSON Lines with the same keys.
 """
 import csv
@@ -10,11 +10,18 @@ import json
 import re
 import sys
 
-HEADER = ["time", "pid", "tid", "ppid", "uid", "user", "comm", "exe", "unit", "event", "path"]
+HEADER = ["time", "pid", "tid", "ppid", "uid", "user", "comm", "exe", "unit", "event", "path",
+          "start"]
 TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}(Z|\+00:00)$")
 
 
 def load(path):
+    """The events of a record (process lines, an ancestor's identity with
+    no event and no path, are left out)."""
+    return [r for r in load_all(path) if r["event"] or r["path"]]
+
+
+def load_all(path):
     with open(path, "rb") as f:
         head = f.read(1)
     if head == b"{":

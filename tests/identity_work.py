@@ -18,6 +18,7 @@ fanotop applies a change to the events queued after it and to none read
 before it; an event still queued when the change happens may take it (see
 LIMITATIONS).
 """
+import csv
 import ctypes
 import os
 import subprocess
@@ -34,13 +35,11 @@ def write(path):
 
 def wait_recorded(rec, path):
     """Until REC shows the close of a write of PATH (the last event of it)."""
-    tail = ("," + path).encode()
     for _ in range(3000):
         try:
-            with open(rec, "rb") as f:
-                for line in f:
-                    line = line.rstrip(b"\n")
-                    if line.endswith(tail) and b"close_write" in line:
+            with open(rec, newline="") as f:
+                for row in csv.DictReader(f):
+                    if row.get("path") == path and "close_write" in (row.get("event") or ""):
                         return
         except OSError:
             pass

@@ -1,10 +1,12 @@
 # Replay through the real binary, no root needed: bad recordings exit 2 with
 # one line; a recording with hostile names comes back byte-exact through
 # --replay --record (CSV and JSONL, and between them), as Python's csv and
-# json modules read it; malformed lines are reported; stdin and pipes stream.
+# json modules read it; a recording from before the start field reads the
+# same; malformed lines are reported; stdin and pipes stream.
 . "$TESTS_DIR/lib.sh"
 
 fixture="$TESTS_DIR/fixtures/tricky.csv"
+fixture_v1="$TESTS_DIR/fixtures/tricky_v1.csv" # the same, as written before start came
 py=${PYTHON3:-python3}
 S=$SCRATCH
 
@@ -32,6 +34,11 @@ cmp -s "$S/out" "$fixture" || fail "CSV -> CSV differs: $(cmp "$S/out" "$fixture
 grep -q "^fanotop: 17 events, 1 kernel overflows, 0 ring losses\$" "$S/err" ||
     fail "summary: $(cat "$S/err")"
 
+# A recording without the start field (the first format) reads as before:
+# the same records, with start unknown.
+expect_status 0 "$FANOTOP" --replay="$fixture_v1" --record=-
+cmp -s "$S/out" "$fixture" || fail "old CSV -> CSV differs: $(cmp "$S/out" "$fixture")"
+
 "$FANOTOP" --replay="$fixture" --record="$S/a.jsonl" --format=jsonl 2>/dev/null ||
     fail "CSV -> JSONL failed"
 "$FANOTOP" --replay="$S/a.jsonl" --record=- 2>/dev/null >"$S/back.csv" ||
@@ -41,6 +48,11 @@ cmp -s "$S/back.csv" "$fixture" ||
 "$FANOTOP" --replay="$S/a.jsonl" --record=- --format=jsonl 2>/dev/null >"$S/b.jsonl" ||
     fail "JSONL -> JSONL failed"
 cmp -s "$S/a.jsonl" "$S/b.jsonl" || fail "JSONL -> JSONL differs"
+# JSON Lines from before start came: no such key.
+sed 's/,"start":""}$/}/' "$S/a.jsonl" >"$S/v1.jsonl"
+! grep -q '"start"' "$S/v1.jsonl" || fail "cannot make the old JSONL"
+"$FANOTOP" --replay="$S/v1.jsonl" --record=- 2>/dev/null | cmp -s - "$fixture" ||
+    fail "old JSONL -> CSV differs"
 
 # Through stdin, and two recordings concatenated (the second header is skipped).
 cat "$fixture" "$fixture" | "$FANOTOP" --replay=- --record=- 2>"$S/err" >"$S/twice.csv" ||
@@ -62,7 +74,7 @@ EOF
 # ---- a standard reader sees the same rows in CSV and JSONL, bytes and all ----
 "$py" - "$fixture" "$S/a.jsonl" <<'EOF' || fail "Python's csv and json readers disagree"
 import csv, json, sys
-keys = "time,pid,tid,ppid,uid,user,comm,exe,unit,event,path".split(",")
+keys = "time,pid,tid,ppid,uid,user,comm,exe,unit,event,path,start".split(",")
 with open(sys.argv[1], newline="", encoding="utf-8", errors="surrogateescape") as f:
     rows = list(csv.reader(f))
 assert rows[0] == keys, rows[0]
@@ -89,7 +101,7 @@ EOF
 
 # ---- malformed lines: skipped, counted, reported once; exit 0 ----
 {
-    head -n 2 "$fixture"
+    head -n 2 "$fixture_v1" # lines of the first format, which is read as before
     echo '2026-11-22T10:00:09.000000Z,1,1,0,0,root,x,/x,,open,"/never closed'
     echo '2026-13-22T10:00:09.000000Z,1,1,0,0,root,x,/x,,open,/bad-time'
     echo '2026-11-22T10:00:09.000000Z,1,1,0,0,root,x,/x,,teleport,/bad-type'
@@ -102,7 +114,7 @@ want="fanotop: replay: 5 malformed lines skipped, first at line 3: unterminated 
 grep -qxF "$want" "$S/err" ||
     fail "malformed notice: $(cat "$S/err")"
 [ "$(grep -c . "$S/out")" = 3 ] || fail "expected header + 2 good lines: $(cat "$S/out")"
-tail -n 1 "$S/out" | grep -q ',open,/good$' || fail "the good line after the bad ones is missing"
+tail -n 1 "$S/out" | grep -q ',open,/good,$' || fail "the good line after the bad ones is missing"
 
 {
     echo '{"time":"2026-11-22T10:00:00Z","pid":1,"event":"open","path":"/a"}'

@@ -46,6 +46,12 @@ mount_tmpfs() {
     echo "$SCRATCH/tmpfs"
 }
 
+# need_live_capture DIR: skip unless fanotop captures events on DIR here.
+need_live_capture() {
+    "$FANOTOP" --record=/dev/null --duration=1 "$1" >/dev/null 2>&1 ||
+        skip "live capture does not work here"
+}
+
 # A scratch directory on the root filesystem (not tmpfs), removed at exit.
 rootfs_dir() {
     d=$(mktemp -d /var/tmp/fanotop-test.XXXXXX)

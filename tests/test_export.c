@@ -213,7 +213,7 @@ static void record_csv_line_has_every_field(void **state)
                           .path_len = 10};
     char *s = line_of(&ev, EXPORT_CSV);
     assert_string_equal(s, "2026-11-22T23:14:48.123456Z,4242,4243,1,0,root,cat,/usr/bin/cat,"
-                           "ssh.service,open|access,/etc/hosts\n");
+                           "ssh.service,open|access,/etc/hosts,\n");
     free(s);
 }
 
@@ -234,7 +234,7 @@ static void record_csv_line_is_byte_exact_for_odd_names(void **state)
     char *s = line_of(&ev, EXPORT_CSV);
     /* No defusing, no escaping: only RFC 4180 quoting. */
     assert_string_equal(s, "1970-01-01T00:00:00.000000Z,4242,7,1,0,,\"a,\"\"b\"\"\","
-                           "/usr/bin/cat,,create,\"=x,\n\xff\\\"\n");
+                           "/usr/bin/cat,,create,\"=x,\n\xff\\\",\n");
     free(s);
 }
 
@@ -256,7 +256,7 @@ static void record_jsonl_line_escapes_per_rfc8259(void **state)
                         "{\"time\":\"2026-11-22T23:14:48.123456Z\",\"pid\":4242,\"tid\":1,"
                         "\"ppid\":1,\"uid\":4294967294,\"user\":\"root\",\"comm\":\"q\\\"b\\\\\","
                         "\"exe\":\"/usr/bin/cat\",\"unit\":\"ssh.service\",\"event\":\"modify\","
-                        "\"path\":\"/t\\u0001\\b\\f\\n\\r\\t\x7f/h\xc3\xa9\"}\n");
+                        "\"path\":\"/t\\u0001\\b\\f\\n\\r\\t\x7f/h\xc3\xa9\",\"start\":\"\"}\n");
     free(s);
 }
 
@@ -272,7 +272,7 @@ static void record_jsonl_escapes_invalid_utf8_as_lone_surrogates(void **state)
                           .path_len = sizeof path - 1};
     char *s = line_of(&ev, EXPORT_JSONL);
     assert_non_null(strstr(s, "\"path\":\"/x\\udcff\\udcc0\\udcaf\\udced\\udca0\\udc80"
-                              "\\udce2\\udc82\"}"));
+                              "\\udce2\\udc82\",\"start\":\"\"}"));
     free(s);
 }
 
@@ -286,12 +286,12 @@ static void overflow_record_has_no_process_and_no_path(void **state)
                           .path = "/ignored",
                           .path_len = 8};
     char *s = line_of(&ev, EXPORT_CSV);
-    assert_string_equal(s, "1970-01-01T00:00:00.000000Z,0,0,0,0,,,,,overflow,\n");
+    assert_string_equal(s, "1970-01-01T00:00:00.000000Z,0,0,0,0,,,,,overflow,,\n");
     free(s);
     s = line_of(&ev, EXPORT_JSONL);
     assert_string_equal(s, "{\"time\":\"1970-01-01T00:00:00.000000Z\",\"pid\":0,\"tid\":0,"
                            "\"ppid\":0,\"uid\":0,\"user\":\"\",\"comm\":\"\",\"exe\":\"\","
-                           "\"unit\":\"\",\"event\":\"overflow\",\"path\":\"\"}\n");
+                           "\"unit\":\"\",\"event\":\"overflow\",\"path\":\"\",\"start\":\"\"}\n");
     free(s);
 }
 
@@ -305,29 +305,39 @@ static void event_without_process_writes_zero_pid(void **state)
                           .path = "/p",
                           .path_len = 2};
     char *s = line_of(&ev, EXPORT_CSV);
-    assert_string_equal(s, "1970-01-01T00:00:00.000000Z,0,5,0,0,,,,,open,/p\n");
+    assert_string_equal(s, "1970-01-01T00:00:00.000000Z,0,5,0,0,,,,,open,/p,\n");
     free(s);
+}
+
+/* A CSV record of an open of /a at T_2026 by thread 4242 of each of the N
+ * processes of PROCS, in a malloc'd string. */
+static char *record_of(const struct fa_proc *const *procs, size_t n)
+{
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&buf, &size);
+    struct recwriter *w = recwriter_create(f, EXPORT_CSV);
+    for (size_t i = 0; i < n; i++) {
+        struct fa_event ev = {.time_ns = T_2026,
+                              .tid = 4242,
+                              .types = FA_BIT(FA_OPEN),
+                              .proc = procs[i],
+                              .path = "/a",
+                              .path_len = 2};
+        assert_int_equal(recwriter_write(w, &ev), 0);
+    }
+    assert_int_equal(recwriter_finish(w), 0);
+    fclose(f);
+    return buf;
 }
 
 static void recwriter_writes_header_then_lines(void **state)
 {
     (void)state;
-    char *buf = NULL;
-    size_t size = 0;
-    FILE *f = open_memstream(&buf, &size);
-    struct recwriter *w = recwriter_create(f, EXPORT_CSV);
-    struct fa_event ev = {.time_ns = T_2026,
-                          .tid = 4242,
-                          .types = FA_BIT(FA_OPEN),
-                          .proc = &cat_proc,
-                          .path = "/a",
-                          .path_len = 2};
-    assert_int_equal(recwriter_write(w, &ev), 0);
-    assert_int_equal(recwriter_write(w, &ev), 0);
-    assert_int_equal(recwriter_finish(w), 0);
-    fclose(f);
+    const struct fa_proc *twice[] = {&cat_proc, &cat_proc};
+    char *buf = record_of(twice, 2);
     const char *line = "2026-11-22T23:14:48.123456Z,4242,4242,1,0,root,cat,/usr/bin/cat,"
-                       "ssh.service,open,/a\n";
+                       "ssh.service,open,/a,\n";
     char want[512];
     snprintf(want, sizeof want, "%s\n%s%s", EXPORT_RECORD_HEADER, line, line);
     assert_string_equal(buf, want);
@@ -335,12 +345,45 @@ static void recwriter_writes_header_then_lines(void **state)
 
     /* JSONL has no header. */
     buf = NULL;
-    f = open_memstream(&buf, &size);
-    w = recwriter_create(f, EXPORT_JSONL);
+    size_t size = 0;
+    FILE *f = open_memstream(&buf, &size);
+    struct recwriter *w = recwriter_create(f, EXPORT_JSONL);
     assert_int_equal(recwriter_finish(w), 0);
     fclose(f);
     assert_int_equal(size, 0);
     free(buf);
+}
+
+static void recwriter_names_ancestors_once_before_their_first_descendant(void **state)
+{
+    (void)state;
+    struct fa_proc bash = cat_proc, sh = cat_proc, cat = cat_proc;
+    bash.pid = 900, bash.comm = "bash", bash.start_ns = T_2026 - 1000000000;
+    sh.pid = 950, sh.ppid = 900, sh.comm = "sh", sh.parent = &bash;
+    cat.ppid = 950, cat.parent = &sh, cat.start_ns = T_2026;
+    /* sh, the third, was named already, by its process line */
+    const struct fa_proc *procs[] = {&cat, &cat, &sh};
+    char *buf = record_of(procs, 3);
+    const char *want =
+        EXPORT_RECORD_HEADER "\n"
+        "2026-11-22T23:14:48.123456Z,900,900,1,0,root,bash,/usr/bin/cat,ssh.service,,,"
+        "2026-11-22T23:14:47.123456Z\n"
+        "2026-11-22T23:14:48.123456Z,950,950,900,0,root,sh,/usr/bin/cat,ssh.service,,,\n"
+        "2026-11-22T23:14:48.123456Z,4242,4242,950,0,root,cat,/usr/bin/cat,ssh.service,open,/a,"
+        "2026-11-22T23:14:48.123456Z\n"
+        "2026-11-22T23:14:48.123456Z,4242,4242,950,0,root,cat,/usr/bin/cat,ssh.service,open,/a,"
+        "2026-11-22T23:14:48.123456Z\n"
+        "2026-11-22T23:14:48.123456Z,950,4242,900,0,root,sh,/usr/bin/cat,ssh.service,open,/a,\n";
+    assert_string_equal(buf, want);
+    free(buf);
+    /* JSON Lines: the same process line, start the last key. */
+    size_t len;
+    char *s = recwriter_process_line(&bash, 0, EXPORT_JSONL, &len);
+    assert_string_equal(s, "{\"time\":\"1970-01-01T00:00:00.000000Z\",\"pid\":900,\"tid\":900,"
+                           "\"ppid\":1,\"uid\":0,\"user\":\"root\",\"comm\":\"bash\","
+                           "\"exe\":\"/usr/bin/cat\",\"unit\":\"ssh.service\",\"event\":\"\","
+                           "\"path\":\"\",\"start\":\"2026-11-22T23:14:47.123456Z\"}\n");
+    free(s);
 }
 
 static void recwriter_reports_a_full_disk(void **state)
@@ -544,6 +587,7 @@ int main(void)
         cmocka_unit_test(event_without_process_writes_zero_pid),
         cmocka_unit_test(recwriter_writes_header_then_lines),
         cmocka_unit_test(recwriter_reports_a_full_disk),
+        cmocka_unit_test(recwriter_names_ancestors_once_before_their_first_descendant),
         cmocka_unit_test(format_names_parse),
         cmocka_unit_test(field_table_spells_the_header),
         cmocka_unit_test(atomic_file_appears_only_on_commit),

@@ -1,4 +1,4 @@
-/* /proc/PID/stat parsing: ppid and start time are found after the last ')'
+/* /proc/PID/stat parsing: ppid, process group and start time are found after the last ')'
  * whatever comm holds, comm is everything between the first '(' and the
  * last ')', text cut short is refused, and our own stat parses to our
  * parent. */
@@ -25,6 +25,7 @@ static void stat_fields_after_odd_comm(void **state)
     struct procstat ps;
     assert_true(procstat_parse(s, sizeof s - 1, &ps));
     assert_int_equal(ps.ppid, 17);
+    assert_int_equal(ps.pgrp, 4242);
     assert_int_equal(ps.start, 987654);
     assert_int_equal(ps.comm_len, strlen("a) b (c)"));
     assert_memory_equal(ps.comm, "a) b (c)", ps.comm_len);
@@ -65,6 +66,7 @@ static void own_stat_names_our_parent(void **state)
     struct procstat ps;
     assert_true(procstat_parse(buf, (size_t)n, &ps));
     assert_int_equal(ps.ppid, getppid());
+    assert_int_equal(ps.pgrp, getpgrp());
     assert_true(ps.start > 0);
 }
 

@@ -238,9 +238,9 @@ static void csv_error_wrong_field_count(void **state)
 {
     (void)state;
     assert_string_equal(csv_error("2026-11-22T10:00:00Z,1,1,1,0,u,c,e,un,open\n"),
-                        "wrong field count: 10, expected 11");
-    assert_string_equal(csv_error(GOOD "open,/a,extra\n"), "wrong field count: 12, expected 11");
-    assert_string_equal(csv_error("just text\n"), "wrong field count: 1, expected 11");
+                        "wrong field count: 10, expected 12");
+    assert_string_equal(csv_error(GOOD "open,/a,,extra\n"), "wrong field count: 13, expected 12");
+    assert_string_equal(csv_error("just text\n"), "wrong field count: 1, expected 12");
 }
 
 static void csv_error_bad_time(void **state)
@@ -612,6 +612,35 @@ static char *write_temp(const char *content, size_t len)
     return path;
 }
 
+/* A recording in a file, replayed to its end into a proctab. */
+struct replayed {
+    char *path;
+    struct ring *r;
+    struct proctab *tab;
+    struct source *src;
+    struct got g;
+};
+
+static void replay_text(struct replayed *x, const char *in, size_t len)
+{
+    memset(x, 0, sizeof *x);
+    x->path = write_temp(in, len);
+    x->r = ring_create(1 << 16);
+    x->tab = proctab_create();
+    char err[256];
+    x->src = replay_start(x->path, 0, x->r, err, sizeof err);
+    assert_non_null(x->src);
+    drain_all(x->src, x->r, x->tab, &x->g);
+}
+
+static void replayed_free(struct replayed *x)
+{
+    source_stop(x->src);
+    proctab_destroy(x->tab);
+    ring_destroy(x->r);
+    unlink(x->path);
+}
+
 static void replay_start_refuses_empty_missing_and_foreign_files(void **state)
 {
     (void)state;
@@ -648,14 +677,10 @@ static void replay_file_feeds_events_identities_and_a_malformed_notice(void **st
                           "2026-11-22T10:00:03Z,0,0,0,0,,,,,overflow,\n"
                           "2026-11-22T10:00:04Z,10,10,1,0,root,sh,/bin/sh,,bogus,/c\n"
                           "2026-11-22T10:00:05Z,10,10,1,0,root,sh,/bin/sh,,modify,/d\n";
-    char *path = write_temp(in, sizeof in - 1);
-    struct ring *r = ring_create(1 << 16);
-    struct proctab *tab = proctab_create();
-    char err[256];
-    struct source *src = replay_start(path, 0, r, err, sizeof err);
-    assert_non_null(src);
-    struct got g = {0};
-    drain_all(src, r, tab, &g);
+    struct replayed x;
+    replay_text(&x, in, sizeof in - 1);
+    struct source *src = x.src;
+    const struct got g = x.g;
     assert_int_equal(source_status(src), 0);
     assert_int_equal(g.events, 5);
     assert_string_equal(g.paths[0], "/a");
@@ -673,16 +698,13 @@ static void replay_file_feeds_events_identities_and_a_malformed_notice(void **st
     assert_true(g.procs[4]->id != g.procs[2]->id);
     assert_string_equal(g.notice,
                         "replay: 2 malformed lines skipped, first at line 4: wrong field count: 1, "
-                        "expected 11");
+                        "expected 12");
     struct source_stats st;
     source_get_stats(src, &st);
     assert_int_equal(st.events, 4);
     assert_int_equal(st.overflows, 1);
     assert_int_equal(st.errors, 2);
-    source_stop(src);
-    proctab_destroy(tab);
-    ring_destroy(r);
-    unlink(path);
+    replayed_free(&x);
 }
 
 static void replay_jsonl_gives_back_the_original_bytes(void **state)
@@ -691,22 +713,13 @@ static void replay_jsonl_gives_back_the_original_bytes(void **state)
     const char in[] = "{\"time\":\"2026-11-22T10:00:00Z\",\"pid\":5,\"event\":\"open\","
                       "\"path\":\"/x\\udcff\\udcfe\"}\n"
                       "{\"time\":\"2026-11-22T10:00:00Z\",\"pid\":5,\"event\":\"open\"}\n";
-    char *path = write_temp(in, sizeof in - 1);
-    struct ring *r = ring_create(1 << 16);
-    struct proctab *tab = proctab_create();
-    char err[256];
-    struct source *src = replay_start(path, 0, r, err, sizeof err);
-    assert_non_null(src);
-    struct got g = {0};
-    drain_all(src, r, tab, &g);
-    assert_int_equal(g.events, 1);
-    assert_string_equal(g.paths[0], "/x\xff\xfe");
-    assert_string_equal(g.notice,
+    struct replayed x;
+    replay_text(&x, in, sizeof in - 1);
+    assert_int_equal(x.g.events, 1);
+    assert_string_equal(x.g.paths[0], "/x\xff\xfe");
+    assert_string_equal(x.g.notice,
                         "replay: 1 malformed line skipped, at line 2: missing field path");
-    source_stop(src);
-    proctab_destroy(tab);
-    ring_destroy(r);
-    unlink(path);
+    replayed_free(&x);
 }
 
 static void replay_streams_from_a_pipe_before_it_ends(void **state)
@@ -747,6 +760,80 @@ static void replay_streams_from_a_pipe_before_it_ends(void **state)
     close(saved);
     proctab_destroy(tab);
     ring_destroy(r);
+}
+
+/* ---- the start field and process lines ---- */
+
+#define V1 EXPORT_RECORD_HEADER_V1 "\n"
+
+static void first_format_without_start_still_reads(void **state)
+{
+    (void)state;
+    size_t skip;
+    assert_int_equal(replay_detect(V1 GOOD_LINE, strlen(V1 GOOD_LINE), false, &skip),
+                     REPLAY_DETECT_CSV);
+    assert_int_equal(skip, strlen(V1));
+    /* Only the old header, streaming: it may yet go on as the new one. */
+    assert_int_equal(replay_detect(V1, strlen(V1) - 1, false, &skip), REPLAY_DETECT_MORE);
+    assert_int_equal(replay_detect(V1, strlen(V1) - 1, true, &skip), REPLAY_DETECT_CSV);
+    /* Lines of either kind, and either header again (cat old new). */
+    const char in[] = GOOD "open,/old\n" HDR GOOD "open,/new,2026-11-22T09:00:00.5Z\n" V1
+        GOOD "open,/old2\n";
+    char out[4096];
+    collect(EXPORT_CSV, in, sizeof in - 1, sizeof in, out, sizeof out);
+    assert_null(strstr(out, "BAD"));
+    assert_non_null(strstr(out, ":/old\n"));
+    assert_non_null(strstr(out, ":/new\n"));
+    assert_non_null(strstr(out, ":/old2\n"));
+    struct outcome o = parse1(parser(EXPORT_CSV), GOOD_LINE, strlen(GOOD_LINE));
+    assert_int_equal(o.st, REPLAY_RECORD);
+    assert_int_equal(o.rec.start_ns, 0);
+}
+
+static void start_field_and_process_lines_parse(void **state)
+{
+    (void)state;
+    const char line[] = GOOD "open,/a,2026-11-22T09:00:00.250000Z\n";
+    struct outcome o = parse1(parser(EXPORT_CSV), line, strlen(line));
+    assert_int_equal(o.st, REPLAY_RECORD);
+    assert_int_equal(o.rec.start_ns, INT64_C(1795338000250000000));
+    /* A process line: no event type, no path. */
+    const char proc[] = GOOD ",,2026-11-22T09:00:00Z\n";
+    o = parse1(parser(EXPORT_CSV), proc, strlen(proc));
+    assert_int_equal(o.st, REPLAY_RECORD);
+    assert_int_equal(o.rec.types, 0);
+    assert_string_equal(o.rec.comm.s, "cat");
+    assert_string_equal(csv_error(GOOD ",/a,\n"), "missing event type");
+    assert_string_equal(csv_error(GOOD "open,/a,yesterday\n"), "bad start time");
+    /* JSON Lines: the start key, a process line. */
+    const char js[] = "{\"time\":\"2026-11-22T10:00:00Z\",\"pid\":5,\"ppid\":4,\"event\":\"\","
+                      "\"path\":\"\",\"start\":\"2026-11-22T09:00:00Z\"}\n";
+    o = parse1(parser(EXPORT_JSONL), js, strlen(js));
+    assert_int_equal(o.st, REPLAY_RECORD);
+    assert_int_equal(o.rec.types, 0);
+    assert_int_equal(o.rec.ppid, 4);
+    assert_int_equal(o.rec.start_ns, INT64_C(1795338000) * 1000000000);
+    assert_string_equal(json_error("{\"time\":\"2026-11-22T10:00:00Z\",\"pid\":5,"
+                                   "\"event\":\"open\",\"path\":\"/a\",\"start\":7}\n"),
+                        "field start: expected a string");
+}
+
+/* A replay of a record with process lines rebuilds the process links. */
+static void replay_links_processes_through_process_lines(void **state)
+{
+    (void)state;
+    const char in[] = HDR "2026-11-22T10:00:00Z,900,900,800,0,root,bash,/bin/bash,,,,"
+                          "2026-11-22T09:00:00Z\n"
+                          "2026-11-22T10:00:01Z,950,950,900,0,root,sed,/bin/sed,,open,/etc/x,"
+                          "2026-11-22T09:30:00Z\n";
+    struct replayed x;
+    replay_text(&x, in, sizeof in - 1);
+    assert_int_equal(x.g.events, 1); /* a process line is no event */
+    assert_string_equal(x.g.procs[0]->comm, "sed");
+    assert_non_null(x.g.procs[0]->parent);
+    assert_string_equal(x.g.procs[0]->parent->comm, "bash");
+    assert_int_equal(x.g.procs[0]->start_ns, INT64_C(1795339800) * 1000000000);
+    replayed_free(&x);
 }
 
 static void replay_never_drops_when_the_ring_is_full(void **state)
@@ -806,6 +893,9 @@ int main(void)
         cmocka_unit_test(replay_jsonl_gives_back_the_original_bytes),
         cmocka_unit_test(replay_streams_from_a_pipe_before_it_ends),
         cmocka_unit_test(replay_never_drops_when_the_ring_is_full),
+        cmocka_unit_test(first_format_without_start_still_reads),
+        cmocka_unit_test(start_field_and_process_lines_parse),
+        cmocka_unit_test(replay_links_processes_through_process_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

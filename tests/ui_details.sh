@@ -36,7 +36,8 @@ done
 keys Down Down Enter
 wait_for "View: path details"
 has "^Path: /etc/hosts *$"
-has "^ +200 cat +root +4 +open\|access +10:00:09 10:00:12 *$"
+# (then ppid and parent: cat's parent, pid 1, is not in the recording)
+has "^ +200 cat +root +4 +open\|access +10:00:09 10:00:12 +1 *$"
 keys Escape
 wait_for "View: event details"
 # a process row: what that process touched
@@ -53,7 +54,7 @@ keys /
 type_text "notes"
 keys Enter Enter
 wait_for "^Path: /home/alice/notes.txt"
-has "^ +201 vim +alice +2 +modify\|close_write +10:00:13 10:00:14 *$"
+has "^ +201 vim +alice +2 +modify\|close_write +10:00:13 10:00:14 +1 *$"
 keys Escape
 
 # The tree: Left closes the directory at the cursor, Right opens it, Enter

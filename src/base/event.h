@@ -64,6 +64,10 @@ struct fa_proc {
     const char *exe;
     const char *cmdline; /* arguments joined by spaces */
     const char *unit;    /* systemd unit or container id, "" when none */
+    int64_t start_ns;    /* when the process started, wall clock ns; 0 = unknown */
+    /* An identity of the process that forked this one, or NULL when not
+     * known: set by the proctab that holds both (proctab.h), never by a source. */
+    const struct fa_proc *parent;
 };
 
 /* One event as consumers see it. The path is bytes (not necessarily UTF-8),

@@ -46,6 +46,7 @@ bool procstat_parse(const char *text, size_t len, struct procstat *out)
         return false;
     const char *open = memchr(text, '(', len);
     out->ppid = (pid_t)v[1];
+    out->pgrp = (pid_t)v[2];
     out->start = v[FIELDS - 1];
     out->comm = open && open < close ? open + 1 : close;
     out->comm_len = open && open < close ? (size_t)(close - open - 1) : 0;

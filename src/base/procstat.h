@@ -9,6 +9,7 @@
 
 struct procstat {
     pid_t ppid;
+    pid_t pgrp;       /* the process group, field 5 */
     uint64_t start;   /* starttime, in clock ticks since boot */
     const char *comm; /* inside the parsed text, not NUL-terminated */
     size_t comm_len;

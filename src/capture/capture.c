@@ -153,6 +153,25 @@ static bool fid_user_fs(const struct capture *c, const struct decode_event *ev)
     return false;
 }
 
+/* The ancestors of a process are named once, oldest first, before its own
+ * identity: the process tree keeps a writer's parents even when they never
+ * touch a watched file and are gone by the time anyone looks. */
+#define ANCESTORS_MAX 64
+
+static void send_ancestors(struct capture *c, struct ring *r, const _Atomic bool *stop,
+                           struct proc_info *p)
+{
+    struct proc_info *chain[ANCESTORS_MAX];
+    size_t n = 0;
+    for (struct proc_info *a = proc_parent(c->procs, p, c->now_mono);
+         a && !a->sent && n < ANCESTORS_MAX; a = proc_parent(c->procs, a, c->now_mono))
+        chain[n++] = a;
+    /* Not counted as a loss when the ring is full: the next identity that
+     * needs them sends them again, and the consumer links them late. */
+    while (n-- > 0 && (chain[n]->sent = wire_put_proc(r, WIRE_TRY, &chain[n]->ident, stop)))
+        ;
+}
+
 static void emit(struct capture *c, struct source *src, struct proc_info *p, pid_t tid,
                  uint32_t types, uint32_t flags, const char *path, size_t len)
 {
@@ -172,6 +191,7 @@ static void emit(struct capture *c, struct source *src, struct proc_info *p, pid
      * before this process's next event, and this event, which could not be
      * named, is the one loss counted (ring losses count events). */
     if (p && !p->sent) {
+        send_ancestors(c, r, stop, p);
         p->sent = wire_put_proc(r, WIRE_TRY, &p->ident, stop);
         if (!p->sent) {
             ring_count_loss(r);

@@ -9,11 +9,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/fanotify.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Start time and cgroup are read again this often per process: a reused pid
@@ -81,6 +83,73 @@ ssize_t proc_read_file(struct proc_cache *c, pid_t pid, const char *what)
     close(fd);
     c->raw[len] = '\0';
     return (ssize_t)len;
+}
+
+/* The boot time and the clock tick, read once: every start time of a run
+ * is reckoned from the same boot time, as ps reckons it, so that one
+ * process always gets the same start (and a start can be checked again). */
+static pthread_once_t boot_once = PTHREAD_ONCE_INIT;
+static int64_t boot_ns;
+static long ticks_per_s;
+
+static void boot_read(void)
+{
+    ticks_per_s = sysconf(_SC_CLK_TCK);
+    FILE *f = fopen("/proc/stat", "re");
+    char line[256];
+    while (f && fgets(line, sizeof line, f)) {
+        long long b;
+        if (sscanf(line, "btime %lld", &b) == 1) {
+            boot_ns = (int64_t)b * 1000000000;
+            break;
+        }
+    }
+    if (f)
+        fclose(f);
+}
+
+int64_t proc_start_ns(uint64_t ticks)
+{
+    pthread_once(&boot_once, boot_read);
+    if (!ticks || !boot_ns || ticks_per_s <= 0)
+        return 0;
+    uint64_t hz = (uint64_t)ticks_per_s;
+    return boot_ns + (int64_t)(ticks / hz) * 1000000000 + (int64_t)(ticks % hz * 1000000000 / hz);
+}
+
+int64_t proc_fork_start_ns(int64_t t)
+{
+    pthread_once(&boot_once, boot_read);
+    struct timespec mono, boot;
+    if (t <= 0 || ticks_per_s <= 0 || clock_gettime(CLOCK_MONOTONIC, &mono) != 0 ||
+        clock_gettime(CLOCK_BOOTTIME, &boot) != 0)
+        return 0;
+    /* /proc counts starts on the boot time clock, which goes on in suspend */
+    int64_t since_boot =
+        t + (boot.tv_sec - mono.tv_sec) * 1000000000 + (boot.tv_nsec - mono.tv_nsec);
+    if (since_boot <= 0)
+        return 0;
+    uint64_t hz = (uint64_t)ticks_per_s;
+    uint64_t s = (uint64_t)since_boot;
+    return proc_start_ns(s / 1000000000 * hz + s % 1000000000 * hz / 1000000000);
+}
+
+bool proc_read_stat(pid_t pid, struct proc_stat *st)
+{
+    char path[64], text[4096];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    ssize_t n = read(fd, text, sizeof text - 1);
+    close(fd);
+    struct procstat ps;
+    if (n <= 0 || !procstat_parse(text, (size_t)n, &ps))
+        return false;
+    st->ppid = ps.ppid;
+    st->pgrp = ps.pgrp;
+    st->start_ns = proc_start_ns(ps.start);
+    return true;
 }
 
 size_t proc_join_cmdline(const char *raw, size_t len, char *out, size_t outlen)
@@ -237,7 +306,8 @@ static void ident_set(struct proc_cache *c, struct entry *e, pid_t ppid, uint32_
                                              .comm = "?",
                                              .exe = "",
                                              .cmdline = "",
-                                             .unit = ""};
+                                             .unit = "",
+                                             .start_ns = e->start_ns};
         return; /* else keep the old identity: better than none */
     }
     const char *src[4] = {comm, exe, cmdline, unit};
@@ -260,6 +330,7 @@ static void ident_set(struct proc_cache *c, struct entry *e, pid_t ppid, uint32_
     id->exe = dst[1];
     id->cmdline = dst[2];
     id->unit = dst[3];
+    id->start_ns = e->start_ns;
     e->info.sent = false;
 }
 
@@ -325,13 +396,19 @@ static const struct fa_proc *parent_ident(struct proc_cache *c, struct entry *p,
  * are not read). */
 static void build(struct proc_cache *c, struct entry *e, bool exec, int64_t now, int depth)
 {
+    /* A fork seen since the last build names this process's parent; one
+     * from before may be an earlier process's with the same pid. */
+    bool forked = e->fork_parent && (!e->built || e->fork_new);
     bool alive = read_snap(c, e->key, !exec);
     e->checked = now;
     e->built = true;
+    e->fork_new = false;
     e->from_fork = false;
     e->in_exec = e->opened = false;
     e->reread = false;
     e->start = alive ? c->snap.start : 0;
+    /* gone: the start its fork gave it, if any */
+    e->start_ns = alive ? proc_start_ns(e->start) : forked ? e->start_ns : 0;
     /* /proc shows a program exec'd after this event when an exec event of
      * the process waits to be applied: a fork child before its exec is a
      * copy of its parent. */
@@ -339,8 +416,10 @@ static void build(struct proc_cache *c, struct entry *e, bool exec, int64_t now,
         e->tgid = c->snap.tgid;
         if (e->tgid != e->key)
             return;
-        if (!c->snap.ppid)
-            c->snap.ppid = e->fork_parent; /* reaped while read: stat says 0 */
+        /* Who forked it, not who holds it now: an orphan is re-parented to
+         * init or a subreaper (and stat says 0 when it is reaped while read). */
+        if (forked || !c->snap.ppid)
+            c->snap.ppid = e->fork_parent ? e->fork_parent : c->snap.ppid;
         e->info.self = c->snap.tgid == c->self;
         ident_from_snap(c, e);
         return;
@@ -391,8 +470,11 @@ static void validate(struct proc_cache *c, struct entry *e, bool exec, int64_t n
     uint64_t start = read_start(c, e->key);
     if (start == 0)
         return; /* gone: its queued events still belong to it */
-    if (e->start == 0 && e->from_fork)
+    if (e->start == 0 && e->from_fork) {
         e->start = start; /* the fork event named this very task */
+        if (!e->start_ns)
+            e->start_ns = proc_start_ns(start); /* else its versions keep the fork's */
+    }
     if (start != e->start) {
         /* The pid was reused (or first seen gone and now alive): a new task. */
         build(c, e, exec, now, 0);
@@ -435,8 +517,8 @@ static void reread(struct proc_cache *c, struct entry *e, int64_t now)
     }
     struct proc_read *s = &c->snap;
     const struct fa_proc *id = &e->info.ident;
-    if (!s->ppid)
-        s->ppid = id->ppid; /* reaped while read: stat says 0 */
+    if (id->ppid > 0)
+        s->ppid = id->ppid; /* who forked it: re-parenting (or a reap) does not change that */
     /* Events of both groups arrive in two queues: an event read "after" the
      * exec may predate it, and /proc may still show the old program. Accept
      * /proc only once it shows the exec'd file or name. */
@@ -493,6 +575,26 @@ struct proc_info *proc_lookup(struct proc_cache *c, pid_t tid, uint64_t mask, in
     if (done && e->reread)
         reread(c, e, now);
     return &e->info;
+}
+
+struct proc_info *proc_parent(struct proc_cache *c, struct proc_info *p, int64_t now)
+{
+    const struct entry *e = entry_of_info(p);
+    pid_t ppid = p->ident.ppid;
+    if (ppid <= 0 || ppid == e->tgid)
+        return NULL;
+    struct entry *pe = process_entry(c, ppid, false, now, 1);
+    if (!pe || pe == e || pe->info.self || !pe->info.ident.comm)
+        return NULL;
+    /* Gone before anything of it was known: nothing worth a node. */
+    if (!pe->start_ns && strcmp(pe->info.ident.comm, "?") == 0)
+        return NULL;
+    /* Started after its supposed child: the pid was reused since. */
+    if (pe->start_ns && e->start_ns && pe->start_ns > e->start_ns)
+        return NULL;
+    pe->seen = now;
+    parent_ident(c, pe, now);
+    return &pe->info;
 }
 
 /* ---- exec opens ------------------------------------------------------------ */
@@ -748,6 +850,7 @@ void proc_note_fork(struct proc_cache *c, pid_t tid, pid_t tgid, pid_t parent, i
     if (!e && !(e = proc_entry_add(c, tid)))
         return;
     e->fork_parent = parent;
+    e->fork_new = true;
     e->tgid = tgid;
     e->seen = now;
 }

@@ -143,6 +143,22 @@ size_t proc_cache_size(const struct proc_cache *c);
  * processes of those are named from /proc and their exec alone. */
 uint64_t proc_events_lost(const struct proc_cache *c);
 
+/* A start time as read from /proc/PID/stat (clock ticks since boot) as
+ * wall clock ns, reckoned from the boot time read once per run; 0 for 0. */
+int64_t proc_start_ns(uint64_t ticks);
+
+/* What /proc/PID/stat says of a process now; false when it is gone. */
+struct proc_stat {
+    pid_t ppid, pgrp;
+    int64_t start_ns; /* as proc_start_ns reckons it */
+};
+bool proc_read_stat(pid_t pid, struct proc_stat *st);
+
+/* The process that forked P's process (its identity read from /proc when
+ * not cached yet), or NULL: not known, one of ours, or not its parent (the
+ * pid was reused: it started later). Valid like proc_lookup's answer. */
+struct proc_info *proc_parent(struct proc_cache *c, struct proc_info *p, int64_t now);
+
 /* Join the NUL-separated arguments of /proc/PID/cmdline (LEN bytes) with
  * spaces into OUT (OUTLEN bytes, NUL-terminated, cut). Returns the length. */
 size_t proc_join_cmdline(const char *raw, size_t len, char *out, size_t outlen);

@@ -103,6 +103,7 @@ static void apply_fork(struct proc_cache *c, struct entry *e, const struct proc_
     e->fork_seq = 0;
     e->gen = ch->gen;
     e->fork_parent = ch->parent;
+    e->start_ns = proc_fork_start_ns(ch->t);
     e->tgid = e->key;
     e->built = false;
     e->in_exec = e->reread = e->open_met = e->interp_open = e->ran = e->awaiting = e->opened =
@@ -121,6 +122,7 @@ static void apply_fork(struct proc_cache *c, struct entry *e, const struct proc_
     if (!e->info.ident.comm)
         return;
     e->built = true;
+    e->fork_new = false; /* a copy of its parent already names the parent */
     e->from_fork = true;
     e->start = 0; /* adopted from /proc by the first check */
     e->checked = p->checked;
@@ -507,6 +509,7 @@ static void on_fork(struct proc_cache *c, const struct proc_event *ev, int64_t n
             return;
         e->tgid = f->child_tgid;
         e->fork_parent = f->parent_tgid;
+        e->fork_new = true;
         e->built = false;
         e->seen = now;
         return;
@@ -518,6 +521,7 @@ static void on_fork(struct proc_cache *c, const struct proc_event *ev, int64_t n
         struct entry *e = proc_entry_of(c, ch->pid);
         /* known at once to follow mode, which walks the ancestry */
         e->fork_parent = f->parent_tgid;
+        e->fork_new = true;
         /* A thread's tid taken by a new process: the thread is gone, and
          * the new process's first event applies its fork. */
         if (e->tgid != e->key) {

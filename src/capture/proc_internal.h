@@ -34,6 +34,8 @@ struct entry {
     bool built;             /* identity made (an entry may hold only a fork record) */
     bool from_fork;         /* made as a copy of the parent: its start time is adopted when read */
     pid_t fork_parent;      /* from the kernel's fork event, 0 when none seen */
+    bool fork_new;          /* fork_parent came from a fork seen since the entry was built */
+    int64_t start_ns;       /* wall clock start of the task, as proc_start_ns; 0 = unknown */
     uint32_t gen;           /* forks of this pid applied (a new process each) */
     uint32_t gen_read;      /* forks of this pid read from the kernel */
     uint32_t pending;       /* changes read, not applied yet */
@@ -126,6 +128,12 @@ struct entry *proc_fork_parent_entry(struct proc_cache *c, pid_t pid, int64_t no
  * differ from its current one; a new version is sent again. */
 void proc_ident_update(struct proc_cache *c, struct entry *e, pid_t ppid, uint32_t uid,
                        const char *comm, const char *exe, const char *cmdline, const char *unit);
+
+/* The start a fork at monotonic time T (the kernel's clock of its process
+ * events) gives its child, as proc_start_ns reckons /proc's: the kernel
+ * reports a fork after it set the child's start, so the tick is the same
+ * but when one passed between the two. 0 when T is not a time. */
+int64_t proc_fork_start_ns(int64_t t);
 
 /* /proc/PID/WHAT into c->raw (NUL-terminated); length or -1. */
 ssize_t proc_read_file(struct proc_cache *c, pid_t pid, const char *what);

@@ -29,8 +29,8 @@ static const struct view_kind_ops *const kind_ops[VIEW_KINDS_ALL] = {
     [VIEW_PATHS] = &view_paths_ops,         [VIEW_PROCS] = &view_procs_ops,
     [VIEW_TYPES] = &view_types_ops,         [VIEW_UNITS] = &view_units_ops,
     [VIEW_EVENTS] = &view_events_ops,       [VIEW_TREE] = &view_tree_ops,
-    [VIEW_DETAIL_PATH] = &view_dpath_ops,   [VIEW_DETAIL_PROC] = &view_dproc_ops,
-    [VIEW_DETAIL_EVENT] = &view_devent_ops,
+    [VIEW_PROCTREE] = &view_proctree_ops,   [VIEW_DETAIL_PATH] = &view_dpath_ops,
+    [VIEW_DETAIL_PROC] = &view_dproc_ops,   [VIEW_DETAIL_EVENT] = &view_devent_ops,
 };
 
 const char *view_kind_name(enum view_kind k)
@@ -54,7 +54,7 @@ int view_kind_by_name(const char *name)
     int found = -1;
     size_t len = strlen(name);
     for (int k = 0; k < VIEW_NKINDS; k++)
-        if (strncasecmp(kind_ops[k]->name, name, len) == 0) {
+        if (!kind_ops[k]->whole_name && strncasecmp(kind_ops[k]->name, name, len) == 0) {
             if (found >= 0)
                 return -1; /* ambiguous prefix */
             found = k;
@@ -75,6 +75,8 @@ static bool col_numeric(enum view_col c)
     case COL_TYPE:
     case COL_EVENT:
     case COL_TYPES:
+    case COL_PARENT:
+    case COL_CMDLINE:
     case COL_FIELD:
     case COL_VALUE:
         return false;
@@ -88,7 +90,7 @@ static bool col_numeric(enum view_col c)
 
 static bool col_is_time(enum view_col c)
 {
-    return c == COL_LAST || c == COL_FIRST || c == COL_TIME;
+    return c == COL_LAST || c == COL_FIRST || c == COL_TIME || c == COL_START;
 }
 
 static struct view_column col_def(const struct view_kind_ops *ops, enum view_col c)
@@ -110,6 +112,9 @@ static struct view_column col_def(const struct view_kind_ops *ops, enum view_col
         [COL_TID] = {"tid", 7, 20},       [COL_EVENT] = {"event", 14, 90},
         [COL_TYPES] = {"types", 26, 70},  [COL_FIRST] = {"first", 8, 40},
         [COL_FIELD] = {"field", 10, 100}, [COL_VALUE] = {"value", 0, 100},
+        [COL_PPID] = {"ppid", 7, 25},     [COL_PARENT] = {"parent", 15, 28},
+        [COL_CMDLINE] = {"cmdline", 0, 32}, [COL_START] = {"start", 8, 40},
+        [COL_SUBTREE] = {"subtree", 8, 92},
     };
     struct view_column col = {.type = -1};
     if (c >= COL_T0 && c < COL_T0 + STORE_NCOUNTS) {
@@ -141,6 +146,18 @@ struct view_column view_kind_column(enum view_kind k, size_t col)
     if (col >= view_kind_ncolumns(k))
         return (struct view_column){.name = NULL};
     return col_def(kind_ops[k], kind_ops[k]->columns.cols[col]);
+}
+
+size_t view_kind_nextra(enum view_kind k)
+{
+    return k < VIEW_KINDS_ALL ? kind_ops[k]->nextra : 0;
+}
+
+struct view_column view_kind_extra(enum view_kind k, size_t i)
+{
+    if (i >= view_kind_nextra(k))
+        return (struct view_column){.name = NULL};
+    return col_def(kind_ops[k], kind_ops[k]->extra[i]);
 }
 
 /* ---- names of rows the store freed ---------------------------------------- */
@@ -209,6 +226,21 @@ static void on_dir_gone(void *ctx, uint32_t d)
 void view_proc_value(const struct fa_proc *p, enum view_col c, struct view_value *val)
 {
     switch (c) {
+    case COL_PPID:
+        val->t = VAL_INT, val->i = p->ppid;
+        break;
+    case COL_PARENT:
+        if (p->parent)
+            view_val_str(val, p->parent->comm, strlen(p->parent->comm));
+        else
+            view_val_str(val, "", 0);
+        break;
+    case COL_CMDLINE:
+        view_val_str(val, p->cmdline, strlen(p->cmdline));
+        break;
+    case COL_START:
+        view_val_time(val, p->start_ns);
+        break;
     case COL_PID:
         val->t = VAL_INT, val->i = p->pid;
         break;
@@ -233,6 +265,21 @@ void view_proc_value(const struct fa_proc *p, enum view_col c, struct view_value
 uint64_t view_proc_key(const struct fa_proc *p)
 {
     return UINT64_C(1) << 63 | (uint64_t)p->id << 32 | (uint32_t)p->pid;
+}
+
+const char *view_group_key(const struct fa_proc *p, int g)
+{
+    return g == VIEW_GROUP_COMM ? p->comm : g == VIEW_GROUP_EXE ? p->exe : p->unit;
+}
+
+void view_procs_add(const struct fa_proc **out, size_t max, size_t *n, const struct fa_proc *p)
+{
+    for (size_t j = 0; j < *n && j < max; j++)
+        if (out[j]->pid == p->pid && out[j]->start_ns == p->start_ns)
+            return;
+    if (*n < max)
+        out[*n] = p;
+    (*n)++;
 }
 
 const struct filter *view_filter_active(const struct view *v)
@@ -336,6 +383,28 @@ static void clear_rows(struct view *v)
     v->rescue.len = 0;
 }
 
+/* The columns of V's kind (folded by its group, with its extras), the sort
+ * going to their default. */
+static void set_columns(struct view *v)
+{
+    const struct view_kind_ops *ops = v->ops;
+    bool grouped = v->group && ops->group_columns;
+    const struct view_kind_columns *cc = grouped ? &ops->group_columns[v->group] : &ops->columns;
+    size_t nextra = v->extra_cols && !grouped ? ops->nextra : 0;
+    v->dates = false; /* the widths below are without: set_dates widens them */
+    v->ncols = 0;
+    v->sort_col = 0;
+    for (size_t i = 0; i < cc->ncols + nextra && v->ncols < VIEW_MAX_COLUMNS; i++) {
+        uint8_t c = i < cc->ncols ? cc->cols[i] : ops->extra[i - cc->ncols];
+        v->colid[v->ncols] = c;
+        v->cols[v->ncols] = col_def(ops, c);
+        if (c == cc->sort_col)
+            v->sort_col = v->ncols;
+        v->ncols++;
+    }
+    v->sort_desc = cc->sort_desc;
+}
+
 /* Make K the view's kind; false (nothing changed) when out of memory. */
 static bool set_kind(struct view *v, enum view_kind k)
 {
@@ -344,15 +413,7 @@ static bool set_kind(struct view *v, enum view_kind k)
         return false;
     v->kind = k;
     v->ops = ops;
-    v->dates = false; /* the widths below are without: set_dates widens them */
-    v->ncols = ops->columns.ncols < VIEW_MAX_COLUMNS ? ops->columns.ncols : VIEW_MAX_COLUMNS;
-    for (size_t i = 0; i < v->ncols; i++) {
-        v->colid[i] = ops->columns.cols[i];
-        v->cols[i] = col_def(ops, v->colid[i]);
-        if (v->colid[i] == ops->columns.sort_col)
-            v->sort_col = i;
-    }
-    v->sort_desc = ops->columns.sort_desc;
+    set_columns(v);
     return true;
 }
 
@@ -419,6 +480,57 @@ void view_set_kind(struct view *v, enum view_kind k)
      * view switch with a million paths; peak memory is the same either way. */
     if (kind_ops[old]->leave && v->data[old])
         kind_ops[old]->leave(v->data[old]);
+}
+
+void view_show_extra_columns(struct view *v, bool on)
+{
+    if (v->extra_cols == on)
+        return;
+    uint8_t sorted = v->colid[v->sort_col];
+    bool desc = v->sort_desc;
+    v->extra_cols = on;
+    set_columns(v);
+    for (size_t i = 0; i < v->ncols; i++)
+        if (v->colid[i] == sorted) {
+            v->sort_col = i;
+            v->sort_desc = desc;
+        }
+}
+
+void view_set_group(struct view *v, enum view_group g)
+{
+    if (g >= VIEW_NGROUPS || g == v->group)
+        return;
+    v->group = (uint8_t)g;
+    set_columns(v);
+    clear_rows(v); /* rows of the other sort: none until the next refresh */
+}
+
+enum view_group view_group(const struct view *v)
+{
+    return (enum view_group)v->group;
+}
+
+static const char *const group_names[VIEW_NGROUPS] = {"none", "comm", "exe", "unit"};
+
+const char *view_group_name(enum view_group g)
+{
+    return g < VIEW_NGROUPS ? group_names[g] : "none";
+}
+
+int view_group_by_name(const char *name)
+{
+    for (int g = 0; name && g < VIEW_NGROUPS; g++)
+        if (strcasecmp(group_names[g], name) == 0)
+            return g;
+    return -1;
+}
+
+enum view_group view_limited_to(const struct view *v)
+{
+    if (!v->unit_only)
+        return VIEW_GROUP_NONE;
+    return v->only_by ? (enum view_group)v->only_by : VIEW_GROUP_UNIT;
 }
 
 void view_set_filter(struct view *v, const struct filter *f)
@@ -599,6 +711,7 @@ static bool set_target(struct view *d, const struct view_target *t, char *title,
         d->unit_only = strdup(t->unit);
         if (!d->unit_only)
             return false;
+        d->only_by = t->by;
         name = *t->unit ? t->unit : "-";
     }
     if (title && title_len)
@@ -620,6 +733,7 @@ struct view *view_details(const struct view *v, size_t row, char *title, size_t 
     struct view *d = view_new(v->st, k);
     if (!d)
         return NULL;
+    view_show_extra_columns(d, v->extra_cols);
     d->filter = v->filter;
     d->filter_gen = 1;
     if (!set_target(d, &t, title, title_len)) {
@@ -731,6 +845,18 @@ uint64_t view_row_key(const struct view *v, size_t row)
         return 0;
     uint64_t k = v->ops->rows.row_key(v, v->order[row]);
     return k ? k : 1;
+}
+
+size_t view_row_procs(const struct view *v, size_t row, const struct fa_proc **out, size_t max)
+{
+    if (row >= v->nrows || !v->ops->procs)
+        return 0;
+    return v->ops->procs(v, v->order[row], out, max);
+}
+
+const struct fa_proc *view_details_proc(const struct view *v)
+{
+    return v->kind == VIEW_DETAIL_PROC ? v->target_proc : NULL;
 }
 
 long view_find_key(const struct view *v, uint64_t key)

@@ -1,5 +1,5 @@
 /* Views: the rows of one table (paths, processes, types, units, events,
- * tree, or the details behind one row), made from the store through the
+ * tree, process tree, or the details behind one row), made from the store through the
  * filter and sorted. A view is a snapshot: its rows keep their values until
  * the next view_refresh, which is how pause freezes the screen. The terminal
  * UI, the CSV snapshot export and batch mode all read rows through here. */
@@ -20,6 +20,7 @@ enum view_kind {
     VIEW_UNITS,
     VIEW_EVENTS,
     VIEW_TREE,
+    VIEW_PROCTREE,
     VIEW_NKINDS,
     /* Details of one row; made only by view_details(). */
     VIEW_DETAIL_PATH = VIEW_NKINDS, /* processes that touched one path */
@@ -27,9 +28,10 @@ enum view_kind {
     VIEW_DETAIL_EVENT,              /* the fields of one event */
 };
 
-/* "paths", "processes", "types", "units", "events", "tree". */
+/* "paths", "processes", "types", "units", "events", "tree", "proctree". */
 const char *view_kind_name(enum view_kind k);
-/* Kind by name (accepts a unique prefix and singular forms); -1 if unknown. */
+/* Kind by name (accepts a unique prefix and singular forms; "proctree" only
+ * whole, so that "pro" stays the processes); -1 if unknown. */
 int view_kind_by_name(const char *name);
 
 enum view_align { VIEW_LEFT, VIEW_RIGHT };
@@ -50,6 +52,11 @@ struct view_column {
  * past the end). Names are static strings. */
 size_t view_kind_ncolumns(enum view_kind k);
 struct view_column view_kind_column(enum view_kind k, size_t col);
+/* The extra columns of kind K, which a view shows after those once
+ * view_show_extra_columns asks for them (ppid, cmdline, start ...): how
+ * many, and extra column I (a zeroed column past the end). */
+size_t view_kind_nextra(enum view_kind k);
+struct view_column view_kind_extra(enum view_kind k, size_t i);
 
 /* How view_cell renders a value. */
 enum view_format {
@@ -68,6 +75,26 @@ void view_destroy(struct view *v);
 enum view_kind view_kind(const struct view *v);
 /* Switch kind; keeps the filter; the sort goes to that kind's default. */
 void view_set_kind(struct view *v, enum view_kind k);
+
+/* Show kind K's extra columns after its others (in this view, the kinds it
+ * switches to and the details it opens), or not; the sort stays on its
+ * column when that still shows. */
+void view_show_extra_columns(struct view *v, bool on);
+
+/* The processes view folds processes with the same comm, exe or unit into
+ * one row with a process count (columns: that field, procs, events, files,
+ * last, rate); its details are the processes folded. Kept across kind
+ * switches; the other kinds do not group. */
+enum view_group { VIEW_GROUP_NONE, VIEW_GROUP_COMM, VIEW_GROUP_EXE, VIEW_GROUP_UNIT };
+#define VIEW_NGROUPS 4
+void view_set_group(struct view *v, enum view_group g);
+enum view_group view_group(const struct view *v);
+/* "none", "comm", "exe", "unit"; and back (-1 if unknown). */
+const char *view_group_name(enum view_group g);
+int view_group_by_name(const char *name);
+/* The field a processes view made by view_details of a group (or unit) row
+ * is limited to: VIEW_GROUP_UNIT for a unit's, NONE for any other view. */
+enum view_group view_limited_to(const struct view *v);
 
 /* F may be NULL (no filter). The view keeps the pointer: keep F alive until
  * the next view_set_filter. Takes effect at the next view_refresh. */
@@ -127,13 +154,27 @@ long view_find_key(const struct view *v, uint64_t key);
  * process's path, an event's path or process). */
 struct view *view_details(const struct view *v, size_t row, char *title, size_t title_len);
 
-/* Tree view only: expand or collapse the directory at ROW; expand or
- * collapse all. No effect on other kinds. Takes effect at once. */
+/* The tree kinds (tree, proctree): is V one? Expand or collapse the node
+ * (directory, process with children) at ROW; expand or collapse all. No
+ * effect on other kinds. Takes effect at once. */
+bool view_is_tree(const struct view *v);
 void view_tree_toggle(struct view *v, size_t row);
 void view_tree_set(struct view *v, size_t row, bool expanded);
 void view_tree_all(struct view *v, bool expanded);
-/* Depth of ROW in the tree (0 for others) and whether it is an expandable directory. */
+/* Depth of ROW in the tree (0 for others) and whether it is a node that
+ * expands (a directory, a process with children). */
 int view_tree_depth(const struct view *v, size_t row);
 bool view_tree_is_dir(const struct view *v, size_t row, bool *expanded);
+/* Is ROW shown only as the ancestor of a row the filter kept (proctree)? */
+bool view_row_dimmed(const struct view *v, size_t row);
+
+/* The processes behind ROW, at most MAX into OUT (identities in the
+ * proctab; the same process once): a process row, every process of a group
+ * row, a process tree node, an event's or a path details' process. Returns
+ * how many there are (possibly more than MAX); 0 for rows of no process. */
+size_t view_row_procs(const struct view *v, size_t row, const struct fa_proc **out, size_t max);
+
+/* The process a VIEW_DETAIL_PROC view is about, or NULL. */
+const struct fa_proc *view_details_proc(const struct view *v);
 
 #endif

@@ -9,6 +9,7 @@
 static const uint8_t dpath_cols[] = {COL_PID,   COL_COMM,  COL_USER, COL_EVENTS,
                                      COL_TYPES, COL_FIRST, COL_LAST};
 static const uint8_t dproc_cols[] = {COL_PATH, COL_EVENTS, COL_TYPES, COL_FIRST, COL_LAST};
+static const uint8_t dpath_extra[] = {COL_PPID, COL_PARENT};
 
 struct detrow { /* one process of a path, or one path of a process */
     const struct fa_proc *proc;
@@ -147,6 +148,13 @@ static struct view_target dpath_details(const struct view *v, uint32_t i)
     return (struct view_target){.proc = detail_row(v, i)->proc};
 }
 
+static size_t dpath_procs(const struct view *v, uint32_t i, const struct fa_proc **out, size_t max)
+{
+    size_t n = 0;
+    view_procs_add(out, max, &n, detail_row(v, i)->proc);
+    return n;
+}
+
 static uint64_t dproc_row_key(const struct view *v, uint32_t i)
 {
     return detail_row(v, i)->hash;
@@ -174,6 +182,8 @@ const struct view_kind_ops view_dpath_ops = {
     .name = "path details",
     .columns = VIEW_COLUMNS(dpath_cols, COL_EVENTS, true, COL_TYPES),
     .rows = {dpath_refresh, details_value, dpath_row_key, dpath_details},
+    VIEW_EXTRA(dpath_extra),
+    .procs = dpath_procs,
     DETAILS_DATA,
 };
 

@@ -9,6 +9,7 @@
 
 static const uint8_t events_cols[] = {COL_TIME, COL_PID,  COL_TID,   COL_COMM,
                                       COL_USER, COL_UNIT, COL_EVENT, COL_PATH};
+static const uint8_t events_extra[] = {COL_PPID, COL_PARENT};
 
 struct evrow {
     int64_t time_ns;
@@ -110,6 +111,16 @@ static struct view_target events_details(const struct view *v, uint32_t i)
     return (struct view_target){.event = &e->at};
 }
 
+/* The event's process; an overflow marker has none. */
+static size_t events_procs(const struct view *v, uint32_t i, const struct fa_proc **out, size_t max)
+{
+    const struct evrow *r = event_row(v, i);
+    size_t n = 0;
+    if (!(r->types & FA_BIT(FA_OVERFLOW)) && r->proc->pid > 0)
+        view_procs_add(out, max, &n, r->proc);
+    return n;
+}
+
 /* The log's copy of paths is large with a deep log: give it back. */
 static void events_leave(void *data)
 {
@@ -130,6 +141,8 @@ const struct view_kind_ops view_events_ops = {
     .aliases = {"event", "log"},
     .columns = VIEW_COLUMNS(events_cols, COL_TIME, false, COL_NONE),
     .rows = {events_refresh, events_value, events_row_key, events_details},
+    VIEW_EXTRA(events_extra),
+    .procs = events_procs,
     .data_size = sizeof(struct events_data),
     .leave = events_leave,
     .free_data = events_free,

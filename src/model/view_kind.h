@@ -4,7 +4,8 @@
  *
  * A kind is a struct view_kind_ops in its own file (its name, its column
  * catalogue, how it refreshes, values, keys and opens the details of its
- * rows) plus one entry in view.c's table. A displayed row is a storage
+ * rows) plus one entry in view.c's table. Tree kinds lay their rows out
+ * through view_fold.h. A displayed row is a storage
  * index in v->order; what the index means (a path slot, a row of the
  * kind's own array, a tree reference) is the kind's business. */
 #ifndef FANOTOP_VIEW_KIND_H
@@ -45,6 +46,11 @@ enum view_col {
     COL_EVENT,
     COL_TYPES,
     COL_FIRST,
+    COL_PPID,
+    COL_PARENT, /* the parent's comm */
+    COL_CMDLINE,
+    COL_START,   /* when the process started */
+    COL_SUBTREE, /* events of a process and its descendants */
     COL_FIELD,
     COL_VALUE,
     COL_NONE,
@@ -210,7 +216,11 @@ struct view {
     size_t target_len;
     const struct fa_proc *target_proc;
     struct fa_event target_ev; /* an event (its path is target) */
-    char *unit_only;           /* a processes view limited to one unit */
+    char *unit_only; /* a processes view limited to one unit (or comm, exe) */
+    uint8_t only_by; /* the field unit_only names: VIEW_GROUP_* (NONE: unit) */
+
+    bool extra_cols; /* view_show_extra_columns */
+    uint8_t group;   /* VIEW_GROUP_*: the processes view folds rows by it */
 
     struct sort_scratch sort;
 
@@ -243,6 +253,7 @@ struct view_target {
     size_t path_len;
     const struct fa_proc *proc; /* a process: a VIEW_DETAIL_PROC view */
     const char *unit;           /* a unit: a VIEW_PROCS view of that unit */
+    uint8_t by;                 /* or of that comm, exe (VIEW_GROUP_*; NONE: unit) */
 };
 
 /* A kind's column catalogue: enum view_col in order (at most
@@ -260,6 +271,8 @@ struct view_kind_columns {
     {                                                                                              \
         (a), sizeof(a) / sizeof(a)[0], sort, desc, fill                                            \
     }
+/* A kind's extra columns (view_show_extra_columns), in ops. */
+#define VIEW_EXTRA(a) .extra = (a), .nextra = sizeof(a) / sizeof(a)[0]
 
 /* What every kind does with its rows. */
 struct view_kind_rows {
@@ -275,6 +288,8 @@ struct view_kind_rows {
     struct view_target (*details)(const struct view *v, uint32_t i);
 };
 
+struct view_fold;
+
 struct view_kind_ops {
     const char *name;                      /* view_kind_name */
     const char *aliases[VIEW_MAX_ALIASES]; /* other names view_kind_by_name takes */
@@ -282,6 +297,15 @@ struct view_kind_ops {
     struct view_kind_rows rows;
 
     /* Optional (zero). */
+    bool whole_name;      /* view_kind_by_name takes no prefix of the name */
+    const uint8_t *extra; /* extra columns (VIEW_EXTRA) */
+    size_t nextra;
+    /* The columns of rows folded by group G (VIEW_GROUP_COMM ...), indexed by G. */
+    const struct view_kind_columns *group_columns;
+    /* The processes behind storage index I (see view_row_procs). */
+    size_t (*procs)(const struct view *v, uint32_t i, const struct fa_proc **out, size_t max);
+    /* A tree kind's fold state (view_fold.h). */
+    struct view_fold *(*fold)(const struct view *v);
     size_t data_size; /* the kind's own state, see view_data */
     bool path_rows;   /* rows are path slots of v->prows: rescue their names */
     /* Order the displayed rows after a refresh or a sort change (default:
@@ -306,6 +330,7 @@ extern const struct view_kind_ops view_types_ops;
 extern const struct view_kind_ops view_units_ops;
 extern const struct view_kind_ops view_events_ops;
 extern const struct view_kind_ops view_tree_ops;
+extern const struct view_kind_ops view_proctree_ops;
 extern const struct view_kind_ops view_dpath_ops;
 extern const struct view_kind_ops view_dproc_ops;
 extern const struct view_kind_ops view_devent_ops;
@@ -331,9 +356,15 @@ struct view_target view_path_target(const struct view *v, uint32_t s);
 void view_rescue(struct view *v, struct u64map *map, uint32_t s, const char *name, size_t len);
 const char *view_rescued(const struct view *v, const struct u64map *map, uint32_t s);
 
-/* Columns of a process identity (pid, comm, user, unit, exe), and its row key. */
+/* Columns of a process identity (pid, comm, user, unit, exe, ppid, parent,
+ * cmdline, start), and its row key. */
 void view_proc_value(const struct fa_proc *p, enum view_col c, struct view_value *val);
 uint64_t view_proc_key(const struct fa_proc *p);
+/* The field of P that group G folds by (VIEW_GROUP_NONE: the unit). */
+const char *view_group_key(const struct fa_proc *p, int g);
+/* Put P into OUT[*N] (when below MAX) unless the same process (pid and
+ * start) is there already; *N counts it either way. */
+void view_procs_add(const struct fa_proc **out, size_t max, size_t *n, const struct fa_proc *p);
 
 /* ---- the scan over paths and pairs (view_scan.c) --------------------------- */
 
@@ -366,6 +397,7 @@ struct view_scan_want {
     bool counts;                 /* with per-type counts */
     bool procs;                  /* process rows (cleared first) */
     bool units;                  /* with unit rows */
+    uint8_t group;               /* unit rows per this field (VIEW_GROUP_*; NONE: unit) */
     struct view_type_row *types; /* per-type sums (cleared first), or NULL */
 };
 
@@ -374,5 +406,9 @@ struct view_scan_want {
 bool view_scan(struct view *v, const struct store_view *sv, struct view_scan_want w);
 /* Free the rows and filter caches the scan fills. */
 void view_scan_free(struct view *v);
+
+/* The units view's rows (view_units.c), one per value of the field GROUP
+ * names (VIEW_GROUP_*): in v->order, with the processes and files of each. */
+void view_unit_rows(struct view *v, const struct store_view *sv, int group);
 
 #endif

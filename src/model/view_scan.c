@@ -51,7 +51,9 @@ static inline void cache_put(uint32_t *cache, uint32_t gen, bool m)
     *cache = (gen & 0x7fffffffu) << 1 | (uint32_t)m;
 }
 
-static uint32_t proc_row(struct view *v, const struct fa_proc *proc, bool want_units)
+/* The row of PROC, made when new; with WANT_UNITS, its unit row (of the
+ * field GROUP names) too. */
+static uint32_t proc_row(struct view *v, const struct fa_proc *proc, bool want_units, int group)
 {
     bool added;
     uint64_t *slot = u64map_slot(&v->procmap, (uint64_t)(uintptr_t)proc, v->nprocs, &added);
@@ -66,11 +68,12 @@ static uint32_t proc_row(struct view *v, const struct fa_proc *proc, bool want_u
     struct view_proc_row *r = &v->procs[v->nprocs];
     *r = (struct view_proc_row){.proc = proc, .unit = STORE_NONE};
     if (want_units) {
-        uint64_t h = store_hash(proc->unit, strlen(proc->unit));
+        const char *key = view_group_key(proc, group);
+        uint64_t h = store_hash(key, strlen(key));
         uint64_t *u = u64map_slot(&v->unitmap, h, v->nunits, &added);
         if (u && added) {
             if (buf_reserve(&v->units, &v->units_cap, v->nunits + 1, sizeof *v->units, false)) {
-                v->units[v->nunits] = (struct view_unit_row){.unit = proc->unit, .hash = h};
+                v->units[v->nunits] = (struct view_unit_row){.unit = key, .hash = h};
                 v->nunits++;
             } else {
                 *u = STORE_NONE;
@@ -122,6 +125,7 @@ bool view_scan(struct view *v, const struct store_view *sv, struct view_scan_wan
     const struct filter *f = view_filter_active(v);
     struct view_type_sel sel = view_type_sel(v);
     bool path_only = f && filter_path_only(f);
+    bool on_cmdline = f && filter_on_cmdline(f);
     double per_s = sv->interval_s > 0 ? 1.0 / sv->interval_s : 0;
     scan_reset(v, w);
     v->match_events = 0;
@@ -155,7 +159,7 @@ bool view_scan(struct view *v, const struct store_view *sv, struct view_scan_wan
         nunit_list = 0;
         for (uint32_t q = path->pairs; q != STORE_NONE; q = sv->pairs[q].next) {
             const struct store_pair *p = &sv->pairs[q];
-            uint32_t pr = w.procs ? proc_row(v, p->proc, w.units) : STORE_NONE;
+            uint32_t pr = w.procs ? proc_row(v, p->proc, w.units, w.group) : STORE_NONE;
             if (!pm)
                 continue;
             if (f && !path_only) {
@@ -163,7 +167,9 @@ bool view_scan(struct view *v, const struct store_view *sv, struct view_scan_wan
                 bool m = cached(&v->qcache[q], p->gen, &hit);
                 if (!hit) {
                     m = filter_match_subject(f, path->str, path->len, p->proc);
-                    cache_put(&v->qcache[q], p->gen, m);
+                    /* a command line read late (proctab.h) may change it */
+                    if (p->proc->cmdline[0] || !on_cmdline)
+                        cache_put(&v->qcache[q], p->gen, m);
                 }
                 if (!m)
                     continue;

@@ -3,7 +3,7 @@
  * index is a path slot with FILE_BIT set, or a directory slot. */
 #include "config.h"
 
-#include "model/view_kind.h"
+#include "model/view_fold.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -12,10 +12,6 @@
 #define MAX_DEPTH 2048                /* a 4096-byte path has at most this many components */
 
 static const uint8_t tree_cols[] = {COL_PATH, COL_EVENTS, COL_FILES, COL_LAST};
-
-enum { TREE_DEFAULT, TREE_ALL_EXPANDED, TREE_ALL_COLLAPSED };
-enum { EXPLICIT_COLLAPSED = 1, EXPLICIT_EXPANDED = 2 };
-enum { ROW_DIR = 1, ROW_EXPANDED = 2 };
 
 struct dacc { /* a directory, indexed by dir slot */
     uint64_t events, files;
@@ -30,11 +26,7 @@ struct tree_data {
     size_t dacc_cap, dacc_n;
     uint32_t *children, *top; /* storage indices */
     size_t children_cap, ntop, top_cap;
-    uint32_t *depth;   /* per displayed row */
-    uint8_t *rowflags; /* per displayed row: ROW_* */
-    size_t depth_cap, flags_cap;
-    struct u64map expand; /* dir hash -> EXPLICIT_*; kept across kind switches */
-    int all;              /* TREE_* */
+    struct view_fold fold; /* its open state is kept across kind switches */
 };
 
 static bool tree_is_file(uint32_t ref)
@@ -168,58 +160,30 @@ static void tree_dir_gone(struct view *v, uint32_t d)
 
 /* ---- rows ----------------------------------------------------------------- */
 
-static bool tree_expanded(const struct tree_data *t, uint32_t d, uint32_t depth, size_t siblings)
+static size_t tree_children(const struct view *v, uint32_t ref, uint32_t **kids)
 {
-    uint64_t state;
-    if (u64map_get(&t->expand, t->dacc[d].hash, &state))
-        return state == EXPLICIT_EXPANDED;
-    if (t->all != TREE_DEFAULT)
-        return t->all == TREE_ALL_EXPANDED;
-    /* Top level open, and a directory that is its parent's only child
-     * opens too, so `fanotop /etc` starts showing what is in /etc. */
+    struct tree_data *t = view_data(v);
+    if (tree_is_file(ref))
+        return 0;
+    *kids = t->children + t->dacc[ref].first_child;
+    return t->dacc[ref].nchild;
+}
+
+/* Top level open, and a directory that is its parent's only child opens
+ * too, so `fanotop /etc` starts showing what is in /etc. */
+static bool tree_open_default(const struct view *v, uint32_t ref, uint32_t depth, size_t siblings)
+{
+    (void)v, (void)ref;
     return depth == 0 || siblings == 1;
 }
 
-static bool tree_push(struct view *v, struct tree_data *t, uint32_t ref, uint32_t depth,
-                      uint8_t flags)
-{
-    if (!buf_reserve(&v->order, &v->order_cap, v->nrows + 1, sizeof *v->order, false) ||
-        !buf_reserve(&t->depth, &t->depth_cap, v->nrows + 1, sizeof *t->depth, false) ||
-        !buf_reserve(&t->rowflags, &t->flags_cap, v->nrows + 1, sizeof *t->rowflags, false))
-        return false;
-    v->order[v->nrows] = ref;
-    t->depth[v->nrows] = depth;
-    t->rowflags[v->nrows] = flags;
-    v->nrows++;
-    return true;
-}
-
-static void tree_visit(struct view *v, struct tree_data *t, uint32_t *kids, size_t n,
-                       uint32_t depth)
-{
-    view_sort_indices(v, kids, n);
-    for (size_t j = 0; j < n; j++) {
-        uint32_t ref = kids[j];
-        if (tree_is_file(ref)) {
-            if (!tree_push(v, t, ref, depth, 0))
-                return;
-            continue;
-        }
-        bool open = tree_expanded(t, ref, depth, n);
-        if (!tree_push(v, t, ref, depth, ROW_DIR | (open ? ROW_EXPANDED : 0)))
-            return;
-        if (open)
-            tree_visit(v, t, t->children + t->dacc[ref].first_child, t->dacc[ref].nchild,
-                       depth + 1);
-    }
-}
+static const struct view_fold_nodes tree_nodes = {tree_children, tree_open_default, NULL};
 
 /* Visible rows from the snapshot: no store access but names. */
 static void tree_arrange(struct view *v)
 {
     struct tree_data *t = view_data(v);
-    v->nrows = 0;
-    tree_visit(v, t, t->top, t->ntop, 0);
+    view_fold_lay_out(v, &t->fold, &tree_nodes, t->top, t->ntop);
 }
 
 /* Each path's counts up its directory chain; the rows from the scan (path
@@ -403,11 +367,14 @@ static void tree_free(void *data)
 {
     struct tree_data *t = data;
     tree_leave(t);
-    u64map_free(&t->expand);
+    view_fold_free(&t->fold);
     free(t->children);
     free(t->top);
-    free(t->depth);
-    free(t->rowflags);
+}
+
+static struct view_fold *tree_fold(const struct view *v)
+{
+    return &((struct tree_data *)view_data(v))->fold;
 }
 
 const struct view_kind_ops view_tree_ops = {
@@ -422,59 +389,5 @@ const struct view_kind_ops view_tree_ops = {
     .dir_gone = tree_dir_gone,
     .leave = tree_leave,
     .free_data = tree_free,
+    .fold = tree_fold,
 };
-
-/* ---- expand and collapse (view.h) ----------------------------------------- */
-
-static struct tree_data *tree_of(const struct view *v)
-{
-    return v->kind == VIEW_TREE ? view_data(v) : NULL;
-}
-
-static bool row_is_tree_dir(const struct view *v, size_t row)
-{
-    const struct tree_data *t = tree_of(v);
-    return t && row < v->nrows && (t->rowflags[row] & ROW_DIR);
-}
-
-void view_tree_set(struct view *v, size_t row, bool expanded)
-{
-    if (!row_is_tree_dir(v, row))
-        return;
-    struct tree_data *t = view_data(v);
-    bool added;
-    uint64_t *slot = u64map_slot(&t->expand, t->dacc[v->order[row]].hash, 0, &added);
-    if (slot)
-        *slot = expanded ? EXPLICIT_EXPANDED : EXPLICIT_COLLAPSED;
-    tree_arrange(v);
-}
-
-void view_tree_toggle(struct view *v, size_t row)
-{
-    if (row_is_tree_dir(v, row))
-        view_tree_set(v, row, !(tree_of(v)->rowflags[row] & ROW_EXPANDED));
-}
-
-void view_tree_all(struct view *v, bool expanded)
-{
-    struct tree_data *t = tree_of(v);
-    if (!t)
-        return;
-    u64map_clear(&t->expand);
-    t->all = expanded ? TREE_ALL_EXPANDED : TREE_ALL_COLLAPSED;
-    tree_arrange(v);
-}
-
-int view_tree_depth(const struct view *v, size_t row)
-{
-    const struct tree_data *t = tree_of(v);
-    return t && row < v->nrows ? (int)t->depth[row] : 0;
-}
-
-bool view_tree_is_dir(const struct view *v, size_t row, bool *expanded)
-{
-    bool dir = row_is_tree_dir(v, row);
-    if (expanded)
-        *expanded = dir && (tree_of(v)->rowflags[row] & ROW_EXPANDED);
-    return dir;
-}

@@ -8,9 +8,10 @@
 
 static const uint8_t units_cols[] = {COL_UNIT, COL_EVENTS, COL_PROCS, COL_FILES, COL_LAST};
 
-static void units_refresh(struct view *v, const struct store_view *sv)
+void view_unit_rows(struct view *v, const struct store_view *sv, int group)
 {
-    view_scan(v, sv, (struct view_scan_want){.procs = true, .units = true});
+    view_scan(v, sv,
+              (struct view_scan_want){.procs = true, .units = true, .group = (uint8_t)group});
     for (size_t i = 0; i < v->nprocs; i++) {
         const struct view_proc_row *p = &v->procs[i];
         if (!p->sum.events || p->unit == STORE_NONE)
@@ -23,6 +24,11 @@ static void units_refresh(struct view *v, const struct store_view *sv)
         if (v->units[i].sum.events)
             view_push(v, (uint32_t)i);
     v->total = v->nunits;
+}
+
+static void units_refresh(struct view *v, const struct store_view *sv)
+{
+    view_unit_rows(v, sv, VIEW_GROUP_UNIT);
 }
 
 static void units_value(const struct view *v, const struct store_view *sv, uint32_t i,

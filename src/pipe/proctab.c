@@ -4,6 +4,7 @@
 
 #include "base/hashmap.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,10 +15,24 @@ struct entry {
     char strings[];
 };
 
-/* Both maps hold struct entry pointers. */
+/* A parent chain is followed this far when checking for a loop: a deeper
+ * one is not linked further (real trees are a few dozen deep). */
+#define MAX_DEPTH 256
+
+/* An identity that only gave an earlier one its command line: its id
+ * names that one from then on, which shows the line (kept here). */
+struct late_cmdline {
+    struct entry *to;
+    char cmdline[];
+};
+
+/* The maps hold struct entry pointers, but completed (struct late_cmdline). */
 struct proctab {
     struct u64map by_id;
     struct u64map placeholder_by_pid;
+    struct u64multi by_pid;  /* pid -> its identities, latest first */
+    struct u64multi waiting; /* ppid -> identities with no parent yet */
+    struct u64map completed; /* id -> the identity it completed */
 };
 
 const struct fa_proc proctab_unknown = {
@@ -42,6 +57,7 @@ static struct entry *entry_new(const struct fa_proc *p)
     if (!e)
         return NULL;
     e->proc = *p;
+    e->proc.parent = NULL;
     const char **dst[5] = {&e->proc.user, &e->proc.comm, &e->proc.exe, &e->proc.cmdline,
                            &e->proc.unit};
     char *q = e->strings;
@@ -72,6 +88,108 @@ static const struct fa_proc *map_insert(struct u64map *m, uint32_t key, const st
     return &e->proc;
 }
 
+/* ---- parent links ---- */
+
+/* Can P be the parent of C: a process with C's ppid that started at or
+ * before C (a start time unknown on either side does not tell)? */
+static bool may_parent(const struct fa_proc *p, const struct fa_proc *c)
+{
+    return p != c && p->pid == c->ppid &&
+           (!p->start_ns || !c->start_ns || p->start_ns <= c->start_ns);
+}
+
+/* Would C as P's parent close a loop (or pass MAX_DEPTH)? */
+static bool loops(const struct fa_proc *p, const struct fa_proc *c)
+{
+    int depth = 0;
+    for (const struct fa_proc *a = p; a; a = a->parent)
+        if (a == c || ++depth > MAX_DEPTH)
+            return true;
+    return false;
+}
+
+/* The best parent of C among the identities held: the one that started
+ * last (pid reuse makes later processes with the same pid), latest added
+ * among equals (a process that exec'd has several). */
+static struct fa_proc *find_parent(const struct proctab *t, const struct fa_proc *c)
+{
+    struct fa_proc *best = NULL;
+    for (uint64_t v = u64multi_first(&t->by_pid, (uint32_t)c->ppid); v != U64MULTI_END;
+         v = u64multi_next(&t->by_pid, v)) {
+        struct fa_proc *p = &((struct entry *)(uintptr_t)v)->proc;
+        if (may_parent(p, c) && (!best || p->start_ns > best->start_ns))
+            best = p;
+    }
+    return best && !loops(best, c) ? best : NULL;
+}
+
+/* Index new entry E; give it a parent, or a place among those waiting for
+ * one; give it to those waiting for it. Out of memory, a link is missed. */
+static void link_new(struct proctab *t, struct entry *e)
+{
+    struct fa_proc *p = &e->proc;
+    uint64_t self = (uintptr_t)e;
+    for (uint64_t v = u64multi_first(&t->waiting, (uint32_t)p->pid); v != U64MULTI_END;) {
+        uint64_t next = u64multi_next(&t->waiting, v);
+        struct fa_proc *c = &((struct entry *)(uintptr_t)v)->proc;
+        if (may_parent(p, c) && !loops(p, c)) {
+            c->parent = p;
+            u64multi_del(&t->waiting, (uint32_t)p->pid, v);
+        }
+        v = next;
+    }
+    u64multi_add(&t->by_pid, (uint32_t)p->pid, self);
+    p->parent = p->ppid > 0 ? find_parent(t, p) : NULL;
+    if (!p->parent && p->ppid > 0)
+        u64multi_add(&t->waiting, (uint32_t)p->ppid, self);
+}
+
+/* ---- command lines read late ---- */
+
+static bool same_str(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+/* The identity held that P only completes, or NULL: the latest of P's
+ * process (same pid and start), alike in all but the command line, which
+ * it lacks and P has. A capture names an exec at the open of its file,
+ * before the new program's arguments can be read: the same program, told
+ * in full a moment later, is one identity, as a replay (which has no
+ * command lines) makes it. */
+static struct entry *completes(const struct proctab *t, const struct fa_proc *p)
+{
+    if (!p->cmdline || !p->cmdline[0])
+        return NULL;
+    uint64_t v = u64multi_first(&t->by_pid, (uint32_t)p->pid);
+    if (v == U64MULTI_END)
+        return NULL;
+    struct entry *e = (struct entry *)(uintptr_t)v;
+    const struct fa_proc *q = &e->proc;
+    bool alike = q->start_ns == p->start_ns && q->ppid == p->ppid && q->uid == p->uid &&
+                 same_str(q->user, p->user) && same_str(q->comm, p->comm) &&
+                 same_str(q->exe, p->exe) && same_str(q->unit, p->unit);
+    return alike && !q->cmdline[0] ? e : NULL;
+}
+
+/* File P's id under E, which takes P's command line; false when out of memory. */
+static bool complete(struct proctab *t, struct entry *e, const struct fa_proc *p)
+{
+    size_t len = strlen(p->cmdline);
+    struct late_cmdline *l = malloc(sizeof *l + len + 1);
+    bool added;
+    uint64_t *slot = l ? u64map_slot(&t->completed, p->id, 0, &added) : NULL;
+    if (!slot) {
+        free(l);
+        return false;
+    }
+    l->to = e;
+    memcpy(l->cmdline, p->cmdline, len + 1);
+    *slot = (uintptr_t)l;
+    e->proc.cmdline = l->cmdline;
+    return true;
+}
+
 static void map_free(struct u64map *m)
 {
     size_t pos = 0;
@@ -92,17 +210,38 @@ void proctab_destroy(struct proctab *t)
         return;
     map_free(&t->by_id);
     map_free(&t->placeholder_by_pid);
+    size_t pos = 0;
+    uint64_t key, l;
+    while (u64map_next(&t->completed, &pos, &key, &l))
+        free((struct late_cmdline *)(uintptr_t)l);
+    u64map_free(&t->completed);
+    u64multi_free(&t->by_pid);
+    u64multi_free(&t->waiting);
     free(t);
 }
 
 const struct fa_proc *proctab_add(struct proctab *t, const struct fa_proc *p)
 {
-    return map_insert(&t->by_id, p->id, p);
+    const struct fa_proc *known = proctab_get(t, p->id);
+    if (known)
+        return known;
+    struct entry *q = completes(t, p);
+    if (q && complete(t, q, p))
+        return &q->proc;
+    size_t before = u64map_count(&t->by_id);
+    const struct fa_proc *e = map_insert(&t->by_id, p->id, p);
+    if (e && u64map_count(&t->by_id) != before)
+        link_new(t, (struct entry *)((char *)e - offsetof(struct entry, proc)));
+    return e;
 }
 
 const struct fa_proc *proctab_get(const struct proctab *t, uint32_t id)
 {
-    return map_get(&t->by_id, id);
+    const struct fa_proc *e = map_get(&t->by_id, id);
+    uint64_t l;
+    if (!e && u64map_get(&t->completed, id, &l))
+        e = &((const struct late_cmdline *)(uintptr_t)l)->to->proc;
+    return e;
 }
 
 const struct fa_proc *proctab_placeholder(struct proctab *t, int32_t pid)

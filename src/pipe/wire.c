@@ -17,6 +17,7 @@ struct wire_proc {
     uint32_t uid;
     uint16_t len[5];
     uint16_t pad;
+    int64_t start_ns;
 };
 
 /* Fixed part of an EVENT record; the NUL-terminated path follows. */
@@ -68,7 +69,7 @@ bool wire_put_proc(struct ring *r, enum wire_mode mode, const struct fa_proc *p,
 {
     const char *str[5] = {p->user, p->comm, p->exe, p->cmdline, p->unit};
     struct wire_proc h = {.kind = WIRE_PROC, .id = p->id, .pid = p->pid, .ppid = p->ppid,
-                          .uid = p->uid};
+                          .uid = p->uid, .start_ns = p->start_ns};
     size_t total = sizeof h;
     for (int i = 0; i < 5; i++) {
         h.len[i] = (uint16_t)clamp(str[i], WIRE_MAX_FIELD);
@@ -151,7 +152,7 @@ static bool decode_proc(const char *p, size_t len, struct proctab *tab)
     }
     struct fa_proc proc = {.id = h.id, .pid = h.pid, .ppid = h.ppid, .uid = h.uid,
                            .user = str[0], .comm = str[1], .exe = str[2], .cmdline = str[3],
-                           .unit = str[4]};
+                           .unit = str[4], .start_ns = h.start_ns};
     return proctab_add(tab, &proc) != NULL;
 }
 

@@ -23,6 +23,7 @@ const struct record_field_def record_fields[RECORD_NFIELDS] = {
     [RECORD_UNIT] = FIELD("unit", RECORD_BYTES),   /* systemd unit or container, "" */
     [RECORD_EVENT] = FIELD("event", RECORD_PLAIN), /* type names joined by '|' */
     [RECORD_PATH] = FIELD("path", RECORD_BYTES),   /* the file, bytes as the kernel gave them */
+    [RECORD_START] = FIELD("start", RECORD_PLAIN), /* when the process started, "" unknown */
 };
 
 bool export_format_parse(const char *s, enum export_format *out)
@@ -61,4 +62,6 @@ void record_values_of(const struct fa_event *ev, struct record_values *out)
     set_str(out, RECORD_EVENT, out->types,
             fa_types_format(types, '|', out->types, sizeof out->types));
     set_str(out, RECORD_PATH, overflow ? "" : ev->path, overflow ? 0 : ev->path_len);
+    set_str(out, RECORD_START, out->start,
+            p->start_ns ? iso8601_format(p->start_ns, out->start, sizeof out->start) : 0);
 }

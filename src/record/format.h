@@ -12,8 +12,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The record header, a contract with other tools: never change it. */
-#define EXPORT_RECORD_HEADER "time,pid,tid,ppid,uid,user,comm,exe,unit,event,path"
+/* The record header, a contract with other tools: fields are never changed
+ * or moved, a new one only ever goes at the end (JSONL: the last key), and
+ * replay reads files written before it came. start (when the process
+ * started, empty when unknown) came after the first version. */
+#define EXPORT_RECORD_HEADER_V1 "time,pid,tid,ppid,uid,user,comm,exe,unit,event,path"
+#define EXPORT_RECORD_HEADER    EXPORT_RECORD_HEADER_V1 ",start"
 
 /* The encodings of a record file. */
 enum export_format { EXPORT_CSV, EXPORT_JSONL };
@@ -34,7 +38,9 @@ enum record_field {
     RECORD_UNIT,
     RECORD_EVENT,
     RECORD_PATH,
-    RECORD_NFIELDS
+    RECORD_START,
+    RECORD_NFIELDS,
+    RECORD_NFIELDS_V1 = RECORD_START /* files from before start came */
 };
 
 /* How a field's value is written. */
@@ -64,11 +70,13 @@ struct record_values {
     } v[RECORD_NFIELDS];
     char time[40];
     char types[160];
+    char start[40];
 };
 
 /* EV's values into OUT; the strings point into EV's and into OUT. An
  * overflow marker belongs to no process and no path: pid, tid, ppid and uid
- * 0, empty strings and path. */
+ * 0, empty strings and path. An event with types 0 and an empty path is a
+ * process line (recwriter.h). */
 void record_values_of(const struct fa_event *ev, struct record_values *out);
 
 #endif

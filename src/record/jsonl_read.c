@@ -368,7 +368,8 @@ static enum replay_status json_line(struct replay_parser *p, const char *line, s
         if (!have[k])
             f[k] = k == RECORD_TID ? f[RECORD_PID] : is_number_field(k) ? zero : empty;
     enum replay_status st = replay_convert(p, f, rec);
-    if (st == REPLAY_RECORD && !have[RECORD_PATH] && !(rec->types & FA_BIT(FA_OVERFLOW))) {
+    if (st == REPLAY_RECORD && !have[RECORD_PATH] && rec->types &&
+        !(rec->types & FA_BIT(FA_OVERFLOW))) {
         snprintf(p->err, sizeof p->err, "missing field path");
         return REPLAY_BAD;
     }

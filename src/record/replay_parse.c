@@ -11,10 +11,34 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The headers a recording may start with, newest first. */
+static const char *const record_headers[] = {EXPORT_RECORD_HEADER, EXPORT_RECORD_HEADER_V1};
+#define NHEADERS (sizeof record_headers / sizeof record_headers[0])
+
+/* Which header S (N bytes, one whole line or the start of one) is: its
+ * length, 0 when N is too short to tell, -1 when it is none. */
+static long header_match(const char *s, size_t n, bool whole)
+{
+    bool maybe = false;
+    for (size_t i = 0; i < NHEADERS; i++) {
+        size_t hl = strlen(record_headers[i]);
+        if (memcmp(s, record_headers[i], n < hl ? n : hl) != 0)
+            continue;
+        if (n < hl) {
+            maybe = true;
+            continue;
+        }
+        if (n == hl && !whole)
+            return 0; /* the header may go on: wait for the line end */
+        if (n == hl || s[hl] == '\n' || (s[hl] == '\r' && (n == hl + 1 || s[hl + 1] == '\n')))
+            return (long)hl;
+    }
+    return maybe && !whole ? 0 : -1;
+}
+
 enum replay_detect replay_detect(const char *buf, size_t len, bool eof, size_t *skip)
 {
     static const char bom[] = "\xef\xbb\xbf";
-    size_t hl = sizeof EXPORT_RECORD_HEADER - 1;
     size_t b = 0;
     if (len == 0)
         return eof ? REPLAY_DETECT_EMPTY : REPLAY_DETECT_MORE;
@@ -38,25 +62,16 @@ enum replay_detect replay_detect(const char *buf, size_t len, bool eof, size_t *
             return REPLAY_DETECT_MORE;
         return len == 0 ? REPLAY_DETECT_EMPTY : REPLAY_DETECT_UNKNOWN;
     }
-    if (memcmp(s, EXPORT_RECORD_HEADER, n < hl ? n : hl) != 0)
+    long hl = header_match(s, n, eof);
+    if (hl == 0)
+        return REPLAY_DETECT_MORE;
+    if (hl < 0)
         return REPLAY_DETECT_UNKNOWN;
-    if (n < hl || (n == hl + 1 && s[hl] == '\r') || n == hl) {
-        if (!eof)
-            return REPLAY_DETECT_MORE;
-        if (n < hl)
-            return REPLAY_DETECT_UNKNOWN;
-        *skip = len;
-        return REPLAY_DETECT_CSV;
-    }
-    if (s[hl] == '\n') {
-        *skip = b + hl + 1;
-        return REPLAY_DETECT_CSV;
-    }
-    if (s[hl] == '\r' && s[hl + 1] == '\n') {
-        *skip = b + hl + 2;
-        return REPLAY_DETECT_CSV;
-    }
-    return REPLAY_DETECT_UNKNOWN;
+    size_t h = (size_t)hl;
+    if (n > h && s[h] == '\r' && n == h + 1 && !eof)
+        return REPLAY_DETECT_MORE;
+    *skip = b + h + (n > h && s[h] == '\n' ? 1 : n > h + 1 ? 2 : n - h);
+    return REPLAY_DETECT_CSV;
 }
 
 void replay_parser_init(struct replay_parser *p, enum export_format fmt, uint64_t first_line)
@@ -219,12 +234,18 @@ enum replay_status replay_convert(struct replay_parser *p, const struct replay_s
     if (!parse_int(f[RECORD_UID].s, f[RECORD_UID].len, false, 0, UINT32_MAX, &v))
         return replay_bad_number(p, RECORD_UID);
     rec->uid = (uint32_t)v;
-    uint32_t types;
-    if (!memo_types(p, &f[RECORD_EVENT], &types))
+    uint32_t types = 0;
+    /* No event type and no path: a process line (an ancestor's identity). */
+    bool process = f[RECORD_EVENT].len == 0 && f[RECORD_PATH].len == 0;
+    if (!process && !memo_types(p, &f[RECORD_EVENT], &types))
         return bad_type(p, f[RECORD_EVENT].s, f[RECORD_EVENT].len);
     if (types & FA_BIT(FA_OVERFLOW))
         types = FA_BIT(FA_OVERFLOW);
     rec->types = types;
+    rec->start_ns = 0;
+    if (f[RECORD_START].len &&
+        (!memo_time(p, &f[RECORD_START], &rec->start_ns) || !rec->start_ns))
+        return replay_bad(p, "bad start time");
     rec->user = f[RECORD_USER];
     rec->comm = f[RECORD_COMM];
     rec->exe = f[RECORD_EXE];
@@ -248,13 +269,18 @@ enum replay_status replay_parse_next(struct replay_parser *p, const char *buf, s
     if (p->fmt == EXPORT_JSONL)
         return replay_jsonl_next(p, buf, len, eof, used, rec);
     /* A header line again: recordings concatenated with cat. */
-    size_t hl = sizeof EXPORT_RECORD_HEADER - 1;
-    if (len > hl && buf[0] == 't' && memcmp(buf, EXPORT_RECORD_HEADER, hl) == 0 &&
-        (buf[hl] == '\n' || (buf[hl] == '\r' && len > hl + 1 && buf[hl + 1] == '\n'))) {
-        *used = hl + (buf[hl] == '\n' ? 1 : 2);
+    long hl = buf[0] == 't' ? header_match(buf, len, eof) : -1;
+    if (hl == 0)
+        return REPLAY_MORE;
+    size_t h = hl > 0 ? (size_t)hl : 0;
+    if (h &&
+        ((h < len && buf[h] == '\n') || (h + 1 < len && buf[h] == '\r' && buf[h + 1] == '\n'))) {
+        *used = h + (buf[h] == '\n' ? 1 : 2);
         p->line++;
         return REPLAY_SKIP;
     }
+    if (h && !eof && h + 1 >= len)
+        return REPLAY_MORE; /* its line end is still to come */
     return replay_csv_next(p, buf, len, eof, used, rec);
 }
 
@@ -268,7 +294,8 @@ void replay_record_proc(const struct replay_record *rec, uint32_t id, struct fa_
                             .comm = rec->comm.s,
                             .exe = rec->exe.s,
                             .cmdline = "",
-                            .unit = rec->unit.s};
+                            .unit = rec->unit.s,
+                            .start_ns = rec->start_ns};
 }
 
 void replay_record_event(const struct replay_record *rec, const struct fa_proc *proc,

@@ -4,9 +4,12 @@
  * an error. Pure: no I/O, no allocation, no global state.
  *
  * CSV: RFC 4180 (a quoted field may hold commas, doubled quotes, CR and LF);
- * lines end with LF or CRLF. JSON Lines: one object per line; unknown keys
- * are ignored; pid, event, time and path are required, tid defaults to pid,
- * ppid and uid to 0, the other strings to "". A string escape \udc80..\udcff
+ * lines end with LF or CRLF; a file may have the start field (and header)
+ * or, written before it came, not. JSON Lines: one object per line; unknown
+ * keys are ignored; pid, event, time and path are required, tid defaults to
+ * pid, ppid and uid to 0, the other strings to "". A record whose event and
+ * path are both empty is a process line: an ancestor's identity, no event
+ * (types 0). A string escape \udc80..\udcff
  * (a lone low surrogate, Python's "surrogateescape") stands for the raw byte
  * 0x80..0xff, which is how the JSONL writer keeps names that are not UTF-8.
  * Blank lines and a repeated CSV header (concatenated recordings) are skipped
@@ -45,12 +48,14 @@ struct replay_str {
     size_t len;
 };
 
-/* One parsed record. An overflow marker has types == FA_BIT(FA_OVERFLOW). */
+/* One parsed record. An overflow marker has types == FA_BIT(FA_OVERFLOW),
+ * a process line types == 0. */
 struct replay_record {
     int64_t time_ns;
+    int64_t start_ns; /* 0 = unknown */
     int32_t pid, tid, ppid;
     uint32_t uid;
-    uint32_t types; /* FA_BIT() set, never 0 */
+    uint32_t types; /* FA_BIT() set, 0 for a process line */
     struct replay_str user, comm, exe, unit, path;
 };
 

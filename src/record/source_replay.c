@@ -31,6 +31,7 @@ struct ident {
     uint32_t id;
     int32_t ppid;
     uint32_t uid;
+    int64_t start_ns;
     char *str; /* user, comm, exe, unit, each NUL-terminated */
     size_t cap;
     size_t len[4];
@@ -80,7 +81,7 @@ static struct ident *ident_slot(struct replay *rp, int32_t pid)
 static bool ident_same(const struct ident *id, const struct replay_record *rec)
 {
     const struct replay_str *s[4] = {&rec->user, &rec->comm, &rec->exe, &rec->unit};
-    if (id->ppid != rec->ppid || id->uid != rec->uid)
+    if (id->ppid != rec->ppid || id->uid != rec->uid || id->start_ns != rec->start_ns)
         return false;
     const char *p = id->str;
     for (int i = 0; i < 4; i++) {
@@ -120,6 +121,7 @@ static int64_t ident_for(struct replay *rp, struct source *src, const struct rep
     }
     id->ppid = rec->ppid;
     id->uid = rec->uid;
+    id->start_ns = rec->start_ns;
     id->id = rp->next_id++;
     if (rp->next_id == 0) /* 0 means "no identity" on the wire */
         rp->next_id = 1;
@@ -179,6 +181,8 @@ static bool emit(struct replay *rp, struct source *src, const struct replay_reco
         int64_t id = ident_for(rp, src, rec);
         if (id < 0)
             return false;
+        if (!rec->types)
+            return true; /* a process line: its identity is all there is */
         struct fa_proc proc = {.id = (uint32_t)id, .pid = rec->pid};
         struct fa_event ev;
         replay_record_event(rec, &proc, &ev);

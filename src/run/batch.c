@@ -61,12 +61,13 @@ static size_t table_cell(struct printer *pr, const struct view *v, size_t row, s
     /* Out of memory the cell comes out short. */
     size_t n = export_view_cell(&pr->cell, v, row, col, VIEW_FMT_SCREEN);
     size_t w = 0;
-    bool tree_name = view_kind(v) == VIEW_TREE && col == 0;
+    bool tree_name = view_is_tree(v) && col == 0;
     if (tree_name)
         for (int d = view_tree_depth(v, row); d > 0; d--, w += 2)
             buf_put(t, "  ", 2);
     w += text_escape(t, pr->cell.p, n, pr->tflags);
-    if (tree_name && view_tree_is_dir(v, row, NULL) && !(n && pr->cell.p[n - 1] == '/')) {
+    if (tree_name && view_kind(v) == VIEW_TREE && view_tree_is_dir(v, row, NULL) &&
+        !(n && pr->cell.p[n - 1] == '/')) {
         buf_putc(t, '/');
         w++;
     }
@@ -264,6 +265,7 @@ static struct view *batch_view(const struct app *app, struct store **st, int *st
         return NULL;
     }
     view_set_filter(v, app->filter);
+    view_set_group(v, (enum view_group)opt->group);
     if (opt->sort) {
         int col = view_column_by_name(v, opt->sort);
         if (col < 0) {

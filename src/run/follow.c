@@ -7,6 +7,7 @@
 #include "run/follow.h"
 #include "capture/follow_tree.h"
 #include "run/follow_user.h"
+#include "capture/proc.h"
 #include "pipe/source.h"
 #include "run/signals.h"
 
@@ -21,12 +22,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <fcntl.h>
 #include <unistd.h>
 
 #define FOLLOW_START_TIMEOUT_MS 30000
+#define GROUP_MAX_DEPTH         64 /* parent links followed up a process group */
 
 struct follow {
     pid_t child;              /* the COMMAND, 0 with --pid */
@@ -39,6 +42,8 @@ struct follow {
     char **env;               /* built for another user (follow_user.h), or NULL: ours */
     bool relay_on;            /* another user's command beside the headless modes */
     struct follow_relay relay;
+    unsigned interrupts;      /* Ctrl-Cs forwarded to the command */
+    char announce[320];       /* what the last one sent */
 };
 
 extern char **environ;
@@ -344,12 +349,6 @@ bool follow_reap(struct follow *f, int *status)
     return done;
 }
 
-void follow_signal(struct follow *f, int sig)
-{
-    if (f && f->child && !f->reaped)
-        kill(f->child, sig);
-}
-
 bool follow_shares_tty(const struct follow *f)
 {
     return f && f->shares_tty;
@@ -392,8 +391,99 @@ enum follow_stop follow_check_stop(struct follow *f, bool child_done)
         return FOLLOW_RUN;
     if (sig != SIGINT || !f || !follow_child(f) || child_done)
         return FOLLOW_STOP;
-    if (!(signals_stop_from_tty() && follow_shares_tty(f)))
-        follow_signal(f, SIGINT);
+    follow_interrupt(f, signals_stop_from_tty());
     signals_clear_stop();
     return FOLLOW_FORWARDED;
+}
+
+/* ---- Ctrl-C: the command's process group, as a terminal would ---- */
+
+/* A process of our group and who forked it (record and batch modes). */
+struct member_of_group {
+    pid_t pid, ppid;
+};
+
+/* Does PID descend from us (our child COMMAND, or an orphan of its tree we
+ * reaped as subreaper), going up through the group's members M[0..N)? */
+static bool descends_from(pid_t self, const struct member_of_group *m, size_t n, pid_t pid)
+{
+    for (int depth = 0; depth < GROUP_MAX_DEPTH; depth++) {
+        size_t i = 0;
+        while (i < n && m[i].pid != pid)
+            i++;
+        if (i == n)
+            return false;
+        if (m[i].ppid == self)
+            return true;
+        pid = m[i].ppid;
+    }
+    return false;
+}
+
+/* COMMAND shares our process group (and terminal): signal the members of
+ * it that are COMMAND's tree, never ourselves nor a pipeline's other
+ * programs (`fanotop --record=- -- make | gzip`). */
+static void signal_shared_group(int sig)
+{
+    pid_t self = getpid(), pgrp = getpgrp();
+    struct member_of_group *m = NULL;
+    size_t n = 0, cap = 0;
+    DIR *d = opendir("/proc");
+    for (struct dirent *e; d && (e = readdir(d));) {
+        char *end;
+        long pid = strtol(e->d_name, &end, 10);
+        struct proc_stat st;
+        if (*end || pid <= 0 || pid == self || !proc_read_stat((pid_t)pid, &st) ||
+            st.pgrp != pgrp)
+            continue;
+        if (n == cap) {
+            struct member_of_group *bigger = realloc(m, (cap = cap ? cap * 2 : 64) * sizeof *m);
+            if (!bigger)
+                break;
+            m = bigger;
+        }
+        m[n++] = (struct member_of_group){(pid_t)pid, st.ppid};
+    }
+    if (d)
+        closedir(d);
+    for (size_t i = 0; i < n; i++)
+        if (descends_from(self, m, n, m[i].pid))
+            kill(m[i].pid, sig);
+    free(m);
+}
+
+static const char *signal_name(int sig)
+{
+    return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGKILL";
+}
+
+void follow_interrupt(struct follow *f, bool from_tty)
+{
+    static const int escalate[] = {SIGINT, SIGTERM, SIGKILL};
+    unsigned k = f->interrupts < 2 ? f->interrupts : 2;
+    int sig = escalate[k];
+    f->interrupts++;
+    /* From the terminal, the first Ctrl-C reached a shared group already. */
+    bool by_tty = from_tty && sig == SIGINT && f->shares_tty;
+    if (by_tty || f->reaped) {
+        /* nothing to send */
+    } else if (f->shares_tty) {
+        signal_shared_group(sig);
+    } else {
+        /* Its own session since setsid: its pid is its group's id, and
+         * stays reserved while it is not reaped. */
+        kill(-f->child, sig);
+    }
+    snprintf(f->announce, sizeof f->announce, "%s %s to the process group of %s%s",
+             by_tty ? "Ctrl-C sent" : "sent", signal_name(sig), f->name,
+             k == 0   ? " (Ctrl-C again: SIGTERM)"
+             : k == 1 ? " (Ctrl-C again: SIGKILL)"
+                      : "");
+    if (f->shares_tty) /* no screen: stderr is where the user looks */
+        fprintf(stderr, "fanotop: %s\n", f->announce);
+}
+
+const char *follow_announcement(const struct follow *f)
+{
+    return f ? f->announce : "";
 }

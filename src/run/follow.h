@@ -53,9 +53,6 @@ void follow_end_reap(struct follow *f, struct source *src, struct follow_end *e,
  * ring: an empty ring after a true answer holds nothing of COMMAND's. */
 bool follow_end_caught_up(const struct follow_end *e, const struct source *src, int64_t now);
 
-/* Forward SIG to the COMMAND (Ctrl-C goes to it first). */
-void follow_signal(struct follow *f, int sig);
-
 /* True when COMMAND shares our terminal and process group (record and batch
  * modes), so a Ctrl-C from the terminal has already reached it. */
 bool follow_shares_tty(const struct follow *f);
@@ -77,8 +74,15 @@ enum follow_stop {
     FOLLOW_STOP,      /* stop now */
 };
 /* Ctrl-C goes to a followed command that still runs (CHILD_DONE false)
- * before it stops fanotop; from the terminal it has already reached the
- * command's process group when they share the terminal. */
+ * before it stops fanotop, through follow_interrupt. */
 enum follow_stop follow_check_stop(struct follow *f, bool child_done);
+
+/* Ctrl-C while COMMAND runs: SIGINT to its process group, as a terminal
+ * would (FROM_TTY: the terminal has sent it already when the group is
+ * ours); the second time SIGTERM, then SIGKILL. Announced on stderr when
+ * COMMAND shares our terminal (no screen), and by follow_announcement. */
+void follow_interrupt(struct follow *f, bool from_tty);
+/* What the last follow_interrupt sent, one line ("" before any). */
+const char *follow_announcement(const struct follow *f);
 
 #endif

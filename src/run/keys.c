@@ -7,9 +7,11 @@
 const struct key_help keys_help[] = {
     {NULL, "Views"},
     {"Tab  Shift-Tab", "next / previous view"},
-    {"1 2 3 4 5 6", "paths, processes, types, units, events, tree"},
+    {"1 2 3 4 5 6 7", "paths, processes, types, units, events, tree, proctree"},
     {"F5  t", "tree view (again: back to the view before)"},
-    {"+  -  *", "tree: expand, collapse, expand all (again: collapse all)"},
+    {"", "from processes: the process tree (again: back to processes)"},
+    {"+  -  *", "trees: expand, collapse, expand all (again: collapse all)"},
+    {"g", "processes: group by comm, then exe, then unit, then not"},
     {"Enter", "details of the row: who touched this file, what this process touched,"},
     {"", "every field of an event; in the tree: open or close the directory"},
     {"Esc  Backspace", "close the details pane"},
@@ -35,12 +37,14 @@ const struct key_help keys_help[] = {
     {"E", "export the current view (every filtered row, sorted) as CSV"},
     {"e", "export the recent events log as CSV or JSON Lines (Tab switches)"},
     {"Del", "reset all counters (asks first: y resets)"},
+    {"F9  k", "signal the row's process (every one of a group row), live only"},
     {NULL, "Screen"},
     {"F1  h  ?", "this help"},
     {"F2  S", "setup: columns of each view, colour, refresh delay, mouse (saved)"},
     {"Ctrl-L", "redraw the screen"},
     {"q  F10", "quit"},
-    {"Ctrl-C", "quit (with -- COMMAND: interrupt the command first)"},
+    {"Ctrl-C", "quit (with -- COMMAND: SIGINT to its process group first;"},
+    {"", "again: SIGTERM, then SIGKILL)"},
 };
 
 const size_t keys_help_count = sizeof keys_help / sizeof keys_help[0];

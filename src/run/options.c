@@ -40,6 +40,7 @@ enum {
     OPT_LOG_DEPTH,
     OPT_VERSION,
     OPT_HELP_KEYS,
+    OPT_GROUP,
 };
 
 static const struct option long_options[] = {
@@ -63,6 +64,7 @@ static const struct option long_options[] = {
     {"filter", required_argument, NULL, 'f'},
     {"view", required_argument, NULL, 'v'},
     {"sort", required_argument, NULL, 's'},
+    {"group", required_argument, NULL, OPT_GROUP},
     {"delay", required_argument, NULL, 'd'},
     {"no-mouse", no_argument, NULL, OPT_NO_MOUSE},
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
@@ -102,8 +104,9 @@ void options_usage(FILE *out)
           "Display:\n"
           "  -f, --filter=EXPR        start filter, e.g. 'comm:nginx !\\.log$';\n"
           "                           type:LIST takes the names of -e\n"
-          "  -v, --view=NAME          paths, processes, types, units, events, tree\n"
+          "  -v, --view=NAME          paths processes types units events tree proctree\n"
           "  -s, --sort=COLUMN        sort column of the start view\n"
+          "      --group=FIELD        fold the processes view by comm, exe or unit\n"
           "  -d, --delay=SECONDS      refresh interval (default 1)\n"
           "      --no-mouse           do not use the mouse\n"
           "      --no-color           monochrome (also NO_COLOR=1)\n"
@@ -315,11 +318,16 @@ static int parse_one(struct options *opt, int c, const char *arg)
     case 'v':
         if (view_kind_by_name(arg) < 0)
             return usage_error(
-                "unknown view '%s' (paths, processes, types, units, events, tree)", arg);
+                "unknown view '%s' (paths, processes, types, units, events, tree, proctree)", arg);
         opt->view = arg;
         break;
     case 's':
         opt->sort = arg;
+        break;
+    case OPT_GROUP:
+        opt->group = view_group_by_name(arg);
+        if (opt->group < 0)
+            return usage_error("unknown --group '%s' (comm, exe, unit or none)", arg);
         break;
     case 'd':
         if (!parse_double(arg, 0.05, &opt->delay) || opt->delay > 3600)

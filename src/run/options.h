@@ -46,6 +46,7 @@ struct options {
     const char *filter;
     const char *view;
     const char *sort;
+    int group;    /* --group: VIEW_GROUP_* for the processes view */
     double delay; /* seconds between refreshes */
     bool delay_given; /* --delay was given: it wins over the settings file */
     bool no_mouse;

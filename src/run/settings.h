@@ -24,7 +24,7 @@ struct settings {
     int color;                   /* -1 not set, 0 off, 1 on */
     int mouse;                   /* -1 not set, 0 off, 1 on */
     char *view;                  /* start view name or NULL */
-    char *columns[VIEW_NKINDS];  /* visible columns per view, NULL = all */
+    char *columns[VIEW_NKINDS];  /* visible columns per view, NULL = the default ones */
     char *sort[VIEW_NKINDS];     /* sort column and direction per view, NULL = default */
     char *history[SETTINGS_MAX_HISTORY]; /* filter history, oldest first */
     size_t nhistory;

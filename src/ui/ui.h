@@ -58,6 +58,7 @@ enum ui_style {
     ST_MENU,
     ST_MENU_SEL,
     ST_HELP_KEY,
+    ST_DIM, /* a process tree's ancestor shown only for a row the filter kept */
     ST_NSTYLES
 };
 
@@ -76,7 +77,13 @@ enum ui_redraw {
     UI_QUIT,
 };
 
-enum ui_screen { UI_SCREEN_TABLE, UI_SCREEN_HELP, UI_SCREEN_SORT, UI_SCREEN_SETUP };
+enum ui_screen {
+    UI_SCREEN_TABLE,
+    UI_SCREEN_HELP,
+    UI_SCREEN_SORT,
+    UI_SCREEN_SETUP,
+    UI_SCREEN_SIGNAL,
+};
 
 enum ui_prompt_kind {
     UI_PROMPT_NONE,
@@ -203,6 +210,7 @@ struct ui {
     bool config;                  /* the settings file is read and written */
     size_t setup_sel;             /* the setup screen's selected item */
     enum view_kind setup_kind;    /* whose columns it lists */
+    struct ui_signal *signal;     /* the signal menu (F9) while open */
     struct ui_layout lay;
     struct textline line; /* the line being formatted */
     char *cell;           /* view_cell buffer */
@@ -299,6 +307,16 @@ void ui_history_rewind(struct ui *ui);
 const char *ui_history_step(struct ui *ui, int dir, const char *fresh);
 void ui_history_free(struct ui *ui);
 
+/* ---- ui_signal.c: the signal menu (F9, k) ---- */
+/* Open it on the processes of the row at the cursor (live capture only;
+ * otherwise the status line says why not). */
+enum ui_redraw ui_signal_open(struct ui *ui);
+/* The menu box over the table and its bottom line (the confirmation). */
+void ui_signal_draw(struct ui *ui);
+enum ui_redraw ui_signal_key(struct ui *ui, int key);
+/* Close it (and free what it holds). */
+void ui_signal_close(struct ui *ui);
+
 /* ---- ui_config.c, ui_columns.c: the settings file ---- */
 /* Read the settings file (unless --no-config): what the command line did
  * not set comes from it, and the filter history. Returns the start view the
@@ -308,11 +326,17 @@ int ui_config_load(struct ui *ui);
  * the filter history (and only into a file that exists). Errors go to the
  * status line. Nothing with --no-config. */
 void ui_config_save(struct ui *ui, bool setup);
+/* The columns of kind K as the UI's views have them (its own, then its
+ * extras: view_show_extra_columns): how many, and column C's name. */
+size_t ui_columns_count(enum view_kind k);
+const char *ui_columns_name(enum view_kind k, size_t c);
+/* The hidden-column bits of kind K when nothing chose: its extras. */
+uint32_t ui_columns_default_hidden(enum view_kind k);
 /* The hidden-column bits of kind K from NAMES, the columns shown
  * ("path,total", any case); the first column always shows. */
 uint32_t ui_columns_hidden(struct ui *ui, enum view_kind k, const char *names);
 /* The inverse for ui->hidden[K]: a malloc'd list in lower case, or NULL
- * when every column shows. */
+ * when the columns are the default ones. */
 char *ui_columns_names(struct ui *ui, enum view_kind k);
 
 /* ---- ui_term.c: the terminal ---- */

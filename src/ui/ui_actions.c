@@ -66,12 +66,46 @@ static enum ui_redraw act_filter(struct ui *ui, int key)
     return UI_DRAW;
 }
 
+/* As htop's F5: the processes view and the process tree toggle; any other
+ * view and the directory tree. */
 static enum ui_redraw act_tree(struct ui *ui, int key)
 {
     (void)key;
-    bool tree = view_kind(ui->level[0].view) == VIEW_TREE;
-    ui_level_set_kind(ui, tree ? ui->before_tree : VIEW_TREE);
+    enum view_kind k = view_kind(ui->level[0].view);
+    if (k == VIEW_PROCS || k == VIEW_PROCTREE)
+        ui_level_set_kind(ui, k == VIEW_PROCS ? VIEW_PROCTREE : VIEW_PROCS);
+    else
+        ui_level_set_kind(ui, k == VIEW_TREE ? ui->before_tree : VIEW_TREE);
     return UI_DRAW;
+}
+
+/* g: the processes view folds by comm, then exe, then unit, then not. */
+static enum ui_redraw act_group(struct ui *ui, int key)
+{
+    (void)key;
+    struct ui_level *lv = &ui->level[0];
+    if (view_kind(lv->view) != VIEW_PROCS) {
+        ui_status(ui, false, "g groups the processes view (2)");
+        return UI_DRAW;
+    }
+    while (ui->depth)
+        ui_level_pop(ui);
+    enum view_group g = (enum view_group)((view_group(lv->view) + 1) % VIEW_NGROUPS);
+    view_set_group(lv->view, g);
+    ui_level_init(lv, lv->view, NULL);
+    ui_level_refresh(ui, lv);
+    ui->hscroll = 0;
+    if (g)
+        ui_status(ui, false, "processes grouped by %s (g: next)", view_group_name(g));
+    else
+        ui_status(ui, false, "processes not grouped");
+    return UI_DRAW;
+}
+
+static enum ui_redraw act_signal(struct ui *ui, int key)
+{
+    (void)key;
+    return ui_signal_open(ui);
 }
 
 static enum ui_redraw act_view(struct ui *ui, int key)
@@ -241,7 +275,7 @@ static enum ui_redraw act_hscroll(struct ui *ui, int key)
 static enum ui_redraw act_tree_fold(struct ui *ui, int key)
 {
     struct ui_level *lv = ui_top(ui);
-    if (view_kind(lv->view) != VIEW_TREE)
+    if (!view_is_tree(lv->view))
         return UI_NONE;
     uint64_t k = view_nrows(lv->view) ? view_row_key(lv->view, lv->cursor) : 0;
     if (key == '*') {
@@ -350,6 +384,10 @@ static const struct {
     {'4', act_view},
     {'5', act_view},
     {'6', act_view},
+    {'7', act_view},
+    {'g', act_group},
+    {UI_FN(KEY_F(9)), act_signal},
+    {'k', act_signal},
     {'+', act_tree_fold},
     {'=', act_tree_fold},
     {'-', act_tree_fold},

@@ -31,6 +31,8 @@ int ui_config_load(struct ui *ui)
 {
     char path[4096], err[256];
     int kind = -1;
+    for (int k = 0; k < VIEW_NKINDS; k++)
+        ui->hidden[k] = ui_columns_default_hidden((enum view_kind)k);
     if (ui->config && settings_path(path, sizeof path)) {
         struct settings s;
         settings_init(&s);

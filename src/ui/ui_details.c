@@ -1,14 +1,17 @@
 /* Details (Enter): a pane over the table about the row at the cursor (the
  * processes that touched a path, the paths a process touched, the processes
- * of a unit, every field of an event), titled with the full path, command
- * line or unit, escaped and wrapped over as many lines as the layout gives
- * it. Panes nest up to UI_DETAIL_MAX deep; Esc goes back. */
+ * of a unit or group, every field of an event), titled with the full path,
+ * command line or unit, escaped and wrapped over as many lines as the
+ * layout gives it; a process's pane adds a line with its pid, parent, user
+ * and start. Panes nest up to UI_DETAIL_MAX deep; Esc goes back. */
 #include "config.h"
 
 #include "ui/ui.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define TITLE_MAX 16384
 
@@ -21,8 +24,31 @@ static const char *label_for(const struct view *v)
     case VIEW_DETAIL_EVENT:
         return "Command: ";
     default:
-        return "Unit: ";
+        return view_limited_to(v) == VIEW_GROUP_COMM  ? "Comm: "
+               : view_limited_to(v) == VIEW_GROUP_EXE ? "Exe: "
+                                                      : "Unit: ";
     }
+}
+
+/* Does the pane on screen have the process line (under a title of at
+ * least one line: NTITLE lines in all)? */
+static bool has_proc_line(struct ui *ui, int ntitle)
+{
+    return ntitle > 1 && view_details_proc(ui_top(ui)->view);
+}
+
+/* "pid 4242  ppid 1 (systemd)  user root  started 10:00:00", escaped. */
+static void proc_line(struct ui *ui, const struct fa_proc *p, char *out, size_t len)
+{
+    char parent[64], user[64], started[32] = "-";
+    ui_escaped(ui, p->parent ? p->parent->comm : "?", parent, sizeof parent);
+    ui_escaped(ui, *p->user ? p->user : "?", user, sizeof user);
+    time_t sec = (time_t)(p->start_ns / 1000000000);
+    struct tm tm;
+    if (p->start_ns > 0 && localtime_r(&sec, &tm))
+        strftime(started, sizeof started, "%Y-%m-%d %H:%M:%S", &tm);
+    snprintf(out, len, "pid %d  ppid %d (%s)  user %s  started %s", (int)p->pid, (int)p->ppid,
+             parent, user, started);
 }
 
 /* The title escaped once (escapes become plain ASCII), in a malloc'd buffer. */
@@ -54,7 +80,8 @@ int ui_details_lines(struct ui *ui, int cols, int max)
     int lines = room > 0 ? (int)((w + (size_t)room - 1) / (size_t)room) : 1;
     if (lines < 1)
         lines = 1;
-    return lines < max ? lines : max;
+    int info = view_details_proc(ui_top(ui)->view) && max > 1;
+    return (lines < max - info ? lines : max - info) + info;
 }
 
 void ui_details_draw(struct ui *ui)
@@ -71,7 +98,8 @@ void ui_details_draw(struct ui *ui)
     textsafe_init(&it, t ? t : "", t ? len : 0, flags);
     size_t at = 0; /* byte offset of the next glyph in T */
     bool have = textsafe_next(&it, &g);
-    for (int i = 0; i < ui->lay.ntitle; i++) {
+    int ntitle = ui->lay.ntitle - has_proc_line(ui, ui->lay.ntitle);
+    for (int i = 0; i < ntitle; i++) {
         textline_init(l, ui->lay.cols, ui->tflags, ST_NORMAL);
         if (i == 0)
             textline_puts(l, 0, label, ST_LABEL);
@@ -82,7 +110,7 @@ void ui_details_draw(struct ui *ui)
             at += g.len;
             have = textsafe_next(&it, &g);
         }
-        bool last = i + 1 == ui->lay.ntitle;
+        bool last = i + 1 == ntitle;
         struct textfit fit = {
             .style = ST_TITLE, .esc_style = ST_ESCAPE, .flags = TEXTSAFE_BACKSLASH};
         if (last && have) { /* no more lines: cut with an ellipsis */
@@ -93,6 +121,14 @@ void ui_details_draw(struct ui *ui)
         ui_term_line(l, ui->lay.title_y + i);
     }
     free(t);
+    if (ntitle < ui->lay.ntitle) {
+        char info[512];
+        proc_line(ui, view_details_proc(ui_top(ui)->view), info, sizeof info);
+        textline_init(l, ui->lay.cols, ui->tflags, ST_NORMAL);
+        int x = textline_puts(l, 0, "Process: ", ST_LABEL);
+        textline_puts(l, x, info, ST_VALUE);
+        ui_term_line(l, ui->lay.title_y + ntitle);
+    }
 }
 
 enum ui_redraw ui_details_open(struct ui *ui)

@@ -222,7 +222,10 @@ static void state(struct ui *ui, struct flow *f)
         snprintf(v, sizeof v, "PAUSED (+%" PRIu64 " new)", ui->backlog.count);
         item(ui, f, "", v, ST_PAUSED);
     }
-    item(ui, f, "View: ", view_kind_name(view_kind(lv->view)), ST_VALUE);
+    enum view_group g = view_kind(lv->view) == VIEW_PROCS ? view_group(lv->view) : VIEW_GROUP_NONE;
+    snprintf(v, sizeof v, "%s%s%s", view_kind_name(view_kind(lv->view)), g ? " by " : "",
+             g ? view_group_name(g) : "");
+    item(ui, f, "View: ", v, ST_VALUE);
     const struct view_column *sc = view_column(lv->view, view_sort_column(lv->view));
     snprintf(v, sizeof v, "%s %s", sc ? sc->name : "?",
              view_sort_descending(lv->view) ? ui_glyph_down(ui) : ui_glyph_up(ui));

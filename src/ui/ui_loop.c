@@ -103,6 +103,7 @@ static void tick_finish(struct ui *ui)
 
 static void ui_free(struct ui *ui)
 {
+    ui_signal_close(ui);
     while (ui->depth)
         ui_level_pop(ui);
     view_destroy(ui->level[0].view);
@@ -122,9 +123,9 @@ static bool run_ended(struct ui *ui, size_t drained)
     if (st == RUN_STOP)
         return true;
     if (st == RUN_FORWARDED) {
-        char name[128];
-        ui_status(ui, false, "sent SIGINT to %s (q quits)",
-                  ui_escaped(ui, follow_name(ui->app->follow), name, sizeof name));
+        char said[512];
+        ui_status(ui, false, "%s (q quits)",
+                  ui_escaped(ui, follow_announcement(ui->app->follow), said, sizeof said));
     }
     bool exited = ui->end.child.done && !ui->child_exited;
     bool replayed = st == RUN_DRAINED && !ui->app->live && !ui->replay_done;
@@ -240,6 +241,8 @@ int ui_run(struct app *app)
         fputs("fanotop: out of memory\n", stderr);
         return 1;
     }
+    view_show_extra_columns(v, true); /* hidden until chosen in the setup screen */
+    view_set_group(v, (enum view_group)opt->group);
     ui_level_init(&ui->level[0], v, NULL);
     view_set_filter(v, app->filter);
     ui->before_tree = kind == VIEW_TREE ? VIEW_PATHS : (enum view_kind)kind;

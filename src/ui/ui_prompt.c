@@ -172,7 +172,7 @@ static void draw_fkeys(struct ui *ui)
         ADD("Enter", "Sort", '\r', 50);
         ADD("Esc", "Cancel", UI_ESC, 50);
     } else {
-        bool tree = view_kind(ui->level[0].view) == VIEW_TREE;
+        bool tree = view_is_tree(ui->level[0].view);
         ADD("F1", "Help", UI_FN(KEY_F(1)), 90);
         ADD("F2", "Setup", UI_FN(KEY_F(2)), 30);
         ADD("F3", "Search", UI_FN(KEY_F(3)), 60);

@@ -50,7 +50,11 @@ static void draw_table(struct ui *ui)
     ui_table_draw(ui);
     if (ui->screen == UI_SCREEN_SORT)
         ui_menu_draw(ui);
-    int cx = ui_prompt_draw(ui);
+    int cx = -1;
+    if (ui->screen == UI_SCREEN_SIGNAL)
+        ui_signal_draw(ui); /* its box and its own bottom line */
+    else
+        cx = ui_prompt_draw(ui);
     ui_term_end(cx, lay->bottom_y);
 }
 
@@ -91,6 +95,8 @@ enum ui_redraw ui_screen_dispatch(struct ui *ui, int key)
         return ui_menu_key(ui, key);
     if (ui->screen == UI_SCREEN_SETUP)
         return ui_setup_key(ui, key);
+    if (ui->screen == UI_SCREEN_SIGNAL)
+        return ui_signal_key(ui, key);
     return ui_actions_key(ui, key);
 }
 

@@ -17,7 +17,7 @@ static const double delay_steps[] = {0.1, 0.2, 0.5, 1, 2, 3, 5, 10, 30, 60};
 /* The columns listed are the catalogue of the kind being set up. */
 static size_t nitems(struct ui *ui)
 {
-    return IT_COLUMNS + view_kind_ncolumns(ui->setup_kind);
+    return IT_COLUMNS + ui_columns_count(ui->setup_kind);
 }
 
 static void put_item(struct ui *ui, int y, size_t i, const char *label, const char *value)
@@ -55,7 +55,7 @@ void ui_setup_draw(struct ui *ui)
     snprintf(val, sizeof val, "< %s >", view_kind_name(ui->setup_kind));
     put_item(ui, y++, IT_VIEW, "Columns of the view", val);
 
-    size_t n = view_kind_ncolumns(ui->setup_kind);
+    size_t n = ui_columns_count(ui->setup_kind);
     /* Keep the selected column on screen. */
     int room = ui->lay.bottom_y - y;
     size_t first = 0;
@@ -64,7 +64,7 @@ void ui_setup_draw(struct ui *ui)
     for (size_t c = first; c < n && y < ui->lay.bottom_y; c++) {
         bool shown = c == 0 || !(ui->hidden[ui->setup_kind] & ((uint32_t)1 << c));
         snprintf(text, sizeof text, "  [%c] %s", shown ? 'x' : ' ',
-                 view_kind_column(ui->setup_kind, c).name);
+                 ui_columns_name(ui->setup_kind, c));
         put_item(ui, y++, IT_COLUMNS + c, text, c == 0 ? "(always shown)" : "");
     }
     while (y < ui->lay.bottom_y) {

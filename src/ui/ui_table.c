@@ -64,8 +64,11 @@ static size_t want_columns(struct ui *ui, const struct view *v, struct colinfo *
     size_t n = view_ncolumns(v);
     if (n > UI_MAX_COLS)
         n = UI_MAX_COLS;
+    /* Grouped processes have other columns: the setup screen's hiding is
+     * for the ungrouped ones (details panes show all of theirs too). */
     enum view_kind kind = view_kind(v);
-    uint32_t hidden = kind < VIEW_NKINDS ? ui->hidden[kind] & ~(uint32_t)1 : 0;
+    bool own = kind < VIEW_NKINDS && !(kind == VIEW_PROCS && view_group(v));
+    uint32_t hidden = own ? ui->hidden[kind] & ~(uint32_t)1 : 0;
     uint32_t present = view_types_present(v);
     size_t sort = view_sort_column(v);
     for (size_t c = 0; c < n; c++) {
@@ -222,7 +225,8 @@ static void draw_colhead(struct ui *ui)
     ui_term_line(l, ui->lay.colhead_y);
 }
 
-/* The tree's name cell: indented by depth, a mark for directories. */
+/* A tree's name cell: indented by depth, a mark for nodes that open
+ * (directories end in '/'). */
 static size_t tree_name(struct ui *ui, const struct view *v, size_t row, char *out, size_t len,
                         bool *dir)
 {
@@ -247,7 +251,7 @@ static size_t tree_name(struct ui *ui, const struct view *v, size_t row, char *o
     size_t k = n < len - at - 2 ? n : len - at - 2;
     memcpy(out + at, ui->cell, k);
     at += k;
-    if (*dir && !(k && out[at - 1] == '/'))
+    if (*dir && view_kind(v) == VIEW_TREE && !(k && out[at - 1] == '/'))
         out[at++] = '/';
     out[at] = '\0';
     return at;
@@ -265,10 +269,11 @@ static void draw_row(struct ui *ui, size_t row, int y, bool selected)
 {
     struct textline *l = &ui->line;
     const struct view *v = ui_top(ui)->view;
-    uint8_t base = selected ? ST_ROW_SEL : ST_NORMAL;
+    bool dim = !selected && view_row_dimmed(v, row);
+    uint8_t base = selected ? ST_ROW_SEL : dim ? ST_DIM : ST_NORMAL;
     uint8_t esc = selected ? ST_ESCAPE_SEL : ST_ESCAPE;
     textline_init(l, ui->lay.cols, ui->tflags, base);
-    bool tree = view_kind(v) == VIEW_TREE;
+    bool tree = view_is_tree(v);
     for (size_t i = 0; i < ui->lay.ncol; i++) {
         size_t c = ui->lay.col[i];
         if (c == UI_COL_OTHER) { /* the per-type counts without a column on screen */
@@ -290,7 +295,7 @@ static void draw_row(struct ui *ui, size_t row, int y, bool selected)
             static char name[8192];
             bool dir;
             size_t n = tree_name(ui, v, row, name, sizeof name, &dir);
-            if (dir)
+            if (dir && view_kind(v) == VIEW_TREE)
                 fit.style = selected ? ST_DIR_SEL : ST_DIR;
             note_overflow(ui, l, name, n, ui->lay.col_w[i]);
             textline_put(l, ui->lay.col_x[i], ui->lay.col_w[i], name, n, &fit);

@@ -54,6 +54,7 @@ static const struct {
     [ST_MENU] = {-1, -1, A_NORMAL, A_NORMAL},
     [ST_MENU_SEL] = {COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_REVERSE},
     [ST_HELP_KEY] = {COLOR_CYAN, -1, A_BOLD, A_BOLD},
+    [ST_DIM] = {-1, -1, A_DIM, A_DIM},
 };
 
 static attr_t style_attr[ST_NSTYLES];
