@@ -2,15 +2,16 @@
 
 Usage: capture_check.py CHECK RECORD ARGS...  (exit status 1 with a message
 on failure). Records are read as the contract says: CSV with the header
-time,pid,tid,ppid,uid,user,comm,exe,unit,event,path (RFC 4180, read with the
-csv module), or JSON Lines with the same keys.
+time,pid,tid,ppid,uid,user,comm,exe,unit,event,path,container,cpath (RFC
+4180, read with the csv module), or JSON Lines with the same keys.
 """
 import csv
 import json
 import re
 import sys
 
-HEADER = ["time", "pid", "tid", "ppid", "uid", "user", "comm", "exe", "unit", "event", "path"]
+HEADER = ["time", "pid", "tid", "ppid", "uid", "user", "comm", "exe", "unit", "event", "path",
+          "container", "cpath"]
 TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}(Z|\+00:00)$")
 
 

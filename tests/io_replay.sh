@@ -1,10 +1,14 @@
 # Replay through the real binary, no root needed: bad recordings exit 2 with
 # one line; a recording with hostile names comes back byte-exact through
 # --replay --record (CSV and JSONL, and between them), as Python's csv and
-# json modules read it; malformed lines are reported; stdin and pipes stream.
+# json modules read it; malformed lines are reported; stdin and pipes stream;
+# a recording from before the container and cpath fields reads as before.
 . "$TESTS_DIR/lib.sh"
 
-fixture="$TESTS_DIR/fixtures/tricky.csv"
+# tricky.csv has the header of older files; tricky2.csv is the same events
+# as fanotop writes them now, and three more with container names and paths.
+fixture_v1="$TESTS_DIR/fixtures/tricky.csv"
+fixture="$TESTS_DIR/fixtures/tricky2.csv"
 py=${PYTHON3:-python3}
 S=$SCRATCH
 
@@ -29,7 +33,7 @@ expect_err "^fanotop: replay: $S: Is a directory\$"
 # ---- byte-exact round trips ----
 expect_status 0 "$FANOTOP" --replay="$fixture" --record=-
 cmp -s "$S/out" "$fixture" || fail "CSV -> CSV differs: $(cmp "$S/out" "$fixture")"
-grep -q "^fanotop: 17 events, 1 kernel overflows, 0 ring losses\$" "$S/err" ||
+grep -q "^fanotop: 20 events, 1 kernel overflows, 0 ring losses\$" "$S/err" ||
     fail "summary: $(cat "$S/err")"
 
 "$FANOTOP" --replay="$fixture" --record="$S/a.jsonl" --format=jsonl 2>/dev/null ||
@@ -62,7 +66,7 @@ EOF
 # ---- a standard reader sees the same rows in CSV and JSONL, bytes and all ----
 "$py" - "$fixture" "$S/a.jsonl" <<'EOF' || fail "Python's csv and json readers disagree"
 import csv, json, sys
-keys = "time,pid,tid,ppid,uid,user,comm,exe,unit,event,path".split(",")
+keys = "time,pid,tid,ppid,uid,user,comm,exe,unit,event,path,container,cpath".split(",")
 with open(sys.argv[1], newline="", encoding="utf-8", errors="surrogateescape") as f:
     rows = list(csv.reader(f))
 assert rows[0] == keys, rows[0]
@@ -85,7 +89,32 @@ for want in (b"/tmp/a,b", b'/tmp/say "hi"', b"/tmp/line1\nline2", b"/tmp/cr\r\nl
              b"/tmp/bad\xff\xfe name", b'=HYPERLINK("http://x","y")', b'"'):
     assert want in paths, want
 assert [r[9] for r in rows].count("overflow") == 1
+cpaths = [r[12].encode("utf-8", "surrogateescape") for r in rows]
+for want in (b"/etc/nginx.conf", b'/data/a,b "q"\nline2', b"/bad\xfe name"):
+    assert want in cpaths, want
+assert "k8s:default/api-7d9f" in [r[11] for r in rows]
 EOF
+
+# ---- an older recording: the same events, the new fields filled as now ----
+"$FANOTOP" --replay="$fixture_v1" --record="$S/v1.csv" 2>/dev/null || fail "old CSV replay failed"
+"$FANOTOP" --replay="$fixture_v1" --record="$S/v1.jsonl" --format=jsonl 2>/dev/null ||
+    fail "old CSV -> JSONL failed"
+"$py" - "$fixture_v1" "$S/v1.csv" "$fixture" <<'EOF' || fail "an old recording does not read as before"
+import csv, sys
+def rows(p):
+    with open(p, newline="", encoding="utf-8", errors="surrogateescape") as f:
+        return list(csv.reader(f))
+old, new, now = rows(sys.argv[1]), rows(sys.argv[2]), rows(sys.argv[3])
+assert old[0] == "time,pid,tid,ppid,uid,user,comm,exe,unit,event,path".split(","), old[0]
+assert new[0] == old[0] + ["container", "cpath"], new[0]
+assert len(new) == len(old), (len(new), len(old))
+for o, n in zip(old[1:], new[1:]):
+    # A container's id stands for its name where the recording has none.
+    assert n == o + [o[8] if o[8].startswith("docker:") else "", ""], (o, n)
+assert new == now[:len(new)]
+EOF
+"$FANOTOP" --replay="$S/v1.jsonl" --record=- 2>/dev/null | cmp -s - "$S/v1.csv" ||
+    fail "old recording: CSV -> JSONL -> CSV differs"
 
 # ---- malformed lines: skipped, counted, reported once; exit 0 ----
 {
@@ -102,7 +131,7 @@ want="fanotop: replay: 5 malformed lines skipped, first at line 3: unterminated 
 grep -qxF "$want" "$S/err" ||
     fail "malformed notice: $(cat "$S/err")"
 [ "$(grep -c . "$S/out")" = 3 ] || fail "expected header + 2 good lines: $(cat "$S/out")"
-tail -n 1 "$S/out" | grep -q ',open,/good$' || fail "the good line after the bad ones is missing"
+tail -n 1 "$S/out" | grep -q ',open,/good,,$' || fail "the good line after the bad ones is missing"
 
 {
     echo '{"time":"2026-11-22T10:00:00Z","pid":1,"event":"open","path":"/a"}'

@@ -19,7 +19,7 @@ at_exit "kill $load 2>/dev/null"
 rc=$(cat "$SCRATCH/pipe.err" | grep -c '^fanotop: [0-9]* events, [0-9]* kernel overflows, [0-9]* ring losses$')
 [ "$rc" = 1 ] || fail "no summary after the pipe closed: $(cat "$SCRATCH/pipe.err")"
 [ "$(wc -l <"$SCRATCH/pipe.err")" = 1 ] || fail "more than the summary on stderr: $(cat "$SCRATCH/pipe.err")"
-head -n 1 "$SCRATCH/pipe.out" | grep -qx 'time,pid,tid,ppid,uid,user,comm,exe,unit,event,path' ||
+head -n 1 "$SCRATCH/pipe.out" | grep -qx 'time,pid,tid,ppid,uid,user,comm,exe,unit,event,path,container,cpath' ||
     fail "the pipe got no header"
 
 for sig in TERM INT HUP; do

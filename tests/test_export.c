@@ -213,7 +213,7 @@ static void record_csv_line_has_every_field(void **state)
                           .path_len = 10};
     char *s = line_of(&ev, EXPORT_CSV);
     assert_string_equal(s, "2026-11-22T23:14:48.123456Z,4242,4243,1,0,root,cat,/usr/bin/cat,"
-                           "ssh.service,open|access,/etc/hosts\n");
+                           "ssh.service,open|access,/etc/hosts,,\n");
     free(s);
 }
 
@@ -234,7 +234,7 @@ static void record_csv_line_is_byte_exact_for_odd_names(void **state)
     char *s = line_of(&ev, EXPORT_CSV);
     /* No defusing, no escaping: only RFC 4180 quoting. */
     assert_string_equal(s, "1970-01-01T00:00:00.000000Z,4242,7,1,0,,\"a,\"\"b\"\"\","
-                           "/usr/bin/cat,,create,\"=x,\n\xff\\\"\n");
+                           "/usr/bin/cat,,create,\"=x,\n\xff\\\",,\n");
     free(s);
 }
 
@@ -256,7 +256,8 @@ static void record_jsonl_line_escapes_per_rfc8259(void **state)
                         "{\"time\":\"2026-11-22T23:14:48.123456Z\",\"pid\":4242,\"tid\":1,"
                         "\"ppid\":1,\"uid\":4294967294,\"user\":\"root\",\"comm\":\"q\\\"b\\\\\","
                         "\"exe\":\"/usr/bin/cat\",\"unit\":\"ssh.service\",\"event\":\"modify\","
-                        "\"path\":\"/t\\u0001\\b\\f\\n\\r\\t\x7f/h\xc3\xa9\"}\n");
+                        "\"path\":\"/t\\u0001\\b\\f\\n\\r\\t\x7f/h\xc3\xa9\","
+                        "\"container\":\"\",\"cpath\":\"\"}\n");
     free(s);
 }
 
@@ -272,7 +273,7 @@ static void record_jsonl_escapes_invalid_utf8_as_lone_surrogates(void **state)
                           .path_len = sizeof path - 1};
     char *s = line_of(&ev, EXPORT_JSONL);
     assert_non_null(strstr(s, "\"path\":\"/x\\udcff\\udcc0\\udcaf\\udced\\udca0\\udc80"
-                              "\\udce2\\udc82\"}"));
+                              "\\udce2\\udc82\","));
     free(s);
 }
 
@@ -286,12 +287,13 @@ static void overflow_record_has_no_process_and_no_path(void **state)
                           .path = "/ignored",
                           .path_len = 8};
     char *s = line_of(&ev, EXPORT_CSV);
-    assert_string_equal(s, "1970-01-01T00:00:00.000000Z,0,0,0,0,,,,,overflow,\n");
+    assert_string_equal(s, "1970-01-01T00:00:00.000000Z,0,0,0,0,,,,,overflow,,,\n");
     free(s);
     s = line_of(&ev, EXPORT_JSONL);
     assert_string_equal(s, "{\"time\":\"1970-01-01T00:00:00.000000Z\",\"pid\":0,\"tid\":0,"
                            "\"ppid\":0,\"uid\":0,\"user\":\"\",\"comm\":\"\",\"exe\":\"\","
-                           "\"unit\":\"\",\"event\":\"overflow\",\"path\":\"\"}\n");
+                           "\"unit\":\"\",\"event\":\"overflow\",\"path\":\"\",\"container\":\"\","
+                           "\"cpath\":\"\"}\n");
     free(s);
 }
 
@@ -305,7 +307,7 @@ static void event_without_process_writes_zero_pid(void **state)
                           .path = "/p",
                           .path_len = 2};
     char *s = line_of(&ev, EXPORT_CSV);
-    assert_string_equal(s, "1970-01-01T00:00:00.000000Z,0,5,0,0,,,,,open,/p\n");
+    assert_string_equal(s, "1970-01-01T00:00:00.000000Z,0,5,0,0,,,,,open,/p,,\n");
     free(s);
 }
 
@@ -327,7 +329,7 @@ static void recwriter_writes_header_then_lines(void **state)
     assert_int_equal(recwriter_finish(w), 0);
     fclose(f);
     const char *line = "2026-11-22T23:14:48.123456Z,4242,4242,1,0,root,cat,/usr/bin/cat,"
-                       "ssh.service,open,/a\n";
+                       "ssh.service,open,/a,,\n";
     char want[512];
     snprintf(want, sizeof want, "%s\n%s%s", EXPORT_RECORD_HEADER, line, line);
     assert_string_equal(buf, want);

@@ -27,10 +27,11 @@
 struct log_entry {
     int64_t time_ns;
     const struct fa_proc *proc;
-    uint32_t off, len; /* path bytes in the arena */
+    uint32_t off, len; /* path bytes in the arena; the cpath's follow its NUL */
     int32_t tid;
     uint32_t types;
     uint32_t flags;
+    uint32_t clen; /* cpath bytes, 0 for none */
 };
 
 struct store {
@@ -506,6 +507,12 @@ static size_t log_index(const struct store *st, size_t i)
     return j >= st->log_depth ? j - st->log_depth : j;
 }
 
+/* Arena bytes of entry E: its path and cpath, each with its NUL. */
+static size_t log_bytes(const struct log_entry *e)
+{
+    return (size_t)e->len + 1 + (e->clen ? (size_t)e->clen + 1 : 0);
+}
+
 static void log_drop_oldest(struct store *st)
 {
     st->log_head = log_index(st, 1);
@@ -519,7 +526,7 @@ static bool arena_grow(struct store *st, size_t n)
 {
     size_t used = 0;
     for (size_t i = 0; i < st->log_count; i++)
-        used += st->log[log_index(st, i)].len + 1;
+        used += log_bytes(&st->log[log_index(st, i)]);
     size_t ncap = st->arena_cap ? st->arena_cap * 2 : LOG_ARENA_MIN;
     while (ncap < used + n)
         ncap *= 2;
@@ -533,9 +540,9 @@ static bool arena_grow(struct store *st, size_t n)
     size_t at = 0;
     for (size_t i = 0; i < st->log_count; i++) {
         struct log_entry *e = &st->log[log_index(st, i)];
-        memcpy(a + at, st->arena + e->off, e->len + 1);
+        memcpy(a + at, st->arena + e->off, log_bytes(e));
         e->off = (uint32_t)at;
-        at += e->len + 1;
+        at += log_bytes(e);
     }
     free(st->arena);
     st->arena = a;
@@ -584,20 +591,26 @@ static void log_add(struct store *st, const struct fa_event *ev, const struct fa
     }
     if (st->log_count == st->log_depth)
         log_drop_oldest(st);
-    long off = arena_alloc(st, ev->path_len + 1);
+    struct log_entry n = {.time_ns = ev->time_ns,
+                          .proc = proc,
+                          .len = (uint32_t)ev->path_len,
+                          .tid = ev->tid,
+                          .types = ev->types,
+                          .flags = ev->flags,
+                          .clen = ev->cpath ? (uint32_t)ev->cpath_len : 0};
+    long off = arena_alloc(st, log_bytes(&n));
     if (off < 0)
         return;
-    memcpy(st->arena + off, ev->path, ev->path_len);
-    st->arena[off + (long)ev->path_len] = '\0';
-    st->arena_head = (size_t)off + ev->path_len + 1;
-    struct log_entry *e = &st->log[log_index(st, st->log_count)];
-    *e = (struct log_entry){.time_ns = ev->time_ns,
-                            .proc = proc,
-                            .off = (uint32_t)off,
-                            .len = (uint32_t)ev->path_len,
-                            .tid = ev->tid,
-                            .types = ev->types,
-                            .flags = ev->flags};
+    char *a = st->arena + off;
+    memcpy(a, ev->path, ev->path_len);
+    a[ev->path_len] = '\0';
+    if (n.clen) {
+        memcpy(a + n.len + 1, ev->cpath, n.clen);
+        a[n.len + 1 + n.clen] = '\0';
+    }
+    st->arena_head = (size_t)off + log_bytes(&n);
+    n.off = (uint32_t)off;
+    st->log[log_index(st, st->log_count)] = n;
     st->log_count++;
 }
 
@@ -615,7 +628,9 @@ void store_log_get(const struct store *st, size_t i, struct fa_event *out)
                              .flags = e->flags,
                              .proc = e->proc,
                              .path = st->arena + e->off,
-                             .path_len = e->len};
+                             .path_len = e->len,
+                             .cpath = e->clen ? st->arena + e->off + e->len + 1 : NULL,
+                             .cpath_len = e->clen};
 }
 
 uint64_t store_log_seq(const struct store *st, size_t i)

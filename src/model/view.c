@@ -28,6 +28,7 @@ static const struct view_kind_ops *const kind_ops[VIEW_KINDS_ALL] = {
     [VIEW_PATHS] = &view_paths_ops,       [VIEW_PROCS] = &view_procs_ops,
     [VIEW_TYPES] = &view_types_ops,       [VIEW_UNITS] = &view_units_ops,
     [VIEW_EVENTS] = &view_events_ops,     [VIEW_TREE] = &view_tree_ops,
+    [VIEW_CONTAINERS] = &view_containers_ops,
     [VIEW_DETAIL_PATH] = &view_dpath_ops, [VIEW_DETAIL_PROC] = &view_dproc_ops,
 };
 
@@ -73,6 +74,8 @@ static bool col_numeric(enum view_col c)
     case COL_TYPE:
     case COL_EVENT:
     case COL_TYPES:
+    case COL_CONTAINER:
+    case COL_CPATH:
         return false;
     default:
         return true;
@@ -91,6 +94,7 @@ static struct view_column col_def(const struct view_kind_ops *ops, enum view_col
         [COL_EXE] = {"exe", 0},      [COL_FILES] = {"files", 7},   [COL_TYPE] = {"type", 13},
         [COL_SHARE] = {"share", 6},  [COL_TIME] = {"time", 12},    [COL_TID] = {"tid", 7},
         [COL_EVENT] = {"event", 14}, [COL_TYPES] = {"types", 6},   [COL_FIRST] = {"first", 8},
+        [COL_CONTAINER] = {"container", 20}, [COL_CPATH] = {"cpath", 24},
     };
     struct view_column col;
     if (c >= COL_T0 && c < COL_T0 + STORE_NCOUNTS) {
@@ -201,6 +205,9 @@ void view_proc_value(const struct fa_proc *p, enum view_col c, struct view_value
         break;
     case COL_EXE:
         view_val_str(val, p->exe, strlen(p->exe));
+        break;
+    case COL_CONTAINER: /* "-" outside containers, like the unit */
+        val->t = VAL_UNIT, val->s = fa_proc_container(p), val->len = strlen(val->s);
         break;
     default:
         break;
@@ -493,6 +500,10 @@ static bool set_target(struct view *d, const struct view_target *t, char *title,
         if (!d->unit_only)
             return false;
         name = *t->unit ? t->unit : "-";
+        if (t->container && *t->container && title && title_len) {
+            snprintf(title, title_len, "%s (%s)", name, t->container);
+            return true;
+        }
     }
     if (title && title_len)
         snprintf(title, title_len, "%s", name ? name : "");

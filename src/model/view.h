@@ -20,13 +20,14 @@ enum view_kind {
     VIEW_UNITS,
     VIEW_EVENTS,
     VIEW_TREE,
+    VIEW_CONTAINERS,
     VIEW_NKINDS,
     /* Details of one row; made only by view_details(). */
     VIEW_DETAIL_PATH = VIEW_NKINDS, /* processes that touched one path */
     VIEW_DETAIL_PROC,               /* paths one process touched */
 };
 
-/* "paths", "processes", "types", "units", "events", "tree". */
+/* "paths", "processes", "types", "units", "events", "tree", "containers". */
 const char *view_kind_name(enum view_kind k);
 /* Kind by name (accepts a unique prefix and singular forms); -1 if unknown. */
 int view_kind_by_name(const char *name);
@@ -102,7 +103,7 @@ long view_find_key(const struct view *v, uint64_t key);
  * NULL when the row has none, e.g. a type row). TITLE gets the full path or
  * the full command line. It is a snapshot; view_refresh refreshes it.
  * It starts with V's filter (keep that alive, or view_set_filter it). A
- * units row gives a VIEW_PROCS view limited to that unit; rows of details
+ * units or containers row gives a VIEW_PROCS view limited to that unit; rows of details
  * views have details too (a path's process, a process's path). */
 struct view *view_details(const struct view *v, size_t row, char *title, size_t title_len);
 

@@ -7,14 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const uint8_t events_cols[] = {COL_TIME, COL_PID,  COL_TID,   COL_COMM,
-                                      COL_USER, COL_UNIT, COL_EVENT, COL_PATH};
+static const uint8_t events_cols[] = {COL_TIME,  COL_PID,  COL_TID,       COL_COMM,
+                                      COL_USER,  COL_UNIT, COL_EVENT,     COL_PATH,
+                                      COL_CPATH, COL_CONTAINER};
 
 struct evrow {
     int64_t time_ns;
     const struct fa_proc *proc;
     uint64_t seq;
     uint32_t off, len; /* path in names */
+    uint32_t coff, clen; /* cpath in names, clen 0 for none */
     int32_t tid;
     uint32_t types;
 };
@@ -44,13 +46,16 @@ static void events_refresh(struct view *v, const struct store_view *sv)
         if (!(ev.types & FA_BIT(FA_OVERFLOW)) && f && !filter_match_event(f, &ev))
             continue;
         uint32_t off = buf_add_name(&e->names, ev.path, ev.path_len);
-        if (off == UINT32_MAX)
+        uint32_t coff = ev.cpath_len ? buf_add_name(&e->names, ev.cpath, ev.cpath_len) : 0;
+        if (off == UINT32_MAX || coff == UINT32_MAX)
             break;
         e->evs[e->nevs] = (struct evrow){.time_ns = ev.time_ns,
                                          .proc = ev.proc,
                                          .seq = store_log_seq(v->st, i),
                                          .off = off,
                                          .len = (uint32_t)ev.path_len,
+                                         .coff = coff,
+                                         .clen = (uint32_t)ev.cpath_len,
                                          .tid = ev.tid,
                                          .types = ev.types};
         v->order[v->nrows++] = (uint32_t)e->nevs++;
@@ -80,6 +85,9 @@ static void events_value(const struct view *v, const struct store_view *sv, uint
         break;
     case COL_PATH:
         view_val_str(val, e->names.p + r->off, r->len);
+        break;
+    case COL_CPATH:
+        view_val_str(val, r->clen ? e->names.p + r->coff : "", r->clen);
         break;
     default:
         view_proc_value(r->proc, c, val);

@@ -45,6 +45,8 @@ enum view_col {
     COL_EVENT,
     COL_TYPES,
     COL_FIRST,
+    COL_CONTAINER,
+    COL_CPATH,
     COL_NONE,
 };
 
@@ -143,7 +145,8 @@ struct view_proc_row { /* a process identity (processes and units views) */
 };
 
 struct view_unit_row {
-    const char *unit; /* a proctab string */
+    const char *unit;      /* a proctab string */
+    const char *container; /* the name of the unit's container, "" for none (proctab) */
     uint64_t hash;
     struct view_sums sum;
     uint32_t procs, files;
@@ -231,6 +234,7 @@ struct view_target {
     size_t path_len;
     const struct fa_proc *proc; /* a process: a VIEW_DETAIL_PROC view */
     const char *unit;           /* a unit: a VIEW_PROCS view of that unit */
+    const char *container;      /* the unit's container name, for the title; or NULL */
 };
 
 /* A kind's column catalogue: enum view_col in order (at most
@@ -292,6 +296,7 @@ extern const struct view_kind_ops view_paths_ops;
 extern const struct view_kind_ops view_procs_ops;
 extern const struct view_kind_ops view_types_ops;
 extern const struct view_kind_ops view_units_ops;
+extern const struct view_kind_ops view_containers_ops;
 extern const struct view_kind_ops view_events_ops;
 extern const struct view_kind_ops view_tree_ops;
 extern const struct view_kind_ops view_dpath_ops;
@@ -318,9 +323,14 @@ struct view_target view_path_target(const struct view *v, uint32_t s);
 void view_rescue(struct view *v, struct u64map *map, uint32_t s, const char *name, size_t len);
 const char *view_rescued(const struct view *v, const struct u64map *map, uint32_t s);
 
-/* Columns of a process identity (pid, comm, user, unit, exe), and its row key. */
+/* Columns of a process identity (pid, comm, user, unit, exe, container), and
+ * its row key. */
 void view_proc_value(const struct fa_proc *p, enum view_col c, struct view_value *val);
 uint64_t view_proc_key(const struct fa_proc *p);
+
+/* Fill v->order and v->total with the unit rows (view_units.c): every unit,
+ * or with CONTAINERS only those that are containers. */
+void view_units_rows(struct view *v, const struct store_view *sv, bool containers);
 
 /* ---- the scan over paths and pairs (view_scan.c) --------------------------- */
 

@@ -70,7 +70,8 @@ static uint32_t proc_row(struct view *v, const struct fa_proc *proc, bool want_u
         uint64_t *u = u64map_slot(&v->unitmap, h, v->nunits, &added);
         if (u && added) {
             if (buf_reserve(&v->units, &v->units_cap, v->nunits + 1, sizeof *v->units, false)) {
-                v->units[v->nunits] = (struct view_unit_row){.unit = proc->unit, .hash = h};
+                v->units[v->nunits] = (struct view_unit_row){
+                    .unit = proc->unit, .container = fa_proc_container(proc), .hash = h};
                 v->nunits++;
             } else {
                 *u = STORE_NONE;

@@ -8,7 +8,7 @@
 
 static const uint8_t units_cols[] = {COL_UNIT, COL_EVENTS, COL_PROCS, COL_FILES, COL_LAST};
 
-static void units_refresh(struct view *v, const struct store_view *sv)
+void view_units_rows(struct view *v, const struct store_view *sv, bool containers)
 {
     view_scan(v, sv, (struct view_scan_want){.procs = true, .units = true});
     for (size_t i = 0; i < v->nprocs; i++) {
@@ -19,10 +19,19 @@ static void units_refresh(struct view *v, const struct store_view *sv)
         view_sums_add(&u->sum, p->sum.events, p->sum.last, p->sum.rate);
         u->procs++;
     }
-    for (size_t i = 0; i < v->nunits; i++)
+    v->total = 0;
+    for (size_t i = 0; i < v->nunits; i++) {
+        if (containers && !*v->units[i].container)
+            continue;
+        v->total++;
         if (v->units[i].sum.events)
             view_push(v, (uint32_t)i);
-    v->total = v->nunits;
+    }
+}
+
+static void units_refresh(struct view *v, const struct store_view *sv)
+{
+    view_units_rows(v, sv, false);
 }
 
 static void units_value(const struct view *v, const struct store_view *sv, uint32_t i,
@@ -49,7 +58,7 @@ static uint64_t units_row_key(const struct view *v, uint32_t i)
 
 const struct view_kind_ops view_units_ops = {
     .name = "units",
-    .aliases = {"unit", "containers", "container"},
+    .aliases = {"unit"},
     .columns = VIEW_COLUMNS(units_cols, COL_EVENTS, true, COL_UNIT),
     .rows = {units_refresh, units_value, units_row_key, units_details},
 };

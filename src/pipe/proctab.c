@@ -28,7 +28,8 @@ const struct fa_proc proctab_unknown = {.id = 0,
                                         .comm = "?",
                                         .exe = "",
                                         .cmdline = "",
-                                        .unit = ""};
+                                        .unit = "",
+                                        .container = ""};
 
 static const struct fa_proc *map_get(const struct u64map *m, uint32_t key)
 {
@@ -39,9 +40,10 @@ static const struct fa_proc *map_get(const struct u64map *m, uint32_t key)
 /* A copy of P with its strings in one block; NULL when out of memory. */
 static struct entry *entry_new(const struct fa_proc *p)
 {
-    const char *src[5] = {p->user, p->comm, p->exe, p->cmdline, p->unit};
-    size_t len[5], total = 0;
-    for (int i = 0; i < 5; i++) {
+    const char *src[] = {p->user, p->comm, p->exe, p->cmdline, p->unit, p->container};
+    enum { N = sizeof src / sizeof src[0] };
+    size_t len[N], total = 0;
+    for (int i = 0; i < N; i++) {
         len[i] = src[i] ? strlen(src[i]) : 0;
         total += len[i] + 1;
     }
@@ -49,10 +51,10 @@ static struct entry *entry_new(const struct fa_proc *p)
     if (!e)
         return NULL;
     e->proc = *p;
-    const char **dst[5] = {&e->proc.user, &e->proc.comm, &e->proc.exe, &e->proc.cmdline,
-                           &e->proc.unit};
+    const char **dst[N] = {&e->proc.user, &e->proc.comm,    &e->proc.exe,
+                           &e->proc.cmdline, &e->proc.unit, &e->proc.container};
     char *q = e->strings;
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < N; i++) {
         if (len[i])
             memcpy(q, src[i], len[i]);
         q[len[i]] = '\0';

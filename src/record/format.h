@@ -12,8 +12,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The record header, a contract with other tools: never change it. */
-#define EXPORT_RECORD_HEADER "time,pid,tid,ppid,uid,user,comm,exe,unit,event,path"
+/* The record header, a contract with other tools: it only ever grows at the
+ * end. Files written before it grew start with the shorter one, and their
+ * records have that many fields: readers take both. */
+#define EXPORT_RECORD_HEADER_V1 "time,pid,tid,ppid,uid,user,comm,exe,unit,event,path"
+#define EXPORT_RECORD_HEADER    EXPORT_RECORD_HEADER_V1 ",container,cpath"
 
 /* The encodings of a record file. */
 enum export_format { EXPORT_CSV, EXPORT_JSONL };
@@ -34,8 +37,21 @@ enum record_field {
     RECORD_UNIT,
     RECORD_EVENT,
     RECORD_PATH,
+    RECORD_CONTAINER,
+    RECORD_CPATH,
     RECORD_NFIELDS
 };
+
+/* The fields of the shortest record a reader takes (EXPORT_RECORD_HEADER_V1);
+ * the ones after them are "" when a record ends before them. */
+#define RECORD_MIN_NFIELDS (RECORD_PATH + 1)
+
+/* Is N the field count of a header the format has had (a record has as
+ * many fields as one of them)? */
+bool record_nfields_known(size_t n);
+
+/* Length of the header line naming the first NFIELDS fields (no line end). */
+size_t record_header_len(size_t nfields);
 
 /* How a field's value is written. */
 enum record_kind {

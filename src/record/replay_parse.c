@@ -11,6 +11,32 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Is the line S (N bytes, no line end) a record header: the first fields
+ * of EXPORT_RECORD_HEADER in order, as many as a version of it had? */
+static bool is_header(const char *s, size_t n)
+{
+    static const char full[] = EXPORT_RECORD_HEADER;
+    if (n >= sizeof full || memcmp(s, full, n) != 0 || (full[n] != '\0' && full[n] != ','))
+        return false;
+    size_t fields = 1;
+    for (size_t i = 0; i < n; i++)
+        fields += s[i] == ',';
+    return record_nfields_known(fields);
+}
+
+/* Bytes of the header line at BUF with its line end (LF or CRLF); 0 when
+ * BUF does not start with a whole one. */
+static size_t header_line(const char *buf, size_t len)
+{
+    size_t max = sizeof EXPORT_RECORD_HEADER + 1;
+    const char *nl = memchr(buf, '\n', len < max ? len : max);
+    if (!nl)
+        return 0;
+    size_t n = (size_t)(nl - buf);
+    size_t text = n && buf[n - 1] == '\r' ? n - 1 : n;
+    return is_header(buf, text) ? n + 1 : 0;
+}
+
 enum replay_detect replay_detect(const char *buf, size_t len, bool eof, size_t *skip)
 {
     static const char bom[] = "\xef\xbb\xbf";
@@ -38,24 +64,24 @@ enum replay_detect replay_detect(const char *buf, size_t len, bool eof, size_t *
             return REPLAY_DETECT_MORE;
         return len == 0 ? REPLAY_DETECT_EMPTY : REPLAY_DETECT_UNKNOWN;
     }
-    if (memcmp(s, EXPORT_RECORD_HEADER, n < hl ? n : hl) != 0)
+    size_t h = header_line(s, n);
+    if (h) {
+        *skip = b + h;
+        return REPLAY_DETECT_CSV;
+    }
+    if (memchr(s, '\n', n))
         return REPLAY_DETECT_UNKNOWN;
-    if (n < hl || (n == hl + 1 && s[hl] == '\r') || n == hl) {
-        if (!eof)
-            return REPLAY_DETECT_MORE;
-        if (n < hl)
+    /* No line end yet: a header so far, or its whole line at the end. */
+    size_t text = s[n - 1] == '\r' ? n - 1 : n;
+    if (eof) {
+        if (!is_header(s, text))
             return REPLAY_DETECT_UNKNOWN;
         *skip = len;
         return REPLAY_DETECT_CSV;
     }
-    if (s[hl] == '\n') {
-        *skip = b + hl + 1;
-        return REPLAY_DETECT_CSV;
-    }
-    if (s[hl] == '\r' && s[hl + 1] == '\n') {
-        *skip = b + hl + 2;
-        return REPLAY_DETECT_CSV;
-    }
+    if (text <= hl && memcmp(s, EXPORT_RECORD_HEADER, text) == 0 &&
+        (text == n || is_header(s, text)))
+        return REPLAY_DETECT_MORE;
     return REPLAY_DETECT_UNKNOWN;
 }
 
@@ -230,6 +256,8 @@ enum replay_status replay_convert(struct replay_parser *p, const struct replay_s
     rec->exe = f[RECORD_EXE];
     rec->unit = f[RECORD_UNIT];
     rec->path = f[RECORD_PATH];
+    rec->container = f[RECORD_CONTAINER];
+    rec->cpath = f[RECORD_CPATH];
     return REPLAY_RECORD;
 }
 
@@ -248,10 +276,9 @@ enum replay_status replay_parse_next(struct replay_parser *p, const char *buf, s
     if (p->fmt == EXPORT_JSONL)
         return replay_jsonl_next(p, buf, len, eof, used, rec);
     /* A header line again: recordings concatenated with cat. */
-    size_t hl = sizeof EXPORT_RECORD_HEADER - 1;
-    if (len > hl && buf[0] == 't' && memcmp(buf, EXPORT_RECORD_HEADER, hl) == 0 &&
-        (buf[hl] == '\n' || (buf[hl] == '\r' && len > hl + 1 && buf[hl + 1] == '\n'))) {
-        *used = hl + (buf[hl] == '\n' ? 1 : 2);
+    size_t hl = buf[0] == 't' ? header_line(buf, len) : 0;
+    if (hl) {
+        *used = hl;
         p->line++;
         return REPLAY_SKIP;
     }
@@ -268,7 +295,8 @@ void replay_record_proc(const struct replay_record *rec, uint32_t id, struct fa_
                             .comm = rec->comm.s,
                             .exe = rec->exe.s,
                             .cmdline = "",
-                            .unit = rec->unit.s};
+                            .unit = rec->unit.s,
+                            .container = rec->container.s};
 }
 
 void replay_record_event(const struct replay_record *rec, const struct fa_proc *proc,
@@ -279,5 +307,7 @@ void replay_record_event(const struct replay_record *rec, const struct fa_proc *
                              .types = rec->types,
                              .proc = proc,
                              .path = rec->path.s,
-                             .path_len = rec->path.len};
+                             .path_len = rec->path.len,
+                             .cpath = rec->cpath.s,
+                             .cpath_len = rec->cpath.len};
 }

@@ -7,7 +7,7 @@
 const struct key_help keys_help[] = {
     {NULL, "Views"},
     {"Tab  Shift-Tab", "next / previous view"},
-    {"1 2 3 4 5 6", "paths, processes, types, units, events, tree"},
+    {"1 2 3 4 5 6 7", "paths, processes, types, units, events, tree, containers"},
     {"F5  t", "tree view (again: back to the view before)"},
     {"+  -  *", "tree: expand, collapse, expand all (again: collapse all)"},
     {"Enter", "details of the row: who touched this file, what this process touched"},
@@ -24,7 +24,7 @@ const struct key_help keys_help[] = {
     {NULL, "Finding"},
     {"F3  /", "search the name column as you type (Enter keeps, Esc closes)"},
     {"n  N", "next / previous match"},
-    {"F4  \\", "filter: regexes, field:regex (path comm exe cmd user unit type pid), !negate"},
+    {"F4  \\", "filter: regexes, field:regex (path comm exe cmd user unit container type pid), !negate"},
     {"", "live as you type; Enter keeps it, Esc restores, Up/Down recall earlier ones"},
     {NULL, "Data"},
     {"Z  p", "pause / resume (capture goes on; the header counts what waits)"},

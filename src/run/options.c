@@ -94,7 +94,7 @@ void options_usage(FILE *out)
           "\n"
           "Display:\n"
           "  -f, --filter=EXPR        start filter, e.g. 'comm:nginx !\\.log$'\n"
-          "  -v, --view=NAME          paths, processes, types, units, events, tree\n"
+          "  -v, --view=NAME          paths processes types units events tree containers\n"
           "  -s, --sort=COLUMN        sort column of the start view\n"
           "  -d, --delay=SECONDS      refresh interval (default 1)\n"
           "      --no-mouse           do not use the mouse\n"
@@ -275,7 +275,7 @@ static int parse_one(struct options *opt, int c, const char *arg)
     case 'v':
         if (view_kind_by_name(arg) < 0)
             return usage_error(
-                "unknown view '%s' (paths, processes, types, units, events, tree)", arg);
+                "unknown view '%s' (paths, processes, types, units, events, tree, containers)", arg);
         opt->view = arg;
         break;
     case 's':

@@ -306,6 +306,7 @@ static const struct {
     {'4', act_view},
     {'5', act_view},
     {'6', act_view},
+    {'7', act_view},
     {'+', act_tree_fold},
     {'=', act_tree_fold},
     {'-', act_tree_fold},
