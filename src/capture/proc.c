@@ -5,6 +5,7 @@
 #include "base/hashmap.h"
 #include "base/procstat.h"
 #include "capture/cgroup.h"
+#include "capture/container.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -48,7 +49,7 @@ struct entry {
     uint64_t fork_seq;   /* order of that fork event */
     uint64_t built_seq;  /* forks seen when the identity was made */
     uint64_t born_batch; /* fork event batches read when the entry was made */
-    char *strings;       /* comm, exe, cmdline and unit of info.ident */
+    char *strings;       /* comm, exe, cmdline, unit and container of info.ident */
     struct proc_info info;
 };
 
@@ -61,6 +62,7 @@ struct snap {
     char exe[FIELD_MAX + 1];
     char cmdline[FIELD_MAX + 1];
     char unit[CGROUP_UNIT_MAX];
+    char container[CONTAINER_NAME_MAX];
 };
 
 struct user {
@@ -76,6 +78,7 @@ struct proc_cache {
     uint64_t batch;      /* batches of fork events read */
     uint64_t forks_lost; /* proc connector messages the socket dropped */
     int events_fd;       /* proc connector socket, -1 when none */
+    struct container_names *names;
     struct user *users;
     size_t nusers;
     struct snap snap;
@@ -170,7 +173,7 @@ static bool read_snap(struct proc_cache *c, pid_t tid, bool variant)
 {
     struct snap *s = &c->snap;
     memset(s, 0, offsetof(struct snap, comm));
-    s->comm[0] = s->exe[0] = s->cmdline[0] = s->unit[0] = '\0';
+    s->comm[0] = s->exe[0] = s->cmdline[0] = s->unit[0] = s->container[0] = '\0';
     s->tgid = tid;
     s->uid = PROC_UID_UNKNOWN;
     ssize_t n = read_proc(c, tid, "status");
@@ -194,8 +197,10 @@ static bool read_snap(struct proc_cache *c, pid_t tid, bool variant)
     }
     pid_t pid = s->tgid;
     n = read_proc(c, pid, "cgroup");
-    if (n > 0)
+    if (n > 0) {
         cgroup_unit(c->raw, (size_t)n, s->unit, sizeof s->unit);
+        container_name(c->names, c->raw, (size_t)n, s->container, sizeof s->container);
+    }
     if (!variant)
         return true;
     n = read_proc(c, pid, "cmdline");
@@ -245,10 +250,11 @@ static uint32_t next_id(struct proc_cache *c)
 
 /* Give E a new identity from the given fields (copied). */
 static void ident_set(struct proc_cache *c, struct entry *e, pid_t ppid, uint32_t uid,
-                      const char *comm, const char *exe, const char *cmdline, const char *unit)
+                      const char *comm, const char *exe, const char *cmdline, const char *unit,
+                      const char *container)
 {
-    size_t l[4] = {strlen(comm), strlen(exe), strlen(cmdline), strlen(unit)};
-    char *block = malloc(l[0] + l[1] + l[2] + l[3] + 4);
+    size_t l[5] = {strlen(comm), strlen(exe), strlen(cmdline), strlen(unit), strlen(container)};
+    char *block = malloc(l[0] + l[1] + l[2] + l[3] + l[4] + 5);
     if (!block) {
         if (!e->strings) /* never NULL strings: an unnamed identity */
             e->info.ident = (struct fa_proc){.id = next_id(c),
@@ -259,13 +265,14 @@ static void ident_set(struct proc_cache *c, struct entry *e, pid_t ppid, uint32_
                                              .comm = "?",
                                              .exe = "",
                                              .cmdline = "",
-                                             .unit = ""};
+                                             .unit = "",
+                                             .container = ""};
         return; /* else keep the old identity: better than none */
     }
-    const char *src[4] = {comm, exe, cmdline, unit};
-    const char *dst[4];
+    const char *src[5] = {comm, exe, cmdline, unit, container};
+    const char *dst[5];
     char *q = block;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 5; i++) {
         memcpy(q, src[i], l[i] + 1);
         dst[i] = q;
         q += l[i] + 1;
@@ -282,13 +289,15 @@ static void ident_set(struct proc_cache *c, struct entry *e, pid_t ppid, uint32_
     id->exe = dst[1];
     id->cmdline = dst[2];
     id->unit = dst[3];
+    id->container = dst[4];
     e->info.sent = false;
 }
 
 static void ident_from_snap(struct proc_cache *c, struct entry *e)
 {
     struct snap *s = &c->snap;
-    ident_set(c, e, s->ppid, s->uid, s->comm[0] ? s->comm : "?", s->exe, s->cmdline, s->unit);
+    ident_set(c, e, s->ppid, s->uid, s->comm[0] ? s->comm : "?", s->exe, s->cmdline, s->unit,
+              s->container);
 }
 
 static struct entry *insert(struct proc_cache *c, pid_t key)
@@ -358,9 +367,10 @@ static void build(struct proc_cache *c, struct entry *e, bool exec, int64_t now,
         depth < INHERIT_DEPTH ? process_entry(c, e->fork_parent, false, now, depth + 1) : NULL;
     if (p && p != e && p->built && p->info.ident.comm) {
         const struct fa_proc *pi = parent_ident(c, p, now);
-        ident_set(c, e, e->fork_parent, pi->uid, pi->comm, pi->exe, pi->cmdline, pi->unit);
+        ident_set(c, e, e->fork_parent, pi->uid, pi->comm, pi->exe, pi->cmdline, pi->unit,
+                  pi->container);
     } else {
-        ident_set(c, e, e->fork_parent, PROC_UID_UNKNOWN, "?", "", "", "");
+        ident_set(c, e, e->fork_parent, PROC_UID_UNKNOWN, "?", "", "", "", "");
     }
 }
 
@@ -384,7 +394,7 @@ static struct entry *process_entry(struct proc_cache *c, pid_t pid, bool exec, i
     if (e->tgid != pid || !e->info.ident.comm) {
         /* /proc or a stale fork record calls it a thread: still, a process is wanted */
         e->tgid = pid;
-        ident_set(c, e, 0, PROC_UID_UNKNOWN, "?", "", "", "");
+        ident_set(c, e, 0, PROC_UID_UNKNOWN, "?", "", "", "", "");
     }
     return e;
 }
@@ -435,7 +445,8 @@ static void reread(struct proc_cache *c, struct entry *e, int64_t now)
     const char *exe = s->exe[0] ? s->exe : id->exe;
     const char *cmdline = s->cmdline[0] ? s->cmdline : id->cmdline;
     if (strcmp(s->comm, id->comm) == 0 && strcmp(exe, id->exe) == 0 &&
-        strcmp(cmdline, id->cmdline) == 0 && strcmp(s->unit, id->unit) == 0 && s->uid == id->uid &&
+        strcmp(cmdline, id->cmdline) == 0 && strcmp(s->unit, id->unit) == 0 &&
+        strcmp(s->container, id->container) == 0 && s->uid == id->uid &&
         s->ppid == id->ppid)
         return;
     if (exe != s->exe)
@@ -526,10 +537,11 @@ void proc_exec(struct proc_cache *c, struct proc_info *p, const char *path, size
     memcpy(exe, path, el);
     exe[el] = '\0';
     const struct fa_proc *id = &e->info.ident;
-    /* unit is copied before ident_set frees the block it lives in */
-    char unit[CGROUP_UNIT_MAX];
+    /* unit and container are copied before ident_set frees the block they live in */
+    char unit[CGROUP_UNIT_MAX], container[CONTAINER_NAME_MAX];
     snprintf(unit, sizeof unit, "%s", id->unit ? id->unit : "");
-    ident_set(c, e, id->ppid, id->uid, comm, exe, "", unit);
+    snprintf(container, sizeof container, "%s", id->container ? id->container : "");
+    ident_set(c, e, id->ppid, id->uid, comm, exe, "", unit, container);
 }
 
 static void entry_free(struct entry *e)
@@ -569,12 +581,14 @@ static void adopt_parent(struct proc_cache *c, struct entry *e, pid_t parent, in
     const struct fa_proc *pi = p && p != e && p->built ? parent_ident(c, p, now) : NULL;
     if (!pi) {
         ident_set(c, e, parent, id->uid, id->comm ? id->comm : "?", id->exe ? id->exe : "",
-                  id->cmdline ? id->cmdline : "", id->unit ? id->unit : "");
+                  id->cmdline ? id->cmdline : "", id->unit ? id->unit : "",
+                  id->container ? id->container : "");
         return;
     }
     const struct fa_proc *names = unnamed ? pi : id; /* a fork child is a copy of its parent */
+    const struct fa_proc *owner = id->unit && id->unit[0] ? id : pi;
     ident_set(c, e, parent, id->uid != PROC_UID_UNKNOWN ? id->uid : pi->uid, names->comm,
-              names->exe, names->cmdline, id->unit && id->unit[0] ? id->unit : pi->unit);
+              names->exe, names->cmdline, owner->unit, owner->container ? owner->container : "");
 }
 
 void proc_note_batch(struct proc_cache *c)
@@ -724,6 +738,11 @@ struct proc_cache *proc_cache_create(pid_t self)
         return NULL;
     c->self = self;
     c->events_fd = -1;
+    c->names = container_names_create();
+    if (!c->names) {
+        free(c);
+        return NULL;
+    }
     return c;
 }
 
@@ -736,6 +755,7 @@ void proc_cache_destroy(struct proc_cache *c)
     while (u64map_next(&c->entries, &pos, &key, &e))
         entry_free((struct entry *)(uintptr_t)e);
     u64map_free(&c->entries);
+    container_names_destroy(c->names);
     if (c->events_fd >= 0)
         close(c->events_fd);
     for (size_t i = 0; i < c->nusers; i++)

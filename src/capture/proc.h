@@ -23,6 +23,7 @@ struct proc_info {
     struct fa_proc ident; /* current identity; strings owned by the cache */
     bool sent;            /* ident was queued in the ring (clear it to send again) */
     bool self;            /* one of fanotop's own threads */
+    uint32_t view;        /* its nspath view (capture.c sets it when it sends ident) */
 };
 
 struct proc_cache;
