@@ -32,8 +32,9 @@ static void mountinfo(const char *text, size_t len)
     if (mounts_parse(host_info, sizeof host_info - 1, &host) < 0)
         return;
     struct nspath_view v;
+    struct mount_table t;
     const char *root = len && text[0] == '/' ? "/srv/jail" : NULL;
-    if (nspath_view_init(&v, text, len, root) == 0) {
+    if (mounts_parse(text, len, &t) == 0 && nspath_view_init(&v, &t, root) == 0) {
         char out[256];
         for (size_t i = 0; i < sizeof probes / sizeof probes[0]; i++)
             sink += nspath_translate(&host, &v, probes[i], strlen(probes[i]), out, sizeof out);

@@ -43,12 +43,21 @@ static const char container_info[] =
 static struct mount_table host;
 static struct nspath_view view;
 
+/* V from the mountinfo text INFO. */
+static int view_of(struct nspath_view *v, const char *info, const char *root)
+{
+    struct mount_table t;
+    if (mounts_parse(info, strlen(info), &t) < 0)
+        return -1;
+    return nspath_view_init(v, &t, root);
+}
+
 static int setup(void **state)
 {
     (void)state;
     if (mounts_parse(host_info, strlen(host_info), &host) < 0)
         return -1;
-    return nspath_view_init(&view, container_info, strlen(container_info), NULL);
+    return view_of(&view, container_info, NULL);
 }
 
 static int teardown(void **state)
@@ -110,7 +119,7 @@ static void escaped_layer_names_are_decoded(void **state)
         "1 0 0:50 / / rw - overlay ovl rw,lowerdir=/l\\134:x:/l2,upperdir=/u\\054v,workdir=/w,"
         "lowerdir+=/l3,datadir+=/d4,uuid=on\n";
     struct nspath_view v;
-    assert_int_equal(nspath_view_init(&v, info, strlen(info), NULL), 0);
+    assert_int_equal(view_of(&v, info, NULL), 0);
     assert_int_equal(v.nlayers, 5);
     assert_string_equal(map(&v, "/l:x/f"), "/f");
     assert_string_equal(map(&v, "/l2/g"), "/g");
@@ -126,7 +135,7 @@ static void a_chroot_sees_under_its_root(void **state)
     (void)state;
     static const char info[] = "40 27 0:22 / /proc rw - proc proc rw\n";
     struct nspath_view v;
-    assert_int_equal(nspath_view_init(&v, info, strlen(info), "/srv/jail"), 0);
+    assert_int_equal(view_of(&v, info, "/srv/jail"), 0);
     assert_string_equal(map(&v, "/srv/jail/etc/hosts"), "/etc/hosts");
     assert_string_equal(map(&v, "/srv/jail"), "/");
     assert_string_equal(map(&v, "/srv/jailbreak/x"), "");

@@ -222,3 +222,16 @@ bool json_skip(struct json *j)
 {
     return !j->bad && skip_at(j, 0);
 }
+
+bool json_object(struct json *j, bool (*member)(struct json *j, const char *key, void *ctx),
+                 void *ctx)
+{
+    if (!json_open(j, '{'))
+        return false;
+    unsigned n = 0;
+    char key[64];
+    while (json_next(j, '{', &n))
+        if (!json_key(j, key, sizeof key) || !member(j, key, ctx))
+            return false;
+    return !j->bad;
+}

@@ -46,4 +46,11 @@ bool json_key(struct json *j, char *out, size_t outlen);
 /* Step over the value at the cursor, whatever it is. */
 bool json_skip(struct json *j);
 
+/* Walk the object at the cursor: MEMBER(J, KEY, CTX) runs with the cursor on
+ * each member's value, which it must consume (json_skip what it does not
+ * want); KEY is cut at 63 bytes. False when the text is no object or MEMBER
+ * returns false. */
+bool json_object(struct json *j, bool (*member)(struct json *j, const char *key, void *ctx),
+                 void *ctx);
+
 #endif

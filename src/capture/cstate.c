@@ -7,30 +7,21 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Member KEY of the object at J's cursor: a string into OUT. Other members
- * are skipped; WANT2 (may be NULL) is a second key read into OUT2. */
-static bool object_strings(struct json *j, const char *key, char *out, size_t outlen,
-                           bool *found, const char *key2, char *out2, size_t out2len,
-                           bool *found2)
+/* String members wanted from an object: KEY's value goes to OUT. */
+struct want {
+    const char *key;
+    char *out;
+    size_t len;
+    bool found;
+};
+
+/* json_object's MEMBER: the wanted strings (a NULL key ends CTX's list). */
+static bool want_member(struct json *j, const char *key, void *ctx)
 {
-    if (!json_open(j, '{'))
-        return false;
-    unsigned n = 0;
-    char k[32];
-    while (json_next(j, '{', &n)) {
-        if (!json_key(j, k, sizeof k))
-            return false;
-        bool ok;
-        if (strcmp(k, key) == 0 && json_peek(j) == '"')
-            ok = *found = json_string(j, out, outlen, NULL);
-        else if (key2 && strcmp(k, key2) == 0 && json_peek(j) == '"')
-            ok = *found2 = json_string(j, out2, out2len, NULL);
-        else
-            ok = json_skip(j);
-        if (!ok)
-            return false;
-    }
-    return !j->bad;
+    for (struct want *w = ctx; w->key; w++)
+        if (strcmp(key, w->key) == 0 && json_peek(j) == '"')
+            return (w->found = json_string(j, w->out, w->len, NULL));
+    return json_skip(j);
 }
 
 bool cstate_docker_name(const char *json, size_t len, const char *id, char out[CSTATE_NAME_MAX])
@@ -38,9 +29,8 @@ bool cstate_docker_name(const char *json, size_t len, const char *id, char out[C
     struct json j;
     json_init(&j, json, len);
     char name[CSTATE_NAME_MAX], fid[80];
-    bool has_name = false, has_id = false;
-    if (!object_strings(&j, "Name", name, sizeof name, &has_name, "ID", fid, sizeof fid, &has_id) ||
-        !has_name || (has_id && strcmp(fid, id) != 0))
+    struct want w[] = {{"Name", name, sizeof name, false}, {"ID", fid, sizeof fid, false}, {0}};
+    if (!json_object(&j, want_member, w) || !w[0].found || (w[1].found && strcmp(fid, id) != 0))
         return false;
     const char *n = name[0] == '/' ? name + 1 : name;
     if (!*n)
@@ -54,42 +44,27 @@ bool cstate_docker_root(const char *json, size_t len, char *out, size_t outlen)
     struct json j;
     json_init(&j, json, len);
     char graph[4096];
-    bool root = false, old = false;
-    if (!object_strings(&j, "data-root", out, outlen, &root, "graph", graph, sizeof graph, &old))
+    struct want w[] = {{"data-root", out, outlen, false}, {"graph", graph, sizeof graph, false}, {0}};
+    if (!json_object(&j, want_member, w))
         return false;
-    if (!root && old)
+    if (!w[0].found && w[1].found)
         snprintf(out, outlen, "%s", graph);
-    return (root || old) && out[0] == '/';
+    return (w[0].found || w[1].found) && out[0] == '/';
 }
 
-/* One container of containers.json: its id and first name. */
-static bool storage_entry(struct json *j, char *id, size_t idlen, char *name, size_t namelen)
+/* One container of containers.json, as json_object's MEMBER: its "id" and
+ * the first of its "names" into CTX (two struct want). */
+static bool storage_member(struct json *j, const char *key, void *ctx)
 {
-    id[0] = name[0] = '\0';
-    if (!json_open(j, '{'))
-        return false;
-    unsigned n = 0;
-    char k[32];
-    while (json_next(j, '{', &n)) {
-        if (!json_key(j, k, sizeof k))
-            return false;
-        bool ok;
-        if (strcmp(k, "id") == 0 && json_peek(j) == '"') {
-            ok = json_string(j, id, idlen, NULL);
-        } else if (strcmp(k, "names") == 0 && json_open(j, '[')) {
-            unsigned m = 0;
-            ok = true;
-            while (ok && json_next(j, '[', &m))
-                ok = m == 1 && json_peek(j) == '"' ? json_string(j, name, namelen, NULL)
-                                                  : json_skip(j);
-            ok = ok && !j->bad;
-        } else {
-            ok = json_skip(j);
-        }
-        if (!ok)
-            return false;
-    }
-    return !j->bad;
+    struct want *w = ctx;
+    if (strcmp(key, "names") != 0 || !json_open(j, '['))
+        return want_member(j, key, w);
+    unsigned m = 0;
+    bool ok = true;
+    while (ok && json_next(j, '[', &m))
+        ok = m == 1 && json_peek(j) == '"' ? (w[1].found = json_string(j, w[1].out, w[1].len, NULL))
+                                          : json_skip(j);
+    return ok && !j->bad;
 }
 
 bool cstate_storage_name(const char *json, size_t len, const char *id,
@@ -107,9 +82,10 @@ bool cstate_storage_name(const char *json, size_t len, const char *id,
                 return false;
             continue;
         }
-        if (!storage_entry(&j, eid, sizeof eid, name, sizeof name))
+        struct want w[] = {{"id", eid, sizeof eid, false}, {"names", name, sizeof name, false}, {0}};
+        if (!json_object(&j, storage_member, w))
             return false;
-        if (name[0] && strcmp(eid, id) == 0) {
+        if (w[0].found && w[1].found && strcmp(eid, id) == 0) {
             memcpy(out, name, sizeof name);
             return true;
         }

@@ -125,7 +125,12 @@ int mounts_parse(const char *text, size_t len, struct mount_table *t)
 
 int mounts_read(struct mount_table *t)
 {
-    int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+    return mounts_read_file("/proc/self/mountinfo", t);
+}
+
+int mounts_read_file(const char *path, struct mount_table *t)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -1;
     size_t cap = 16384, len = 0;

@@ -32,6 +32,9 @@ int mounts_parse(const char *text, size_t len, struct mount_table *t);
 /* Read and parse /proc/self/mountinfo; -1 with errno on failure. */
 int mounts_read(struct mount_table *t);
 
+/* The same for the mountinfo file PATH (/proc/PID/mountinfo). */
+int mounts_read_file(const char *path, struct mount_table *t);
+
 void mounts_free(struct mount_table *t);
 
 /* Decode mountinfo's octal escapes (\040 for a space ...) of S in place. */

@@ -4,7 +4,6 @@
 
 #include "base/clock.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -14,7 +13,6 @@
 #include <unistd.h>
 
 #define MAX_VIEWS      256          /* views cached; the least recently used makes room */
-#define MOUNTINFO_MAX  (16u << 20)  /* a namespace's mountinfo read at most */
 #define HOST_REREAD_NS CLOCK_NS_PER_S   /* fanotop's own mount table, re-read when older */
 #define VIEW_REREAD_NS (2 * CLOCK_NS_PER_S) /* a view that cannot see a path is re-read */
 
@@ -85,11 +83,11 @@ static bool overlay_layers(struct nspath_view *v, const struct mount_entry *m)
     return ok;
 }
 
-int nspath_view_init(struct nspath_view *v, const char *mountinfo, size_t len, const char *root)
+int nspath_view_init(struct nspath_view *v, struct mount_table *mounts, const char *root)
 {
     memset(v, 0, sizeof *v);
-    if (mounts_parse(mountinfo, len, &v->mounts) < 0)
-        return -1;
+    v->mounts = *mounts;
+    memset(mounts, 0, sizeof *mounts);
     if (root && !(v->root = strdup(root))) {
         nspath_view_free(v);
         return -1;
@@ -249,41 +247,6 @@ static bool key_eq(const struct key *a, const struct key *b)
     return a->mnt == b->mnt && a->root_dev == b->root_dev && a->root_ino == b->root_ino;
 }
 
-/* The whole of the file PATH (at most MOUNTINFO_MAX bytes), malloc'd; NULL on failure. */
-static char *read_all(const char *path, size_t *len)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return NULL;
-    size_t cap = 16384, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        if (n == cap) {
-            char *b = cap < MOUNTINFO_MAX ? realloc(buf, cap * 2) : NULL;
-            if (!b) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = b;
-            cap *= 2;
-        }
-        ssize_t r = read(fd, buf + n, cap - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            free(buf);
-            buf = NULL;
-        } else if (r == 0) {
-            break;
-        }
-        n += r > 0 ? (size_t)r : 0;
-    }
-    close(fd);
-    *len = n;
-    return buf;
-}
-
 static void host_refresh(struct nspath *n, int64_t now)
 {
     if (n->host_read && now - n->host_read < HOST_REREAD_NS)
@@ -301,9 +264,8 @@ static bool build(struct nspath *n, struct slot *s, pid_t pid, const struct key 
 {
     char path[64];
     snprintf(path, sizeof path, "/proc/%d/mountinfo", (int)pid);
-    size_t len;
-    char *text = read_all(path, &len);
-    if (!text)
+    struct mount_table mounts;
+    if (mounts_read_file(path, &mounts) < 0)
         return false;
     /* In our own namespace a chroot's root has a host path: check that it
      * names that very directory. */
@@ -320,9 +282,7 @@ static bool build(struct nspath *n, struct slot *s, pid_t pid, const struct key 
         }
     }
     struct nspath_view v;
-    int rc = nspath_view_init(&v, text, len, has_root ? root : NULL);
-    free(text);
-    if (rc < 0)
+    if (nspath_view_init(&v, &mounts, has_root ? root : NULL) < 0)
         return false;
     /* Layers are named as the mounter wrote them: docker's are links. */
     for (size_t i = 0; i < v.nlayers; i++) {

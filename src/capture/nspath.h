@@ -37,9 +37,10 @@ struct nspath_view {
     size_t nlayers;
 };
 
-/* Parse MOUNTINFO (LEN bytes, the view's /proc/PID/mountinfo) into V; ROOT
- * (may be NULL) as nspath_view.root. 0, or -1 out of memory. */
-int nspath_view_init(struct nspath_view *v, const char *mountinfo, size_t len, const char *root);
+/* Make V from MOUNTS (the view's /proc/PID/mountinfo, parsed; V takes it
+ * over, also on failure) and ROOT (may be NULL: nspath_view.root). 0, or -1
+ * out of memory. */
+int nspath_view_init(struct nspath_view *v, struct mount_table *mounts, const char *root);
 void nspath_view_free(struct nspath_view *v);
 
 /* PATH (LEN bytes, a host path: as fanotop's own mount table HOST names
