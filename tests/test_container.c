@@ -24,6 +24,7 @@
 #define ID64 "9fed73027329d8e1c0ffee00ba5eba11deadbeef0123456789abcdef01234567"
 #define ID2  "4f3c2a9e81b7aa55aa55aa55aa55aa55aa55aa55aa55aa55aa55aa55aa55aa55"
 #define ID3  "77aa77aa77aa77aa77aa77aa77aa77aa77aa77aa77aa77aa77aa77aa77aa77aa"
+#define ID4  "5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e"
 #define POD  "0c1d2e3f-4a5b-6c7d-8e9f-0a1b2c3d4e5f"
 
 /* docker's config.v2.json as the daemon writes it: one line, "Name" keys
@@ -268,6 +269,10 @@ static void names_come_from_each_runtimes_state(void **state)
     put_file("var/lib/docker/containers/" ID64 "/config.v2.json", "{\"Name\":\"/renamed\"}");
     assert_string_equal(name_of(c, "0::/system.slice/docker-" ID64 ".scope\n"), "docker:web-1");
     assert_int_equal(container_names_count(c), cached);
+    /* A store's file is read again once it changed: a container made since. */
+    put_file("var/lib/containers/storage/overlay-containers/containers.json",
+             "[{\"id\":\"" ID4 "\",\"names\":[\"later\"]}]");
+    assert_string_equal(name_of(c, "0::/machine.slice/libpod-" ID4 ".scope\n"), "podman:later");
     /* An id nested inside a container is not looked up: the outer one is. */
     assert_string_equal(name_of(c, "0::/system.slice/docker-" ID64 ".scope/docker-" ID2 ".scope\n"),
                         "docker:web-1");

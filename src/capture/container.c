@@ -22,8 +22,19 @@
 #define MAX_CACHED    4096                  /* containers remembered; the cache is dropped whole */
 #define CONFIG_MAX    (4u << 20)            /* docker's config.v2.json of one container */
 #define STORAGE_MAX   (64u << 20)           /* containers.json of every container of a store */
+#define STORAGE_MEMOS 8                     /* containers.json files remembered */
 #define POD_DIRS_MAX  65536                 /* entries of /var/log/pods looked at */
 #define SHORT_ID      12                    /* as the unit and docker ps show ids */
+
+/* A containers.json as last read: it lists every container of a store, so
+ * it is parsed again only when it changes, however many ids are unknown. */
+struct storage_memo {
+    char path[1024]; /* "" when unused */
+    struct stat st;  /* what it was when read */
+    char *pairs;     /* "ID\0NAME\0" for each container */
+    size_t len, cap;
+    uint64_t used;
+};
 
 struct container_names {
     char root[512];        /* FANOTOP_STATE_ROOT, "" for none */
@@ -31,14 +42,17 @@ struct container_names {
     struct u64map by_key;  /* hash of the key -> struct cname * */
     char *buf;             /* a state file read */
     size_t cap;
+    struct storage_memo memo[STORAGE_MEMOS];
+    uint64_t clock;        /* memo use counter */
 };
 
 /* ---- reading state files ---------------------------------------------------- */
 
 /* Read the regular file ROOT+PATH, at most MAX bytes, into c->buf (NUL
  * after it); its length, or -1. Links are not followed and FIFOs not
- * waited on: a user's state files are the user's to make. */
-static long slurp(struct container_names *c, const char *path, size_t max)
+ * waited on: a user's state files are the user's to make. ST (may be NULL)
+ * gets what the file was. */
+static long slurp(struct container_names *c, const char *path, size_t max, struct stat *stp)
 {
     char full[1024];
     if (snprintf(full, sizeof full, "%s%s", c->root, path) >= (int)sizeof full)
@@ -49,6 +63,8 @@ static long slurp(struct container_names *c, const char *path, size_t max)
     struct stat st;
     long len = -1;
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size <= max) {
+        if (stp)
+            *stp = st;
         size_t want = (size_t)st.st_size + 1; /* one more: the file may have grown */
         char *b = want + 1 > c->cap ? realloc(c->buf, want + 1) : c->buf;
         if (b) {
@@ -75,8 +91,66 @@ static bool docker_name(struct container_names *c, const char *data, const char 
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/containers/%s/config.v2.json", data, id);
-    long n = slurp(c, path, CONFIG_MAX);
+    long n = slurp(c, path, CONFIG_MAX, NULL);
     return n >= 0 && cstate_docker_name(c->buf, (size_t)n, id, out);
+}
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+           a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+static bool memo_add(const char *id, const char *name, void *ctx)
+{
+    struct storage_memo *m = ctx;
+    size_t il = strlen(id) + 1, nl = strlen(name) + 1;
+    if (m->len + il + nl > m->cap) {
+        size_t cap = (m->len + il + nl) * 2;
+        char *p = realloc(m->pairs, cap);
+        if (!p)
+            return false;
+        m->pairs = p;
+        m->cap = cap;
+    }
+    memcpy(m->pairs + m->len, id, il);
+    memcpy(m->pairs + m->len + il, name, nl);
+    m->len += il + nl;
+    return true;
+}
+
+/* The memo of containers.json PATH, read again when it changed; NULL when
+ * there is no such file. */
+static const struct storage_memo *storage_file(struct container_names *c, const char *path)
+{
+    char full[1024];
+    struct stat st;
+    if (snprintf(full, sizeof full, "%s%s", c->root, path) >= (int)sizeof full ||
+        lstat(full, &st) < 0 || !S_ISREG(st.st_mode))
+        return NULL;
+    struct storage_memo *m = NULL;
+    for (size_t i = 0; i < STORAGE_MEMOS; i++)
+        if (strcmp(c->memo[i].path, path) == 0)
+            m = &c->memo[i];
+    if (m && same_file(&m->st, &st)) {
+        m->used = ++c->clock;
+        return m;
+    }
+    if (!m) { /* the least recently used memo goes */
+        m = &c->memo[0];
+        for (size_t i = 1; i < STORAGE_MEMOS; i++)
+            if (c->memo[i].used < m->used)
+                m = &c->memo[i];
+    }
+    m->len = 0;
+    m->path[0] = '\0';
+    long n = slurp(c, path, STORAGE_MAX, &m->st);
+    if (n < 0)
+        return NULL;
+    cstate_storage_each(c->buf, (size_t)n, memo_add, m);
+    snprintf(m->path, sizeof m->path, "%s", path);
+    m->used = ++c->clock;
+    return m;
 }
 
 /* containers-storage (podman, CRI-O) under the graph or run root DIR: each
@@ -89,9 +163,15 @@ static bool storage_name(struct container_names *c, const char *dir, const char 
         for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
             char path[1024];
             snprintf(path, sizeof path, "%s/%s-containers/%s", dir, drivers[d], files[f]);
-            long n = slurp(c, path, STORAGE_MAX);
-            if (n >= 0 && cstate_storage_name(c->buf, (size_t)n, id, out))
-                return true;
+            const struct storage_memo *m = storage_file(c, path);
+            for (size_t at = 0; m && at < m->len;) {
+                const char *mid = m->pairs + at, *name = mid + strlen(mid) + 1;
+                if (strcmp(mid, id) == 0) {
+                    snprintf(out, CSTATE_NAME_MAX, "%s", name);
+                    return true;
+                }
+                at = (size_t)(name + strlen(name) + 1 - m->pairs);
+            }
         }
     return false;
 }
@@ -267,7 +347,7 @@ struct container_names *container_names_create(void)
     if (root && root[0] == '/' && strlen(root) < sizeof c->root)
         snprintf(c->root, sizeof c->root, "%s", root);
     snprintf(c->docker_root, sizeof c->docker_root, "/var/lib/docker");
-    long n = slurp(c, "/etc/docker/daemon.json", CONFIG_MAX);
+    long n = slurp(c, "/etc/docker/daemon.json", CONFIG_MAX, NULL);
     char dr[512];
     if (n >= 0 && cstate_docker_root(c->buf, (size_t)n, dr, sizeof dr))
         snprintf(c->docker_root, sizeof c->docker_root, "%s", dr);
@@ -280,6 +360,8 @@ void container_names_destroy(struct container_names *c)
         return;
     u64map_sweep(&c->by_key, drop_entry, NULL);
     u64map_free(&c->by_key);
+    for (size_t i = 0; i < STORAGE_MEMOS; i++)
+        free(c->memo[i].pairs);
     free(c->buf);
     free(c);
 }

@@ -67,30 +67,52 @@ static bool storage_member(struct json *j, const char *key, void *ctx)
     return ok && !j->bad;
 }
 
-bool cstate_storage_name(const char *json, size_t len, const char *id,
-                         char out[CSTATE_NAME_MAX])
+bool cstate_storage_each(const char *json, size_t len,
+                         bool (*fn)(const char *id, const char *name, void *ctx), void *ctx)
 {
     struct json j;
     json_init(&j, json, len);
     if (!json_open(&j, '['))
         return false;
     unsigned n = 0;
-    char eid[80], name[CSTATE_NAME_MAX];
+    char id[80], name[CSTATE_NAME_MAX];
     while (json_next(&j, '[', &n)) {
         if (json_peek(&j) != '{') {
             if (!json_skip(&j))
                 return false;
             continue;
         }
-        struct want w[] = {{"id", eid, sizeof eid, false}, {"names", name, sizeof name, false}, {0}};
+        struct want w[] = {{"id", id, sizeof id, false}, {"names", name, sizeof name, false}, {0}};
         if (!json_object(&j, storage_member, w))
             return false;
-        if (w[0].found && w[1].found && strcmp(eid, id) == 0) {
-            memcpy(out, name, sizeof name);
-            return true;
-        }
+        if (w[0].found && w[1].found && !fn(id, name, ctx))
+            return false;
     }
+    return !j.bad;
+}
+
+struct find {
+    const char *id;
+    char *out;
+    bool found;
+};
+
+static bool find_id(const char *id, const char *name, void *ctx)
+{
+    struct find *f = ctx;
+    if (strcmp(id, f->id) != 0)
+        return true;
+    memcpy(f->out, name, strlen(name) + 1);
+    f->found = true;
     return false;
+}
+
+bool cstate_storage_name(const char *json, size_t len, const char *id,
+                         char out[CSTATE_NAME_MAX])
+{
+    struct find f = {id, out, false};
+    cstate_storage_each(json, len, find_id, &f);
+    return f.found;
 }
 
 bool cstate_pod_dir(const char *dirname, const char *uid, char out[CSTATE_NAME_MAX])

@@ -23,8 +23,15 @@ bool cstate_docker_name(const char *json, size_t len, const char *id, char out[C
 bool cstate_docker_root(const char *json, size_t len, char *out, size_t outlen);
 
 /* containers-storage's containers.json (podman, buildah, CRI-O: a JSON
- * array of {"id": ..., "names": [...], ...}): the first name of the
- * container whose "id" is ID into OUT. False when it is not there. */
+ * array of {"id": ..., "names": [...], ...}): FN(ID, NAME, CTX) for each
+ * container that has an id and a first name, in order, until FN returns
+ * false. False when the text is malformed (after the containers before the
+ * fault) or FN stopped. */
+bool cstate_storage_each(const char *json, size_t len,
+                         bool (*fn)(const char *id, const char *name, void *ctx), void *ctx);
+
+/* The first name of the container whose "id" is ID into OUT; false when it
+ * is not there. */
 bool cstate_storage_name(const char *json, size_t len, const char *id,
                          char out[CSTATE_NAME_MAX]);
 
