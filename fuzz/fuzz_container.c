@@ -18,12 +18,17 @@
 
 static volatile size_t sink;
 
-static const char host_info[] = "27 1 254:1 / / rw - ext4 /dev/vda1 rw\n"
-                                "30 27 0:120 / /var/lib/docker/overlay2/x/merged rw - overlay o rw\n";
+static const char host_info[] =
+    "27 1 254:1 / / rw - ext4 /dev/vda1 rw\n"
+    "30 27 0:120 / /var/lib/docker/overlay2/x/merged rw - overlay o rw\n";
 
 static const char *const probes[] = {
-    "/", "/var/lib/docker/overlay2/x/merged/etc/passwd", "/var/lib/docker/volumes/v/_data/f",
-    "/l:x/f", "/srv/jail/etc", "/a/b/c/d/e/f/g",
+    "/",
+    "/var/lib/docker/overlay2/x/merged/etc/passwd",
+    "/var/lib/docker/volumes/v/_data/f",
+    "/l:x/f",
+    "/srv/jail/etc",
+    "/a/b/c/d/e/f/g",
 };
 
 static void mountinfo(const char *text, size_t len)
@@ -39,8 +44,8 @@ static void mountinfo(const char *text, size_t len)
         for (size_t i = 0; i < sizeof probes / sizeof probes[0]; i++)
             sink += nspath_translate(&host, &v, probes[i], strlen(probes[i]), out, sizeof out);
         for (size_t i = 0; i < v.nlayers; i++)
-            sink += nspath_translate(&host, &v, v.layers[i].dir, v.layers[i].dir_len, out,
-                                     sizeof out);
+            sink +=
+                nspath_translate(&host, &v, v.layers[i].dir, v.layers[i].dir_len, out, sizeof out);
         nspath_view_free(&v);
     }
     mounts_free(&host);

@@ -207,9 +207,9 @@ static void owner_under_kubernetes_has_the_pod_uid(void **state)
 {
     (void)state;
     /* systemd driver: the UID with '_', every QoS class */
-    struct cgroup_owner o = owner("0::/kubepods.slice/kubepods-burstable.slice/"
-                                  "kubepods-burstable-pod" POD_SYSD ".slice/cri-containerd-" ID64
-                                  ".scope\n");
+    struct cgroup_owner o =
+        owner("0::/kubepods.slice/kubepods-burstable.slice/"
+              "kubepods-burstable-pod" POD_SYSD ".slice/cri-containerd-" ID64 ".scope\n");
     assert_string_equal(o.kind, "k8s");
     assert_string_equal(o.id, ID64);
     assert_string_equal(o.pod, POD);

@@ -32,7 +32,8 @@
 static const char docker_config[] =
     "{\"StreamConfig\":{},\"State\":{\"Running\":true,\"Paused\":false,\"Restarting\":false,"
     "\"OOMKilled\":false,\"RemovalInProgress\":false,\"Dead\":false,\"Pid\":4242,\"ExitCode\":0,"
-    "\"Error\":\"\",\"StartedAt\":\"2026-11-22T10:00:00.1Z\",\"FinishedAt\":\"0001-01-01T00:00:00Z\","
+    "\"Error\":\"\",\"StartedAt\":\"2026-11-22T10:00:00.1Z\",\"FinishedAt\":\"0001-01-01T00:00:"
+    "00Z\","
     "\"Health\":null},\"ID\":\"" ID64 "\",\"Created\":\"2026-11-22T09:59:59.9Z\",\"Managed\":false,"
     "\"Path\":\"/docker-entrypoint.sh\",\"Args\":[\"nginx\",\"-g\",\"daemon off;\"],"
     "\"Config\":{\"Hostname\":\"9fed73027329\",\"Env\":[\"PATH=/usr/local/sbin:/usr/bin\","
@@ -40,9 +41,11 @@ static const char docker_config[] =
     "\"Volumes\":null,\"Labels\":{\"maintainer\":\"NGINX \\u003cdocker-maint@nginx.com\\u003e\"},"
     "\"StopSignal\":\"SIGQUIT\"},\"Image\":\"sha256:66f8bdd3810c\",\"ImageManifest\":null,"
     "\"NetworkSettings\":{\"Bridge\":\"\",\"Networks\":{\"bridge\":{\"IPAMConfig\":null,"
-    "\"Aliases\":null,\"IPAddress\":\"172.17.0.2\"}}},\"LogPath\":\"/var/lib/docker/containers/" ID64
-    "/" ID64 "-json.log\",\"MountPoints\":{\"/data\":{\"Source\":\"/var/lib/docker/volumes/web/_data\","
-    "\"Destination\":\"/data\",\"RW\":true,\"Name\":\"web\",\"Driver\":\"local\",\"Type\":\"volume\"}},"
+    "\"Aliases\":null,\"IPAddress\":\"172.17.0.2\"}}},\"LogPath\":\"/var/lib/docker/"
+    "containers/" ID64 "/" ID64
+    "-json.log\",\"MountPoints\":{\"/data\":{\"Source\":\"/var/lib/docker/volumes/web/_data\","
+    "\"Destination\":\"/"
+    "data\",\"RW\":true,\"Name\":\"web\",\"Driver\":\"local\",\"Type\":\"volume\"}},"
     "\"HostConfig\":{\"RestartPolicy\":{\"Name\":\"no\",\"MaximumRetryCount\":0}},"
     "\"Name\":\"/web-1\",\"Driver\":\"overlay2\",\"OS\":\"linux\",\"RestartCount\":0,"
     "\"HasBeenStartedBefore\":true,\"HasBeenManuallyStopped\":false,\"SecretReferences\":null,"
@@ -91,8 +94,8 @@ static void json_scanner_walks_and_refuses(void **state)
     assert_int_equal(len, 6);
     /* Refused: NUL escapes, raw controls, unterminated text, bad escapes,
      * trailing commas, too deep nesting. */
-    static const char *const bad[] = {"\"a\\u0000b\"", "\"a\nb\"", "\"abc", "\"\\x41\"",
-                                      "[1,]", "{\"a\":1,}", "{\"a\" 1}", "[1 2]", "tru", "-"};
+    static const char *const bad[] = {"\"a\\u0000b\"", "\"a\nb\"",  "\"abc", "\"\\x41\"", "[1,]",
+                                      "{\"a\":1,}",    "{\"a\" 1}", "[1 2]", "tru",       "-"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         json_init(&j, bad[i], strlen(bad[i]));
         assert_false(json_skip(&j) && !j.bad);
@@ -120,8 +123,8 @@ static void docker_config_gives_the_top_level_name(void **state)
     for (size_t cut = 0; cut < strlen(docker_config) - 2; cut += 37)
         assert_false(cstate_docker_name(docker_config, cut, ID64, name));
     /* No Name, an empty one, a Name that is no string, a document that is no object. */
-    static const char *const none[] = {"{\"ID\":\"" ID64 "\"}", "{\"Name\":\"/\"}",
-                                       "{\"Name\":7}", "[\"Name\",\"/x\"]", ""};
+    static const char *const none[] = {"{\"ID\":\"" ID64 "\"}", "{\"Name\":\"/\"}", "{\"Name\":7}",
+                                       "[\"Name\",\"/x\"]", ""};
     for (size_t i = 0; i < sizeof none / sizeof none[0]; i++)
         assert_false(cstate_docker_name(none[i], strlen(none[i]), ID64, name));
     /* Escapes are decoded; a long name is cut. */
@@ -166,7 +169,8 @@ static void storage_json_gives_the_first_name_of_that_id(void **state)
                        "\",\"names\":[3,\"x\"]}, {\"names\":[\"y\"],\"id\":\"" ID64 "\"}]";
     assert_true(cstate_storage_name(odd, strlen(odd), ID64, name));
     assert_string_equal(name, "y");
-    assert_false(cstate_storage_name(odd, strlen(odd), ID2, name)); /* its first name is no string */
+    assert_false(
+        cstate_storage_name(odd, strlen(odd), ID2, name)); /* its first name is no string */
     for (size_t cut = 1; cut < strlen(storage_json) - 300; cut += 41)
         assert_false(cstate_storage_name(storage_json, cut, ID64, name));
 }
@@ -250,9 +254,10 @@ static void names_come_from_each_runtimes_state(void **state)
                         "podman:db");
     assert_string_equal(name_of(c, "0::/machine.slice/libpod-" ID3 ".scope\n"), "podman:tmp-job");
     assert_string_equal(name_of(c, "0::/machine.slice/libpod-" ID2 ".scope\n"), "podman:infra-pod");
-    assert_string_equal(name_of(c, "0::/kubepods.slice/kubepods-burstable.slice/"
-                                   "kubepods-burstable-pod0c1d2e3f_4a5b_6c7d_8e9f_0a1b2c3d4e5f.slice/"
-                                   "cri-containerd-" ID64 ".scope\n"),
+    assert_string_equal(name_of(c,
+                                "0::/kubepods.slice/kubepods-burstable.slice/"
+                                "kubepods-burstable-pod0c1d2e3f_4a5b_6c7d_8e9f_0a1b2c3d4e5f.slice/"
+                                "cri-containerd-" ID64 ".scope\n"),
                         "k8s:default/api-7d9f");
     assert_string_equal(name_of(c, "0::/kubepods/burstable/pod" POD "/" ID2 "\n"),
                         "k8s:default/api-7d9f");
@@ -291,16 +296,17 @@ static void rootless_containers_are_looked_up_in_their_users_storage(void **stat
     put_file("root/.local/share/containers/storage/overlay-containers/containers.json",
              "[{\"id\":\"" ID64 "\",\"names\":[\"mine\"]}]");
     struct container_names *c = container_names_create();
-    assert_string_equal(name_of(c, "0::/user.slice/user-0.slice/user@0.service/user.slice/libpod-" ID64
-                                   ".scope/container\n"),
+    assert_string_equal(name_of(c,
+                                "0::/user.slice/user-0.slice/user@0.service/user.slice/libpod-" ID64
+                                ".scope/container\n"),
                         "podman@root:mine");
     /* A user's cgroup named like a system container gets no system name. */
     put_file("var/lib/docker/containers/" ID2 "/config.v2.json",
              "{\"ID\":\"" ID2 "\",\"Name\":\"/web-2\"}");
     assert_string_equal(name_of(c, "0::/system.slice/docker-" ID2 ".scope\n"), "docker:web-2");
-    assert_string_equal(name_of(c, "0::/user.slice/user-0.slice/user@0.service/app.slice/docker-" ID2
-                                   ".scope\n"),
-                        "docker@root:4f3c2a9e81b7");
+    assert_string_equal(
+        name_of(c, "0::/user.slice/user-0.slice/user@0.service/app.slice/docker-" ID2 ".scope\n"),
+        "docker@root:4f3c2a9e81b7");
     container_names_destroy(c);
 }
 

@@ -157,7 +157,7 @@ static void our_own_view_maps_to_nothing(void **state)
     (void)state;
     struct nspath *n = nspath_create();
     assert_non_null(n);
-    assert_int_equal(nspath_of(n, getpid()), 0); /* we see what we see */
+    assert_int_equal(nspath_of(n, getpid()), 0);   /* we see what we see */
     assert_int_equal(nspath_of(n, 0x3fffffff), 0); /* no such process */
     assert_false(nspath_known(n, 0));
     assert_false(nspath_known(n, 0x10001));

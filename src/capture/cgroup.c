@@ -251,8 +251,8 @@ static void unit_unescape(struct span s, char *out, size_t outlen)
     size_t w = 0;
     for (size_t i = 0; i < s.n && w + 1 < outlen; i++) {
         int hi, lo;
-        if (s.s[i] == '\\' && i + 3 < s.n && s.s[i + 1] == 'x' &&
-            (hi = hexval(s.s[i + 2])) >= 0 && (lo = hexval(s.s[i + 3])) >= 0 && (hi | lo)) {
+        if (s.s[i] == '\\' && i + 3 < s.n && s.s[i + 1] == 'x' && (hi = hexval(s.s[i + 2])) >= 0 &&
+            (lo = hexval(s.s[i + 3])) >= 0 && (hi | lo)) {
             out[w++] = (char)(hi * 16 + lo);
             i += 3;
         } else {

@@ -43,7 +43,7 @@ struct container_names {
     char *buf;             /* a state file read */
     size_t cap;
     struct storage_memo memo[STORAGE_MEMOS];
-    uint64_t clock;        /* memo use counter */
+    uint64_t clock; /* memo use counter */
 };
 
 /* ---- reading state files ---------------------------------------------------- */
@@ -72,7 +72,8 @@ static long slurp(struct container_names *c, const char *path, size_t max, struc
             c->cap = want + 1 > c->cap ? want + 1 : c->cap;
             size_t got = 0;
             ssize_t n;
-            while (got < want && ((n = read(fd, b + got, want - got)) > 0 || (n < 0 && errno == EINTR)))
+            while (got < want &&
+                   ((n = read(fd, b + got, want - got)) > 0 || (n < 0 && errno == EINTR)))
                 got += n > 0 ? (size_t)n : 0;
             if (got <= max) {
                 b[got] = '\0';
@@ -311,8 +312,8 @@ size_t container_name(struct container_names *c, const char *text, size_t len, c
     if (!cgroup_owner(text, len, &o))
         return 0;
     char key[sizeof o.kind + sizeof o.id + sizeof o.pod + sizeof o.name + 24];
-    int kl = snprintf(key, sizeof key, "%s%c%ld%c%s%c%s%c%s", o.kind, 0, o.user, 0, o.id, 0,
-                      o.pod, 0, o.name);
+    int kl = snprintf(key, sizeof key, "%s%c%ld%c%s%c%s%c%s", o.kind, 0, o.user, 0, o.id, 0, o.pod,
+                      0, o.name);
     struct cname *e = kl > 0 ? entry(c, key, (size_t)kl) : NULL;
     int64_t now = clock_mono_ns();
     if (e && e->shown && (e->named || now < e->retry_at)) {

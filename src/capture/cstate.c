@@ -44,7 +44,8 @@ bool cstate_docker_root(const char *json, size_t len, char *out, size_t outlen)
     struct json j;
     json_init(&j, json, len);
     char graph[4096];
-    struct want w[] = {{"data-root", out, outlen, false}, {"graph", graph, sizeof graph, false}, {0}};
+    struct want w[] = {
+        {"data-root", out, outlen, false}, {"graph", graph, sizeof graph, false}, {0}};
     if (!json_object(&j, want_member, w))
         return false;
     if (!w[0].found && w[1].found)
@@ -63,7 +64,7 @@ static bool storage_member(struct json *j, const char *key, void *ctx)
     bool ok = true;
     while (ok && json_next(j, '[', &m))
         ok = m == 1 && json_peek(j) == '"' ? (w[1].found = json_string(j, w[1].out, w[1].len, NULL))
-                                          : json_skip(j);
+                                           : json_skip(j);
     return ok && !j->bad;
 }
 
@@ -107,8 +108,7 @@ static bool find_id(const char *id, const char *name, void *ctx)
     return false;
 }
 
-bool cstate_storage_name(const char *json, size_t len, const char *id,
-                         char out[CSTATE_NAME_MAX])
+bool cstate_storage_name(const char *json, size_t len, const char *id, char out[CSTATE_NAME_MAX])
 {
     struct find f = {id, out, false};
     cstate_storage_each(json, len, find_id, &f);

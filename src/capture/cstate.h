@@ -32,8 +32,7 @@ bool cstate_storage_each(const char *json, size_t len,
 
 /* The first name of the container whose "id" is ID into OUT; false when it
  * is not there. */
-bool cstate_storage_name(const char *json, size_t len, const char *id,
-                         char out[CSTATE_NAME_MAX]);
+bool cstate_storage_name(const char *json, size_t len, const char *id, char out[CSTATE_NAME_MAX]);
 
 /* A kubelet pod log directory name, "NAMESPACE_PODNAME_UID" (as in
  * /var/log/pods): true when its UID is UID, with "NAMESPACE/PODNAME" in OUT. */

@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAX_VIEWS      256          /* views cached; the least recently used makes room */
-#define HOST_REREAD_NS CLOCK_NS_PER_S   /* fanotop's own mount table, re-read when older */
+#define MAX_VIEWS      256                  /* views cached; the least recently used makes room */
+#define HOST_REREAD_NS CLOCK_NS_PER_S       /* fanotop's own mount table, re-read when older */
 #define VIEW_REREAD_NS (2 * CLOCK_NS_PER_S) /* a view that cannot see a path is re-read */
 
 /* ---- one view ---------------------------------------------------------------- */
@@ -130,8 +130,7 @@ static size_t join(const char *base, const char *rest, size_t rlen, char *out, s
 
 /* The mount of T under which PATH lies with the longest point (the later
  * of equals: it covers the other). */
-static const struct mount_entry *mount_of(const struct mount_table *t, const char *path,
-                                          size_t len)
+static const struct mount_entry *mount_of(const struct mount_table *t, const char *path, size_t len)
 {
     const struct mount_entry *best = NULL;
     size_t best_len = 0;
@@ -212,11 +211,11 @@ struct key {
 
 struct slot {
     struct key key;
-    uint16_t gen;   /* bumped when the slot is reused: old handles go stale */
+    uint16_t gen; /* bumped when the slot is reused: old handles go stale */
     bool used;
-    pid_t pid;      /* a process of the view, to read it again */
-    uint64_t last;  /* use counter, for eviction */
-    int64_t built;  /* monotonic time it was read */
+    pid_t pid;     /* a process of the view, to read it again */
+    uint64_t last; /* use counter, for eviction */
+    int64_t built; /* monotonic time it was read */
     struct nspath_view view;
 };
 

@@ -446,8 +446,7 @@ static void reread(struct proc_cache *c, struct entry *e, int64_t now)
     const char *cmdline = s->cmdline[0] ? s->cmdline : id->cmdline;
     if (strcmp(s->comm, id->comm) == 0 && strcmp(exe, id->exe) == 0 &&
         strcmp(cmdline, id->cmdline) == 0 && strcmp(s->unit, id->unit) == 0 &&
-        strcmp(s->container, id->container) == 0 && s->uid == id->uid &&
-        s->ppid == id->ppid)
+        strcmp(s->container, id->container) == 0 && s->uid == id->uid && s->ppid == id->ppid)
         return;
     if (exe != s->exe)
         snprintf(s->exe, sizeof s->exe, "%s", id->exe);

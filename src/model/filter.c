@@ -36,9 +36,15 @@ static const struct {
     const char *name;
     enum filter_field field;
 } filter_fields[] = {
-    {"path", FIELD_PATH},      {"comm", FIELD_COMM}, {"exe", FIELD_EXE},
-    {"cmd", FIELD_CMD},        {"user", FIELD_USER}, {"unit", FIELD_UNIT},
-    {"container", FIELD_CONTAINER}, {"type", FIELD_TYPE}, {"pid", FIELD_PID},
+    {"path", FIELD_PATH},
+    {"comm", FIELD_COMM},
+    {"exe", FIELD_EXE},
+    {"cmd", FIELD_CMD},
+    {"user", FIELD_USER},
+    {"unit", FIELD_UNIT},
+    {"container", FIELD_CONTAINER},
+    {"type", FIELD_TYPE},
+    {"pid", FIELD_PID},
 };
 
 struct term {

@@ -25,11 +25,11 @@
 /* ---- kinds ---------------------------------------------------------------- */
 
 static const struct view_kind_ops *const kind_ops[VIEW_KINDS_ALL] = {
-    [VIEW_PATHS] = &view_paths_ops,       [VIEW_PROCS] = &view_procs_ops,
-    [VIEW_TYPES] = &view_types_ops,       [VIEW_UNITS] = &view_units_ops,
-    [VIEW_EVENTS] = &view_events_ops,     [VIEW_TREE] = &view_tree_ops,
-    [VIEW_CONTAINERS] = &view_containers_ops,
-    [VIEW_DETAIL_PATH] = &view_dpath_ops, [VIEW_DETAIL_PROC] = &view_dproc_ops,
+    [VIEW_PATHS] = &view_paths_ops,           [VIEW_PROCS] = &view_procs_ops,
+    [VIEW_TYPES] = &view_types_ops,           [VIEW_UNITS] = &view_units_ops,
+    [VIEW_EVENTS] = &view_events_ops,         [VIEW_TREE] = &view_tree_ops,
+    [VIEW_CONTAINERS] = &view_containers_ops, [VIEW_DETAIL_PATH] = &view_dpath_ops,
+    [VIEW_DETAIL_PROC] = &view_dproc_ops,
 };
 
 const char *view_kind_name(enum view_kind k)
@@ -88,13 +88,26 @@ static struct view_column col_def(const struct view_kind_ops *ops, enum view_col
         const char *name;
         int width;
     } fixed[] = {
-        [COL_PATH] = {"path", 0},    [COL_EVENTS] = {"events", 8}, [COL_PROCS] = {"procs", 6},
-        [COL_LAST] = {"last", 8},    [COL_RATE] = {"rate", 7},     [COL_PID] = {"pid", 7},
-        [COL_COMM] = {"comm", 15},   [COL_USER] = {"user", 9},     [COL_UNIT] = {"unit", 20},
-        [COL_EXE] = {"exe", 0},      [COL_FILES] = {"files", 7},   [COL_TYPE] = {"type", 13},
-        [COL_SHARE] = {"share", 6},  [COL_TIME] = {"time", 12},    [COL_TID] = {"tid", 7},
-        [COL_EVENT] = {"event", 14}, [COL_TYPES] = {"types", 6},   [COL_FIRST] = {"first", 8},
-        [COL_CONTAINER] = {"container", 20}, [COL_CPATH] = {"cpath", 24},
+        [COL_PATH] = {"path", 0},
+        [COL_EVENTS] = {"events", 8},
+        [COL_PROCS] = {"procs", 6},
+        [COL_LAST] = {"last", 8},
+        [COL_RATE] = {"rate", 7},
+        [COL_PID] = {"pid", 7},
+        [COL_COMM] = {"comm", 15},
+        [COL_USER] = {"user", 9},
+        [COL_UNIT] = {"unit", 20},
+        [COL_EXE] = {"exe", 0},
+        [COL_FILES] = {"files", 7},
+        [COL_TYPE] = {"type", 13},
+        [COL_SHARE] = {"share", 6},
+        [COL_TIME] = {"time", 12},
+        [COL_TID] = {"tid", 7},
+        [COL_EVENT] = {"event", 14},
+        [COL_TYPES] = {"types", 6},
+        [COL_FIRST] = {"first", 8},
+        [COL_CONTAINER] = {"container", 20},
+        [COL_CPATH] = {"cpath", 24},
     };
     struct view_column col;
     if (c >= COL_T0 && c < COL_T0 + STORE_NCOUNTS) {

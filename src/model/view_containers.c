@@ -7,8 +7,8 @@
 
 #include <string.h>
 
-static const uint8_t containers_cols[] = {COL_CONTAINER, COL_UNIT,  COL_EVENTS, COL_PROCS,
-                                          COL_FILES,     COL_LAST,  COL_RATE};
+static const uint8_t containers_cols[] = {COL_CONTAINER, COL_UNIT, COL_EVENTS, COL_PROCS,
+                                          COL_FILES,     COL_LAST, COL_RATE};
 
 static void containers_refresh(struct view *v, const struct store_view *sv)
 {

@@ -7,15 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const uint8_t events_cols[] = {COL_TIME,  COL_PID,  COL_TID,       COL_COMM,
-                                      COL_USER,  COL_UNIT, COL_EVENT,     COL_PATH,
-                                      COL_CPATH, COL_CONTAINER};
+static const uint8_t events_cols[] = {COL_TIME, COL_PID,   COL_TID,  COL_COMM,  COL_USER,
+                                      COL_UNIT, COL_EVENT, COL_PATH, COL_CPATH, COL_CONTAINER};
 
 struct evrow {
     int64_t time_ns;
     const struct fa_proc *proc;
     uint64_t seq;
-    uint32_t off, len; /* path in names */
+    uint32_t off, len;   /* path in names */
     uint32_t coff, clen; /* cpath in names, clen 0 for none */
     int32_t tid;
     uint32_t types;

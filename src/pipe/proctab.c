@@ -51,7 +51,7 @@ static struct entry *entry_new(const struct fa_proc *p)
     if (!e)
         return NULL;
     e->proc = *p;
-    const char **dst[N] = {&e->proc.user, &e->proc.comm,    &e->proc.exe,
+    const char **dst[N] = {&e->proc.user,    &e->proc.comm, &e->proc.exe,
                            &e->proc.cmdline, &e->proc.unit, &e->proc.container};
     char *q = e->strings;
     for (int i = 0; i < N; i++) {

@@ -24,7 +24,8 @@ const struct record_field_def record_fields[RECORD_NFIELDS] = {
     [RECORD_EVENT] = FIELD("event", RECORD_PLAIN), /* type names joined by '|' */
     [RECORD_PATH] = FIELD("path", RECORD_BYTES),   /* the file, bytes as the kernel gave them */
     [RECORD_CONTAINER] = FIELD("container", RECORD_BYTES), /* container name, "" */
-    [RECORD_CPATH] = FIELD("cpath", RECORD_BYTES), /* the path inside the container, "" when the same */
+    [RECORD_CPATH] =
+        FIELD("cpath", RECORD_BYTES), /* the path inside the container, "" when the same */
 };
 
 bool record_nfields_known(size_t n)
