@@ -16,7 +16,7 @@ _fanotop_columns()
         processes) echo 'pid comm user unit exe events files last rate' ;;
         types) echo 'type events share rate' ;;
         units) echo 'unit events procs files last' ;;
-        events) echo 'time pid tid comm user unit event path cpath container' ;;
+        events) echo 'time pid tid comm user unit event cpath path' ;;
         tree) echo 'path events files last' ;;
         containers) echo 'container unit events procs files last rate' ;;
         *) echo "path events $_fanotop_types procs last rate" ;;

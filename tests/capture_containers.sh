@@ -153,11 +153,15 @@ head -n 1 "$SCRATCH/view.csv" | grep -qx 'container,unit,events,procs,files,last
 grep -q "^docker:web-1,docker:9fed73027329," "$SCRATCH/view.csv" || fail "no web-1 row: $(cat "$SCRATCH/view.csv")"
 grep -q "^k8s:default/api-7d9f,k8s:2a70daa18d02," "$SCRATCH/view.csv" || fail "no pod row"
 grep -q "^,\|^plain" "$SCRATCH/view.csv" && fail "a row outside containers: $(cat "$SCRATCH/view.csv")"
-"$FANOTOP" --replay="$rec" --batch --format=csv -n 1 -v events -f 'container:web-1' \
-    >"$SCRATCH/web.csv" 2>&1 || fail "container: filter failed"
-n=$(tail -n +2 "$SCRATCH/web.csv" | grep -vc ',docker:web-1$' || true)
+"$FANOTOP" --replay="$rec" --record="$SCRATCH/web.csv" -f 'container:web-1' 2>/dev/null ||
+    fail "container: filter failed"
+n=$(tail -n +2 "$SCRATCH/web.csv" | grep -vc ',docker:web-1,[^,]*$' || true)
 [ "$n" = 0 ] || fail "container:web-1 kept other containers' events: $(cat "$SCRATCH/web.csv")"
-grep -q ',/data/new,docker:web-1$' "$SCRATCH/web.csv" || fail "events view: no cpath column"
+grep -q '/upper/data/new,docker:web-1,/data/new$' "$SCRATCH/web.csv" || fail "web-1's events missing"
+"$FANOTOP" --replay="$rec" --batch --format=csv -n 1 -v events >"$SCRATCH/events.csv" 2>&1 ||
+    fail "events view failed"
+grep -q ',/data/new,[^,]*/upper/data/new$' "$SCRATCH/events.csv" ||
+    fail "events view: no cpath column: $(cat "$SCRATCH/events.csv")"
 "$FANOTOP" --replay="$rec" --batch --format=csv -n 1 -v events -f "container:^lxc:u1\$|${KID%${KID#????????????}}" \
     >"$SCRATCH/ids.csv" 2>&1 || fail "container: by id failed"
 cut -d, -f6 "$SCRATCH/ids.csv" | tail -n +2 | sort -u | tr '\n' ' ' | grep -qx 'k8s:2a70daa18d02 lxc:u1 ' ||

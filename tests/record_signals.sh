@@ -42,7 +42,7 @@ for sig in TERM INT HUP; do
 import csv, sys
 rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8", errors="surrogateescape")))
 assert rows[0][0] == "time" and len(rows) > 100, len(rows)
-bad = [r for r in rows if len(r) != 11]
+bad = [r for r in rows if len(r) != 13]
 assert not bad, bad[:3]
 PY
 done

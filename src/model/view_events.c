@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const uint8_t events_cols[] = {COL_TIME, COL_PID,   COL_TID,  COL_COMM,  COL_USER,
-                                      COL_UNIT, COL_EVENT, COL_PATH, COL_CPATH, COL_CONTAINER};
+/* The path stays last, where it takes the width left over; the container's
+ * name is in the containers view (the unit here holds its id). */
+static const uint8_t events_cols[] = {COL_TIME, COL_PID,   COL_TID,   COL_COMM, COL_USER,
+                                      COL_UNIT, COL_EVENT, COL_CPATH, COL_PATH};
 
 struct evrow {
     int64_t time_ns;
