@@ -131,6 +131,9 @@ def main():
             }
             before = pane.text(escapes=True)
             lat["Down (cursor)"] = measure(pane, "Down", lambda s: s != before, escapes=True)
+            # F: the cursor follows its row through every refresh after it.
+            lat["F (follow the row)"] = measure(pane, "F", lambda s: "Following:" in s)
+            lat["F (stop following)"] = measure(pane, "F", lambda s: "Following:" not in s)
             lat["\\ (filter prompt)"] = measure(pane, "\\", lambda s: "Filter:" in s.splitlines()[-1])
             lat["Escape (close prompt)"] = measure(pane, "Escape",
                                                    lambda s: "Filter:" not in s.splitlines()[-1])

@@ -72,7 +72,7 @@ _fanotop()
             case $term in
                 type:*)
                     COMPREPLY=($(compgen -P "${cur%%:*}:" \
-                        -W "$_fanotop_types" -- "${term#type:}"))
+                        -W "$_fanotop_types $_fanotop_groups" -- "${term#type:}"))
                     ;;
                 user:*)
                     COMPREPLY=($(compgen -P "${cur%%:*}:" -u -- "${term#user:}"))
@@ -110,7 +110,7 @@ _fanotop()
             return
             ;;
         -d | --delay | --duration | --count | -n | --iterations | --replay-speed | \
-            --max-rows | --log-depth)
+            --max-rows | --max-pairs | --log-depth | --pause-backlog)
             return
             ;;
     esac
@@ -121,7 +121,7 @@ _fanotop()
             --ring-size= --verbose --user= --pid= --record= --format= --duration=
             --count= --replay= --replay-speed= --batch --iterations= --csv-raw
             --filter= --view= --sort= --delay= --no-mouse --no-color --no-config
-            --max-rows= --log-depth= --help --help-keys --version --' -- "$cur"))
+            --max-rows= --max-pairs= --log-depth= --pause-backlog= --help --help-keys --version --' -- "$cur"))
         [[ ${COMPREPLY-} == *= ]] && compopt -o nospace
         return
     fi

@@ -269,7 +269,7 @@ static void caseless_prefix_applies_to_every_term(void **state)
     assert_true(matches("x (?i)README", "/x/readme", NULL));
     assert_false(matches("README (?i)x", "/readme/x", NULL));
     /* The prefix is stripped: a term may follow it directly. */
-    struct filter *f = compile_ok("(?i)type:OPEN");
+    struct filter *f = compile_ok("(?i)type:/OPEN/");
     assert_int_equal(filter_type_mask(f), FA_BIT(FA_OPEN) | FA_BIT(FA_OPEN_EXEC));
     filter_free(f);
 }
@@ -279,22 +279,64 @@ static void type_terms_select_a_set_of_types(void **state)
     (void)state;
     const uint32_t close = FA_BIT(FA_CLOSE_WRITE) | FA_BIT(FA_CLOSE_NOWRITE);
     assert_int_equal(type_mask_of("foo"), FA_ALL_TYPES);
-    assert_int_equal(type_mask_of("type:^close"), close);
-    assert_int_equal(type_mask_of("type:^open$"), FA_BIT(FA_OPEN));
-    assert_int_equal(type_mask_of("type:open"), FA_BIT(FA_OPEN) | FA_BIT(FA_OPEN_EXEC));
+    assert_int_equal(type_mask_of("type:/^close/"), close);
+    assert_int_equal(type_mask_of("type:/^open$/"), FA_BIT(FA_OPEN));
+    assert_int_equal(type_mask_of("type:/open/"), FA_BIT(FA_OPEN) | FA_BIT(FA_OPEN_EXEC));
     /* Positive terms intersect, negated ones subtract. */
-    assert_int_equal(type_mask_of("type:^close type:_write"), FA_BIT(FA_CLOSE_WRITE));
-    assert_int_equal(type_mask_of("type:^close type:write"), close); /* nowrite has "write" */
-    assert_int_equal(type_mask_of("type:open !type:exec"), FA_BIT(FA_OPEN));
-    assert_int_equal(type_mask_of("!type:^close"), FA_ALL_TYPES & ~close);
-    assert_int_equal(type_mask_of("type:^open$ type:^access$"), 0);
-    assert_int_equal(type_mask_of("type:overflow"), FA_BIT(FA_OVERFLOW));
+    assert_int_equal(type_mask_of("type:/^close/ type:/_write/"), FA_BIT(FA_CLOSE_WRITE));
+    assert_int_equal(type_mask_of("type:/^close/ type:/write/"), close); /* nowrite has "write" */
+    assert_int_equal(type_mask_of("type:/open/ !type:/exec/"), FA_BIT(FA_OPEN));
+    assert_int_equal(type_mask_of("!type:/^close/"), FA_ALL_TYPES & ~close);
+    assert_int_equal(type_mask_of("type:/^open$/ type:/^access$/"), 0);
+    assert_int_equal(type_mask_of("type:/overflow/"), FA_BIT(FA_OVERFLOW));
     /* Type terms say nothing about the subject. */
-    struct filter *f = compile_ok("type:^close");
+    struct filter *f = compile_ok("type:/^close/");
     assert_false(filter_is_empty(f));
     assert_true(filter_path_only(f));
     assert_true(filter_match_subject(f, "/x", 2, NULL));
     filter_free(f);
+}
+
+/* type: takes exactly what --events takes: each name and group, joined by
+ * ',' or '|', so that type:write is what -e write watches. */
+static void type_names_and_groups_are_those_of_events_option(void **state)
+{
+    (void)state;
+    const char *lists[] = {"read",
+                           "write",
+                           "dir",
+                           "close",
+                           "move",
+                           "exec",
+                           "all",
+                           "open",
+                           "close_write",
+                           "moved_to",
+                           "modify,create",
+                           "delete_self,read",
+                           "attrib,open_exec,move_self"};
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+        uint32_t want;
+        char err[256], expr[64];
+        assert_true(fa_types_parse(lists[i], &want, err, sizeof err));
+        snprintf(expr, sizeof expr, "type:%s", lists[i]);
+        if (type_mask_of(expr) != want)
+            fail_msg("%s selects %#x, -e %s watches %#x", expr, type_mask_of(expr), lists[i], want);
+    }
+    const uint32_t write = FA_BIT(FA_MODIFY) | FA_BIT(FA_CLOSE_WRITE) | FA_BIT(FA_CREATE) |
+                           FA_BIT(FA_DELETE) | FA_BIT(FA_MOVED_FROM) | FA_BIT(FA_MOVED_TO) |
+                           FA_BIT(FA_ATTRIB);
+    assert_int_equal(type_mask_of("type:write"), write); /* sed's rename too, no reader */
+    assert_int_equal(type_mask_of("type:open"), FA_BIT(FA_OPEN));
+    assert_int_equal(type_mask_of("type:open|access"), FA_BIT(FA_OPEN) | FA_BIT(FA_ACCESS));
+    assert_int_equal(type_mask_of("type:OPEN,Close"),
+                     FA_BIT(FA_OPEN) | FA_BIT(FA_CLOSE_WRITE) | FA_BIT(FA_CLOSE_NOWRITE));
+    assert_int_equal(type_mask_of("type:overflow"), FA_BIT(FA_OVERFLOW));
+    assert_int_equal(type_mask_of("type:write !type:dir"),
+                     FA_BIT(FA_MODIFY) | FA_BIT(FA_CLOSE_WRITE) | FA_BIT(FA_ATTRIB));
+    /* The examples of the documentation compile. */
+    filter_free(compile_ok("unit:^nginx\\.service$ type:read"));
+    filter_free(compile_ok("type:write"));
 }
 
 static void match_event_needs_subject_and_a_selected_type(void **state)
@@ -306,7 +348,7 @@ static void match_event_needs_subject_and_a_selected_type(void **state)
         .path = "/var/log/nginx/access.log",
         .path_len = strlen("/var/log/nginx/access.log"),
     };
-    struct filter *f = compile_ok("type:^close access\\.log comm:nginx");
+    struct filter *f = compile_ok("type:close access\\.log comm:nginx");
     assert_true(filter_match_event(f, &ev));
     ev.types = FA_BIT(FA_OPEN);
     assert_false(filter_match_event(f, &ev));
@@ -333,6 +375,7 @@ static void path_only_is_false_with_any_process_term(void **state)
     (void)state;
     assert_true(path_only("log"));
     assert_true(path_only("path:log !tmp type:open"));
+    assert_true(path_only("type:/^close/"));
     const char *proc_terms[] = {"comm:x",      "exe:x", "cmd:x",    "user:x",     "unit:x",
                                 "container:x", "pid:1", "!pid:1-3", "log !comm:x"};
     for (size_t i = 0; i < sizeof proc_terms / sizeof proc_terms[0]; i++)
@@ -404,7 +447,7 @@ static void regex_errors_carry_pcre2_message_and_offset(void **state)
     expect_error("\"a \\\"b\\\" (\"", "missing closing parenthesis", 10);
     expect_error("x \"(\" y", "missing closing parenthesis", 4);
     /* type: regexes are checked the same way. */
-    expect_error("type:(", "missing closing parenthesis", 6);
+    expect_error("type:/(/", "missing closing parenthesis", 7);
     /* An invalid UTF-8 pattern is an error, not a crash. */
     expect_error("ab\xff", "UTF-8 error", 2);
 }
@@ -429,8 +472,12 @@ static void parser_errors_carry_message_and_offset(void **state)
     expect_error("\"type:\"", "missing value after type:", 6);
     expect_error("\"\"", "empty term", 0);
     expect_error("a !", "empty term", 3);
-    expect_error("type:opne", "matches no event type (open,access,", 5);
-    expect_error("!type:^exec", "matches no event type", 6);
+    expect_error("type:opne", "unknown event type 'opne' (open,access,", 5);
+    expect_error("!type:/^exec/", "type:/RE/ matches no event type", 7);
+    expect_error("type:open,,close", "unknown event type ''", 10);
+    expect_error("x type:write|bogus", "unknown event type 'bogus'", 13);
+    expect_error("type:^close", "a regex: type:/RE/", 5);
+    expect_error("type://", "empty regex in type:/RE/", 6);
     expect_error("(?i)   comm:", "missing value after comm:", 12);
 }
 
@@ -498,6 +545,7 @@ int main(void)
         cmocka_unit_test(smart_case_follows_upper_case_letters),
         cmocka_unit_test(caseless_prefix_applies_to_every_term),
         cmocka_unit_test(type_terms_select_a_set_of_types),
+        cmocka_unit_test(type_names_and_groups_are_those_of_events_option),
         cmocka_unit_test(match_event_needs_subject_and_a_selected_type),
         cmocka_unit_test(path_only_is_false_with_any_process_term),
         cmocka_unit_test(invalid_utf8_paths_match_around_bad_bytes),

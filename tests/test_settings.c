@@ -48,6 +48,7 @@ static void save_then_load_round_trips(void **state)
     s.mouse = 1;
     s.view = strdup("processes");
     s.columns[VIEW_PATHS] = strdup("path,events,last");
+    s.sort[VIEW_PROCS] = strdup("exe,asc");
     settings_add_history(&s, "comm:cat");
     settings_add_history(&s, "!\\.log$");
     char err[256];
@@ -65,6 +66,8 @@ static void save_then_load_round_trips(void **state)
     assert_string_equal(t.view, "processes");
     assert_string_equal(t.columns[VIEW_PATHS], "path,events,last");
     assert_null(t.columns[VIEW_TREE]);
+    assert_string_equal(t.sort[VIEW_PROCS], "exe,asc");
+    assert_null(t.sort[VIEW_PATHS]);
     assert_int_equal(t.nhistory, 2);
     assert_string_equal(t.history[0], "comm:cat");
     assert_string_equal(t.history[1], "!\\.log$");
@@ -75,6 +78,25 @@ static void save_then_load_round_trips(void **state)
     free(dir);
 }
 
+/* sort.VIEW names a column of that view, and a direction if any. */
+static void sort_values_name_a_column_and_a_direction(void **state)
+{
+    (void)state;
+    size_t col = 99;
+    int dir = 9;
+    assert_true(settings_sort_parse(VIEW_PROCS, "exe,asc", &col, &dir));
+    assert_int_equal(col, 4);
+    assert_int_equal(dir, 0);
+    assert_true(settings_sort_parse(VIEW_PATHS, "moved_to,desc", &col, &dir));
+    assert_string_equal(view_kind_column(VIEW_PATHS, col).name, "moved_to");
+    assert_int_equal(dir, 1);
+    assert_true(settings_sort_parse(VIEW_PATHS, "last", &col, &dir));
+    assert_int_equal(dir, -1);
+    assert_false(settings_sort_parse(VIEW_PATHS, "exe,asc", &col, &dir)); /* not a paths column */
+    assert_false(settings_sort_parse(VIEW_PATHS, "last,up", &col, &dir));
+    assert_false(settings_sort_parse(VIEW_PATHS, "", &col, &dir));
+}
+
 static void broken_lines_warn_and_are_ignored(void **state)
 {
     (void)state;
@@ -82,15 +104,19 @@ static void broken_lines_warn_and_are_ignored(void **state)
     char path[512];
     snprintf(path, sizeof path, "%s/fanotoprc", dir);
     FILE *f = fopen(path, "w");
-    fputs("# comment\n\ndelay=0.5\ncolour=no\nno equals sign\nmouse=maybe\ncolor = no\n", f);
+    fputs("# comment\n\ndelay=0.5\ncolour=no\nno equals sign\nmouse=maybe\ncolor = no\n"
+          "sort.paths=bogus\nsort.units=files,desc\n",
+          f);
     fclose(f);
     struct settings s;
     settings_init(&s);
     struct warnings w = {0};
     char err[256];
     assert_int_equal(settings_load(&s, path, on_warn, &w, err, sizeof err), 0);
-    assert_int_equal(w.n, 3);
-    assert_string_equal(w.last, "fanotoprc:6: expected yes or no 'mouse', line ignored");
+    assert_int_equal(w.n, 4);
+    assert_string_equal(w.last,
+                        "fanotoprc:8: unknown sort column or direction 'sort.paths', line ignored");
+    assert_string_equal(s.sort[VIEW_UNITS], "files,desc");
     assert_true(s.delay == 0.5);
     assert_int_equal(s.color, 0);
     assert_int_equal(s.mouse, -1);
@@ -150,6 +176,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(save_then_load_round_trips),
         cmocka_unit_test(broken_lines_warn_and_are_ignored),
+        cmocka_unit_test(sort_values_name_a_column_and_a_direction),
         cmocka_unit_test(missing_file_is_not_an_error),
         cmocka_unit_test(history_moves_repeats_to_newest_and_is_bounded),
         cmocka_unit_test(path_follows_xdg_then_home),

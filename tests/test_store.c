@@ -201,24 +201,114 @@ static void index_stays_whole_under_heavy_eviction(void **state)
     store_destroy(st);
 }
 
-static void pair_cap_evicts_paths_when_few_paths_see_many_processes(void **state)
+/* --max-rows counts paths only: the pair cap folds the least recently seen
+ * pairs into their path's "(others)" pair, so no path goes and every
+ * path's counts stay whole. */
+static void pair_cap_folds_pairs_and_keeps_every_path(void **state)
 {
     (void)state;
-    struct store_config cfg = {.max_rows = 2}; /* pairs capped at 4 per allowed path: 8 */
+    struct store_config cfg = {.max_rows = 2, .max_pairs = 8};
     struct store *st = store_create(&cfg);
     struct fa_proc procs[20];
     make_procs(procs, 20);
     add(st, &cat, "/old", FA_BIT(FA_OPEN), T0);
     for (int i = 0; i < 20; i++)
-        add(st, &procs[i], "/etc/ld.so.cache", FA_BIT(FA_OPEN), T0 + 1 + i);
+        add(st, &procs[i], "/etc/ld.so.cache", FA_BIT(FA_OPEN) | FA_BIT(FA_ACCESS), T0 + 1 + i);
     struct store_totals tot;
     store_get_totals(st, &tot);
-    /* The cap evicts other paths, never the one being counted. */
-    assert_int_equal(tot.paths, 1);
-    assert_int_equal(tot.pairs, 20);
-    assert_false(has_path(st, "/old"));
-    assert_true(has_path(st, "/etc/ld.so.cache"));
-    assert_int_equal(tot.evictions, 1);
+    assert_int_equal(tot.paths, 2);
+    assert_int_equal(tot.evictions, 0);
+    assert_true(has_path(st, "/old"));
+    assert_int_equal(tot.pairs, 8);
+    assert_true(tot.folded >= 13);
+    /* /old's pair was the least recently seen: it is /old's others now. */
+    assert_null(pair_of(st, "/old", &cat));
+    assert_int_equal(pair_of(st, "/old", &store_others)->events, 1);
+    /* ld.so.cache: the newest processes keep their pairs, the rest sum up
+     * in its others pair, and nothing is lost. */
+    const struct store_pair *o = pair_of(st, "/etc/ld.so.cache", &store_others);
+    assert_non_null(o);
+    assert_non_null(pair_of(st, "/etc/ld.so.cache", &procs[19]));
+    assert_null(pair_of(st, "/etc/ld.so.cache", &procs[0]));
+    uint64_t events = 0, opens = 0;
+    struct store_view sv;
+    store_internal_view(st, &sv);
+    uint32_t s = store_find_path(st, "/etc/ld.so.cache", 16);
+    for (uint32_t q = sv.paths[s].pairs; q != STORE_NONE; q = sv.pairs[q].next) {
+        events += sv.pairs[q].events;
+        opens += store_pair_count(&sv.pairs[q], FA_OPEN);
+        assert_int_equal(sv.pairs[q].path, s);
+    }
+    assert_int_equal(events, 20);
+    assert_int_equal(opens, 20);
+    assert_int_equal(o->first_ns, T0 + 1);
+    /* A process back after its pair was folded gets a pair again. */
+    add(st, &procs[0], "/etc/ld.so.cache", FA_BIT(FA_OPEN), T0 + 30);
+    assert_int_equal(pair_of(st, "/etc/ld.so.cache", &procs[0])->events, 1);
+    store_get_totals(st, &tot);
+    assert_int_equal(tot.pairs, 8);
+    assert_int_equal(tot.paths, 2);
+    store_destroy(st);
+}
+
+/* With the default pair cap, N paths each seen by 4 processes all stay, and
+ * nothing is folded. */
+static void default_pair_cap_holds_four_processes_a_path(void **state)
+{
+    (void)state;
+    struct store_config cfg = {.max_rows = 300};
+    struct store *st = store_create(&cfg);
+    struct fa_proc procs[4];
+    make_procs(procs, 4);
+    char path[32];
+    for (int i = 0; i < 300; i++)
+        for (int k = 0; k < 4; k++) {
+            snprintf(path, sizeof path, "/d/f%d", i);
+            add(st, &procs[k], path, FA_BIT(FA_OPEN), T0 + i);
+        }
+    struct store_totals tot;
+    store_get_totals(st, &tot);
+    assert_int_equal(tot.paths, 300);
+    assert_int_equal(tot.pairs, 1200);
+    assert_int_equal(tot.evictions, 0);
+    assert_int_equal(tot.folded, 0);
+    store_destroy(st);
+}
+
+/* A replay's rates: one interval per recorded second, whatever the wall
+ * clock does; a gap of seconds without events shows as rate 0. */
+static void event_clock_closes_recorded_seconds(void **state)
+{
+    (void)state;
+    struct store_config cfg = {.event_clock = true};
+    struct store *st = store_create(&cfg);
+    for (int i = 0; i < 4; i++)
+        add(st, &cat, "/a", FA_BIT(FA_OPEN), T0 + i * SEC / 4);
+    struct store_totals tot;
+    store_tick(st, T0 + 100 * SEC); /* the wall clock: ignored */
+    store_get_totals(st, &tot);
+    assert_true(tot.rate == 0.0);
+    add(st, &cat, "/a", FA_BIT(FA_OPEN), T0 + SEC + 1);
+    store_get_totals(st, &tot);
+    assert_true(tot.rate == 4.0); /* the first recorded second held 4 */
+    struct store_view sv;
+    store_internal_view(st, &sv);
+    assert_true(sv.interval_s == 1.0);
+    assert_int_equal(store_pair_rate_count(pair_of(st, "/a", &cat), sv.epoch), 4);
+    add(st, &cat, "/a", FA_BIT(FA_OPEN), T0 + 10 * SEC);
+    store_get_totals(st, &tot);
+    assert_true(tot.rate == 0.0); /* the seconds before had none */
+    store_internal_view(st, &sv);
+    assert_int_equal(store_pair_rate_count(pair_of(st, "/a", &cat), sv.epoch), 0);
+    store_clock_end(st); /* the recording ends: its last second counts */
+    store_get_totals(st, &tot);
+    assert_true(tot.rate == 1.0);
+    assert_int_equal(tot.first_ns, T0);
+    assert_int_equal(tot.last_ns, T0 + 10 * SEC);
+    double hist[STORE_RATE_HISTORY];
+    size_t n = store_rate_history(st, hist, STORE_RATE_HISTORY);
+    assert_int_equal(n, 11);
+    assert_true(hist[0] == 4.0 && hist[1] == 1.0 && hist[5] == 0.0 && hist[10] == 1.0);
     store_destroy(st);
 }
 
@@ -494,7 +584,9 @@ int main(void)
         cmocka_unit_test(event_without_process_gets_placeholder),
         cmocka_unit_test(evicts_least_recently_seen_path_at_max_rows),
         cmocka_unit_test(index_stays_whole_under_heavy_eviction),
-        cmocka_unit_test(pair_cap_evicts_paths_when_few_paths_see_many_processes),
+        cmocka_unit_test(pair_cap_folds_pairs_and_keeps_every_path),
+        cmocka_unit_test(default_pair_cap_holds_four_processes_a_path),
+        cmocka_unit_test(event_clock_closes_recorded_seconds),
         cmocka_unit_test(crowded_path_counts_each_process_in_one_pair),
         cmocka_unit_test(log_keeps_the_newest_events_up_to_its_depth),
         cmocka_unit_test(log_arena_wraps_without_corrupting_paths),

@@ -68,6 +68,15 @@ EOF
     ui_session "sh $(_q "$SCRATCH/ui-run.sh")"
 }
 
+# ui_fifo: a FIFO to replay from, $fifo, open read-write on descriptor 3 so
+# that neither side waits for the other to open it; closed at exit.
+ui_fifo() {
+    fifo="$SCRATCH/feed"
+    mkfifo "$fifo" || fail "mkfifo"
+    exec 3<>"$fifo"
+    at_exit "exec 3>&-"
+}
+
 # The pane as text (into $SCRATCH/pane too).
 screen() {
     T capture-pane -p >"$SCRATCH/pane" 2>/dev/null

@@ -2,15 +2,12 @@
 # writes), in tmux: pause freezes the table while the header counts the new
 # events (+N grows), resume shows them; the events view follows the newest
 # row until the cursor moves up, End follows again; a kernel overflow shows
-# in the warning colour at once; Del resets; the end of the replay shows.
+# in the warning colour at once; Del asks, then resets; the end of the
+# replay shows.
 . "$TESTS_DIR/lib.sh"
 . "$TESTS_DIR/ui_lib.sh"
 
-fifo="$SCRATCH/feed"
-mkfifo "$fifo" || fail "mkfifo"
-# Read-write, so that neither side waits for the other to open it.
-exec 3<>"$fifo"
-at_exit "exec 3>&-"
+ui_fifo
 n=0
 feed() { # feed COUNT [PATH-PREFIX]
     i=0
@@ -80,7 +77,15 @@ wait_for "Overflows: 1 "
 T capture-pane -p -e | head -n 1 | grep -q 'Overflows: .*\[41m1' ||
     fail "the overflow count is not in the warning colour: $(T capture-pane -p -e | head -n 1)"
 
+# Del asks first: any key but y keeps the counts.
 keys Delete
+wait_for "^Reset all counters\? y resets"
+keys n
+wait_for "counters kept"
+has "Events: 97 "
+keys Delete
+wait_for "^Reset all counters\? y resets"
+keys y
 wait_for "counters reset"
 wait_for "Events: 0 .*Rows: 0/0"
 

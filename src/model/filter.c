@@ -232,9 +232,23 @@ static bool parse_pid(struct parser *p, size_t from, size_t to, struct term *t)
     return true;
 }
 
-/* type:RE selects the type names it matches; the regex is not kept. */
-static bool parse_type(struct parser *p, size_t from, size_t to, bool negate)
+/* Add the types SET of a type: term to what the filter counts. */
+static void add_types(struct parser *p, uint32_t set, bool negate)
 {
+    if (negate) {
+        p->neg_types |= set;
+    } else {
+        p->pos_types = p->any_pos_types ? p->pos_types & set : set;
+        p->any_pos_types = true;
+    }
+}
+
+/* type:/RE/ selects the type names RE (buf[from, to)) matches; the regex is
+ * not kept. */
+static bool parse_type_regex(struct parser *p, size_t from, size_t to, uint32_t *set)
+{
+    if (from == to)
+        return parse_fail(p, p->map[from], "empty regex in type:/RE/");
     pcre2_code *re = compile_regex(p, from, to);
     if (!re)
         return false;
@@ -243,25 +257,67 @@ static bool parse_type(struct parser *p, size_t from, size_t to, bool negate)
         pcre2_code_free(re);
         return parse_fail(p, 0, "out of memory");
     }
-    uint32_t set = 0;
+    *set = 0;
     for (int t = 0; t < FA_NTYPES; t++)
         if (pcre2_match(re, (PCRE2_SPTR)fa_types[t].name, strlen(fa_types[t].name), 0, 0, md,
                         NULL) >= 0)
-            set |= FA_BIT(t);
+            *set |= FA_BIT(t);
     pcre2_match_data_free(md);
     pcre2_code_free(re);
-    if (!set) {
+    if (!*set) {
         /* A typo would silently empty the table: say which names exist. */
         char names[200];
         fa_types_format(FA_ALL_TYPES, ',', names, sizeof names);
-        return parse_fail(p, p->map[from], "type: matches no event type (%s)", names);
+        return parse_fail(p, p->map[from], "type:/RE/ matches no event type (%s)", names);
     }
-    if (negate) {
-        p->neg_types |= set;
-    } else {
-        p->pos_types = p->any_pos_types ? p->pos_types & set : set;
-        p->any_pos_types = true;
+    return true;
+}
+
+/* type:LIST: the names and groups --events takes, separated by ',' or '|',
+ * in any case. */
+static bool parse_type_names(struct parser *p, size_t from, size_t to, uint32_t *set)
+{
+    *set = 0;
+    for (size_t i = from; i <= to;) {
+        size_t j = i;
+        char name[32];
+        while (j < to && p->buf[j] != ',' && p->buf[j] != '|')
+            j++;
+        uint32_t m = 0;
+        char ignored[8];
+        bool ok = j > i && j - i < sizeof name;
+        for (size_t k = 0; ok && k < j - i; k++) {
+            char c = p->buf[i + k];
+            name[k] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+            ok = c != '\0';
+        }
+        if (ok) {
+            name[j - i] = '\0';
+            ok = fa_types_parse(name, &m, ignored, sizeof ignored);
+        }
+        if (!ok) {
+            char names[200];
+            fa_types_format(FA_ALL_TYPES, ',', names, sizeof names);
+            return parse_fail(p, p->map[i < to ? i : to],
+                              "unknown event type '%.*s' (%s; groups read,write,dir,close,move,"
+                              "exec,all; a regex: type:/RE/)",
+                              (int)(j - i), p->buf + i, names);
+        }
+        *set |= m;
+        i = j + 1;
     }
+    return true;
+}
+
+/* type:LIST or type:/RE/ selects a set of event types. */
+static bool parse_type(struct parser *p, size_t from, size_t to, bool negate)
+{
+    uint32_t set;
+    bool regex = to - from >= 2 && p->buf[from] == '/' && p->buf[to - 1] == '/';
+    if (!(regex ? parse_type_regex(p, from + 1, to - 1, &set)
+                : parse_type_names(p, from, to, &set)))
+        return false;
+    add_types(p, set, negate);
     return true;
 }
 

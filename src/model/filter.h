@@ -1,14 +1,18 @@
 /* The filter language: space-separated terms, all must match (AND).
  *   regex            PCRE2 regex against the path
- *   field:regex      field is path, comm, exe, cmd, user, unit, container, type;
+ *   field:regex      field is path, comm, exe, cmd, user, unit, container;
  *                    container matches a container's name, or the unit (its id)
+ *   type:LIST        the event types and groups --events takes (read, write,
+ *                    close_write ...), separated by ',' or '|'
+ *   type:/regex/     the event types whose names the regex matches
  *   pid:N / pid:A-B  a pid or an inclusive range
  *   !term            negation;  "quoted term"  for terms with spaces
  * Smart case: a term without upper-case letters matches case-insensitively,
  * unless the filter starts with (?i), which makes every term insensitive.
  * Paths are bytes: an invalid UTF-8 sequence matches nothing, not even '.',
  * but the valid text around it matches as usual (PCRE2_MATCH_INVALID_UTF).
- * A type: regex that names no event type is an error (a typo would hide all).
+ * An unknown type name, or a type regex that matches no type name, is an
+ * error (a typo would hide all).
  * No curses here; PCRE2 with JIT where available. */
 #ifndef FANOTOP_FILTER_H
 #define FANOTOP_FILTER_H

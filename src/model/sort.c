@@ -55,34 +55,94 @@ void sort_radix(struct sort_key *a, struct sort_key *tmp, size_t n)
     free(cnt);
 }
 
-/* Bytes OFF..OFF+7 of S as a big-endian number, zero past the end: a shorter
- * string sorts before a longer one with the same start (paths hold no NUL). */
-static uint64_t str_chunk(const struct sort_str *x, size_t off)
+static bool is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* The next byte of X's natural key, or -1 at its end. The key is the string
+ * with each run of digits written as '0', the count of its significant
+ * digits, then those digits: a number compares with a number by length
+ * first, and with any other byte as its first digit would. */
+static int natural_next(struct sort_str *x)
+{
+    for (;;) {
+        if (x->phase == 0) {
+            if (x->at >= x->len)
+                return -1;
+            unsigned char c = (unsigned char)x->s[x->at];
+            if (!is_digit(c)) {
+                x->at++;
+                return c;
+            }
+            uint32_t end = x->at;
+            while (end < x->len && is_digit((unsigned char)x->s[end]))
+                end++;
+            uint32_t sig = x->at;
+            while (sig < end && x->s[sig] == '0')
+                sig++;
+            x->digit = sig;
+            x->run_end = end;
+            x->phase = 1;
+            return '0';
+        }
+        if (x->phase == 1) {
+            x->phase = 2;
+            uint32_t n = x->run_end - x->digit;
+            return n > 255 ? 255 : (int)n;
+        }
+        if (x->digit < x->run_end)
+            return (unsigned char)x->s[x->digit++];
+        x->at = x->run_end;
+        x->phase = 0;
+    }
+}
+
+/* The next 8 bytes of X's natural key as a big-endian number, zero past
+ * its end: a shorter key sorts before a longer one with the same start
+ * (paths hold no NUL). Keys are read once, front to back. */
+static uint64_t str_chunk(struct sort_str *x)
 {
     uint64_t k = 0;
-    for (size_t b = off; b < off + 8; b++)
-        k = k << 8 | (b < x->len ? (unsigned char)x->s[b] : 0);
+    int b = 0;
+    if (x->phase == 0 && x->at + 8 <= x->len) { /* most chunks hold no digit */
+        const unsigned char *p = (const unsigned char *)x->s + x->at;
+        for (; b < 8 && !is_digit(p[b]); b++)
+            k = k << 8 | p[b];
+        x->at += (uint32_t)b;
+    }
+    for (; b < 8; b++) {
+        int c = natural_next(x);
+        k = k << 8 | (c < 0 ? 0 : (unsigned)c);
+    }
+    x->more = x->phase != 0 || x->at < x->len;
     return k;
 }
 
 /* One stable radix sort per 8-byte chunk, then each run of equal chunks by
  * the next chunk. Paths share long prefixes, which a comparison sort
  * re-reads on every comparison; this reads each byte about once. */
-void sort_strings(struct sort_key *k, struct sort_key *tmp, size_t n, const struct sort_str *strs,
-                  size_t off, bool desc)
+static void sort_chunks(struct sort_key *k, struct sort_key *tmp, size_t n, struct sort_str *strs,
+                        bool desc)
 {
     for (size_t j = 0; j < n; j++) {
-        uint64_t c = str_chunk(&strs[k[j].i], off);
+        uint64_t c = str_chunk(&strs[k[j].i]);
         k[j].k = desc ? ~c : c;
     }
     sort_radix(k, tmp, n);
     for (size_t a = 0; a < n;) {
         size_t b = a + 1;
-        bool longer = strs[k[a].i].len > off + 8;
+        bool longer = strs[k[a].i].more;
         for (; b < n && k[b].k == k[a].k; b++)
-            longer = longer || strs[k[b].i].len > off + 8;
+            longer = longer || strs[k[b].i].more;
         if (b - a > 1 && longer)
-            sort_strings(k + a, tmp, b - a, strs, off + 8, desc);
+            sort_chunks(k + a, tmp, b - a, strs, desc);
         a = b;
     }
+}
+
+void sort_strings(struct sort_key *k, struct sort_key *tmp, size_t n, struct sort_str *strs,
+                  bool desc)
+{
+    sort_chunks(k, tmp, n, strs, desc);
 }

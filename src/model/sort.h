@@ -1,6 +1,6 @@
 /* Sorting primitives for view rows: a stable radix sort of (key, index)
- * pairs, and a byte-order sort of strings built on it. Pure functions over
- * caller-owned arrays; they allocate nothing the caller must free. */
+ * pairs, and a natural-order sort of strings built on it. Pure functions
+ * over caller-owned arrays; they allocate nothing the caller must free. */
 #ifndef FANOTOP_SORT_H
 #define FANOTOP_SORT_H
 
@@ -17,6 +17,10 @@ struct sort_str {
     const char *s;
     size_t len;
     uint32_t i;
+    /* sort_strings' cursor in the string's natural key (zero to start) */
+    uint32_t at, digit, run_end;
+    uint8_t phase;
+    bool more;
 };
 
 /* Arrays a caller's sorts reuse from one call to the next (zeroed: empty). */
@@ -32,9 +36,11 @@ void sort_scratch_free(struct sort_scratch *s);
  * left as it was. */
 void sort_radix(struct sort_key *a, struct sort_key *tmp, size_t n);
 
-/* Sort K[0..N) (K[j].i indexes STRS) by the bytes of the strings from byte
- * OFF on, stable, descending when DESC; TMP has room for N. */
-void sort_strings(struct sort_key *k, struct sort_key *tmp, size_t n, const struct sort_str *strs,
-                  size_t off, bool desc);
+/* Sort K[0..N) (K[j].i indexes STRS, whose cursors are zero) in natural
+ * order: bytes, but a run of digits as the number it spells, so "page2"
+ * comes before "page10" (leading zeros do not count); stable, descending
+ * when DESC; TMP has room for N. */
+void sort_strings(struct sort_key *k, struct sort_key *tmp, size_t n, struct sort_str *strs,
+                  bool desc);
 
 #endif

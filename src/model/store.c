@@ -1,13 +1,19 @@
 /* The store: interned paths, (path, process) pairs, directory nodes, the
- * recent-events log and the rate intervals. See store.h and store_internal.h.
+ * recent-events log (evlog.c) and the rate intervals. See store.h and
+ * store_internal.h.
  *
  * Every table is a dense array of slots with a free list, indexed by a
  * u64multi from the record's 64-bit hash to its slot number (hashes may
- * collide: a lookup compares the records it is given). Paths are also on an
- * LRU list, which is what eviction takes from. */
+ * collide: a lookup compares the records it is given). Paths are on an LRU
+ * list, which eviction takes from; pairs on another, which folding takes from:
+ * every new process opens ld.so.cache, so a few paths can see a pair per
+ * process ever run, and the pair cap must not cost paths. */
 #include "config.h"
 
 #include "model/store_internal.h"
+#include "base/buf.h"
+
+#include "model/evlog.h"
 
 #include "base/hashmap.h"
 #include "pipe/proctab.h"
@@ -15,27 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A pair table may hold this many pairs per allowed path before the least
- * recently seen paths go too: bounds memory when few paths see many
- * processes (every new process opens ld.so.cache). */
-#define PAIRS_PER_PATH 4
-/* The log arena holds at most this many path bytes per log entry on
- * average; longer paths make the log hold fewer events, never more memory. */
-#define LOG_BYTES_PER_ENTRY 256
-#define LOG_ARENA_MIN       65536
-
-struct log_entry {
-    int64_t time_ns;
-    const struct fa_proc *proc;
-    uint32_t off, len; /* path bytes in the arena; the cpath's follow its NUL */
-    int32_t tid;
-    uint32_t types;
-    uint32_t flags;
-    uint32_t clen; /* cpath bytes, 0 for none */
-};
-
 struct store {
-    size_t max_rows, max_pairs, log_depth;
+    size_t max_rows, max_pairs;
+    bool event_clock;
 
     struct store_path *paths;
     size_t path_cap, path_slots, npaths;
@@ -47,6 +35,7 @@ struct store {
     size_t pair_cap, pair_slots, npairs;
     uint32_t pair_free; /* free list through next */
     struct u64multi pair_ix;
+    uint32_t pair_lru_head, pair_lru_tail;
     size_t wide_count;
 
     struct store_dir *dirs;
@@ -55,11 +44,7 @@ struct store {
     struct u64multi dir_ix;
     size_t string_bytes; /* heap held by path and directory names */
 
-    struct log_entry *log;
-    size_t log_head, log_count; /* oldest entry at log_head */
-    uint64_t log_seq;           /* sequence number of the oldest entry */
-    char *arena;
-    size_t arena_cap, arena_head, arena_max;
+    struct evlog log;
 
     struct store_totals tot;
     uint32_t epoch;
@@ -74,6 +59,16 @@ struct store {
     struct store_listener *listeners;
 };
 
+const struct fa_proc store_others = {.id = UINT32_MAX,
+                                     .pid = 0,
+                                     .ppid = 0,
+                                     .uid = 0,
+                                     .user = "",
+                                     .comm = "(others)",
+                                     .exe = "",
+                                     .cmdline = "",
+                                     .unit = ""};
+
 /* ---- hashing and the index ------------------------------------------------ */
 
 uint64_t store_hash(const char *s, size_t len)
@@ -87,21 +82,6 @@ static uint64_t pair_key(uint32_t path, const struct fa_proc *proc)
     return (uint64_t)path << 32 ^ (uint64_t)(uintptr_t)proc;
 }
 
-static bool grow(void **arr, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return true;
-    size_t ncap = *cap ? *cap : 1024;
-    while (ncap < need)
-        ncap *= 2;
-    void *n = realloc(*arr, ncap * elem);
-    if (!n)
-        return false;
-    *arr = n;
-    *cap = ncap;
-    return true;
-}
-
 /* The slot a table's next record takes: FREE_HEAD, the head of its free
  * list, or slot NSLOTS past the end, its array grown for it; STORE_NONE when
  * out of memory. */
@@ -109,7 +89,7 @@ static uint32_t slot_next(void **arr, size_t *cap, size_t nslots, uint32_t free_
 {
     if (free_head != STORE_NONE)
         return free_head;
-    return grow(arr, cap, nslots + 1, elem) ? (uint32_t)nslots : STORE_NONE;
+    return buf_reserve(arr, cap, nslots + 1, elem, false) ? (uint32_t)nslots : STORE_NONE;
 }
 
 /* The gen a reused slot gets from the one it had (0 marks a free slot). */
@@ -363,11 +343,41 @@ static uint32_t pair_find(const struct store *st, uint32_t path, const struct fa
     return STORE_NONE;
 }
 
+/* ---- the pairs' LRU list: store_others pairs are not on it ---------------- */
+
+static void pair_lru_unlink(struct store *st, uint32_t q)
+{
+    struct store_pair *p = &st->pairs[q];
+    if (p->proc == &store_others)
+        return;
+    if (p->lru_prev != STORE_NONE)
+        st->pairs[p->lru_prev].lru_next = p->lru_next;
+    else
+        st->pair_lru_head = p->lru_next;
+    if (p->lru_next != STORE_NONE)
+        st->pairs[p->lru_next].lru_prev = p->lru_prev;
+    else
+        st->pair_lru_tail = p->lru_prev;
+}
+
+static void pair_lru_push_head(struct store *st, uint32_t q)
+{
+    struct store_pair *p = &st->pairs[q];
+    p->lru_prev = STORE_NONE;
+    p->lru_next = st->pair_lru_head;
+    if (st->pair_lru_head != STORE_NONE)
+        st->pairs[st->pair_lru_head].lru_prev = q;
+    else
+        st->pair_lru_tail = q;
+    st->pair_lru_head = q;
+}
+
 static void pair_free(struct store *st, uint32_t q)
 {
     struct store_pair *p = &st->pairs[q];
     if (pairs_indexed(st, p->path))
         u64multi_del(&st->pair_ix, pair_key(p->path, p->proc), q);
+    pair_lru_unlink(st, q);
     if (p->wide) {
         free(p->wide);
         st->wide_count--;
@@ -406,12 +416,10 @@ static void path_evict(struct store *st, uint32_t s)
     dir_release(st, dir);
 }
 
-/* Evict the least recently seen path but KEEP; false when there is none. */
-static bool evict_lru(struct store *st, uint32_t keep)
+/* Evict the least recently seen path; false when there is none. */
+static bool evict_lru(struct store *st)
 {
     uint32_t s = st->lru_tail;
-    if (s != STORE_NONE && s == keep)
-        s = st->paths[s].lru_prev;
     if (s == STORE_NONE)
         return false;
     path_evict(st, s);
@@ -425,7 +433,7 @@ static uint32_t path_get(struct store *st, const char *path, size_t len, uint64_
     uint32_t found = path_find(st, path, len, h);
     if (found != STORE_NONE)
         return found;
-    while (st->npaths >= st->max_rows && evict_lru(st, STORE_NONE))
+    while (st->npaths >= st->max_rows && evict_lru(st))
         ;
     char *copy = copy_bytes(path, len);
     if (!copy)
@@ -469,13 +477,117 @@ static uint32_t path_get(struct store *st, const char *path, size_t len, uint64_
     return s;
 }
 
+/* ---- folding: the pair cap ------------------------------------------------ */
+
+/* Q's rate counts as of epoch E: the events of E and of E - 1. */
+static void pair_rates_at(const struct store_pair *q, uint32_t e, uint64_t *cur, uint64_t *prev)
+{
+    *cur = q->rate_epoch == e ? q->rate_cur : 0;
+    *prev = q->rate_epoch == e ? q->rate_prev : q->rate_epoch + 1 == e ? q->rate_cur : 0;
+}
+
+static uint32_t sat32(uint64_t v)
+{
+    return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
+
+static void pair_count_n(struct store *st, struct store_pair *p, int t, uint64_t n);
+
+/* Add Q's counts into F (both pairs of one path). */
+static void pair_merge(struct store *st, struct store_pair *f, const struct store_pair *q)
+{
+    for (int t = 0; t < STORE_NCOUNTS; t++)
+        pair_count_n(st, f, t, store_pair_count(q, t));
+    if (f->events == 0 || (q->events && q->first_ns < f->first_ns))
+        f->first_ns = q->first_ns;
+    if (q->last_ns > f->last_ns)
+        f->last_ns = q->last_ns;
+    f->events += q->events;
+    uint64_t fc, fp, qc, qp;
+    pair_rates_at(f, st->epoch, &fc, &fp);
+    pair_rates_at(q, st->epoch, &qc, &qp);
+    f->rate_epoch = st->epoch;
+    f->rate_cur = sat32(fc + qc);
+    f->rate_prev = sat32(fp + qp);
+}
+
+/* Take pair Q out of its path's list and free it. */
+static void pair_remove(struct store *st, uint32_t q)
+{
+    struct store_pair *p = &st->pairs[q];
+    struct store_path *path = &st->paths[p->path];
+    uint32_t s = p->path;
+    if (p->prev != STORE_NONE)
+        st->pairs[p->prev].next = p->next;
+    else
+        path->pairs = p->next;
+    if (p->next != STORE_NONE)
+        st->pairs[p->next].prev = p->prev;
+    pair_free(st, q); /* out of the index while the path still counts it */
+    path->npairs--;
+    if (path->npairs == PAIRS_LISTED) /* found by walking again */
+        pairs_unindex(st, s);
+}
+
+/* Make Q its path's store_others pair; false (nothing changed) when out of
+ * memory. */
+static bool pair_become_others(struct store *st, uint32_t q)
+{
+    struct store_pair *p = &st->pairs[q];
+    if (pairs_indexed(st, p->path)) {
+        if (!u64multi_add(&st->pair_ix, pair_key(p->path, &store_others), q))
+            return false;
+        u64multi_del(&st->pair_ix, pair_key(p->path, p->proc), q);
+    }
+    pair_lru_unlink(st, q);
+    p->proc = &store_others;
+    return true;
+}
+
+/* Fold the least recently seen pair into its path's store_others pair,
+ * which it becomes when the path has none. True when that freed a slot;
+ * false when nothing is left to fold. Each pair folds once, so over time
+ * this costs O(1) a pair. */
+static bool fold_lru(struct store *st, bool *progress)
+{
+    uint32_t q = st->pair_lru_tail;
+    *progress = q != STORE_NONE;
+    if (q == STORE_NONE)
+        return false;
+    st->tot.folded++;
+    uint32_t f = pair_find(st, st->pairs[q].path, &store_others);
+    if (f == STORE_NONE) {
+        *progress = pair_become_others(st, q);
+        return false;
+    }
+    pair_merge(st, &st->pairs[f], &st->pairs[q]);
+    pair_remove(st, q);
+    return true;
+}
+
+/* Room for one more pair under the cap; false when every pair is a
+ * store_others pair already. */
+static bool pair_room(struct store *st)
+{
+    bool progress = true;
+    while (st->npairs >= st->max_pairs && progress)
+        if (fold_lru(st, &progress))
+            return true;
+    return st->npairs < st->max_pairs;
+}
+
 static uint32_t pair_get(struct store *st, uint32_t path, const struct fa_proc *proc)
 {
     uint32_t found = pair_find(st, path, proc);
     if (found != STORE_NONE)
         return found;
-    while (st->npairs >= st->max_pairs && evict_lru(st, path))
-        ;
+    if (!pair_room(st)) {
+        /* Every pair is a path's others (max_pairs >= max_rows makes sure
+         * this path has one): its events go there. */
+        found = pair_find(st, path, &store_others);
+        if (found != STORE_NONE)
+            return found;
+    }
     uint32_t q = slot_next((void **)&st->pairs, &st->pair_cap, st->pair_slots, st->pair_free,
                            sizeof *st->pairs);
     if (q == STORE_NONE || !pair_index_new(st, path, proc, q))
@@ -492,150 +604,35 @@ static uint32_t pair_get(struct store *st, uint32_t path, const struct fa_proc *
     p->proc = proc;
     p->path = path;
     p->gen = gen;
+    p->prev = STORE_NONE;
     p->next = st->paths[path].pairs;
+    if (p->next != STORE_NONE)
+        st->pairs[p->next].prev = q;
     st->paths[path].pairs = q;
     st->paths[path].npairs++;
     st->npairs++;
+    if (proc == &store_others)
+        p->lru_prev = p->lru_next = STORE_NONE;
+    else
+        pair_lru_push_head(st, q);
     return q;
 }
 
-/* ---- the log -------------------------------------------------------------- */
-
-static size_t log_index(const struct store *st, size_t i)
-{
-    size_t j = st->log_head + i;
-    return j >= st->log_depth ? j - st->log_depth : j;
-}
-
-/* Arena bytes of entry E: its path and cpath, each with its NUL. */
-static size_t log_bytes(const struct log_entry *e)
-{
-    return (size_t)e->len + 1 + (e->clen ? (size_t)e->clen + 1 : 0);
-}
-
-static void log_drop_oldest(struct store *st)
-{
-    st->log_head = log_index(st, 1);
-    st->log_count--;
-    st->log_seq++;
-}
-
-/* Repack the live paths, oldest first from offset 0, into an arena with
- * room for N more bytes; false when that would pass the arena's cap. */
-static bool arena_grow(struct store *st, size_t n)
-{
-    size_t used = 0;
-    for (size_t i = 0; i < st->log_count; i++)
-        used += log_bytes(&st->log[log_index(st, i)]);
-    size_t ncap = st->arena_cap ? st->arena_cap * 2 : LOG_ARENA_MIN;
-    while (ncap < used + n)
-        ncap *= 2;
-    if (ncap > st->arena_max)
-        ncap = used + n > st->arena_max ? used + n : st->arena_max;
-    if (ncap <= st->arena_cap || (st->log_count && used + n > st->arena_max))
-        return false;
-    char *a = malloc(ncap);
-    if (!a)
-        return false;
-    size_t at = 0;
-    for (size_t i = 0; i < st->log_count; i++) {
-        struct log_entry *e = &st->log[log_index(st, i)];
-        memcpy(a + at, st->arena + e->off, log_bytes(e));
-        e->off = (uint32_t)at;
-        at += log_bytes(e);
-    }
-    free(st->arena);
-    st->arena = a;
-    st->arena_cap = ncap;
-    st->arena_head = at;
-    return true;
-}
-
-/* Contiguous room for N bytes at the arena head, dropping the oldest
- * entries (or growing the arena) as needed; the offset, or -1. */
-static long arena_alloc(struct store *st, size_t n)
-{
-    for (;;) {
-        if (st->log_count == 0) {
-            st->arena_head = 0;
-            if (n <= st->arena_cap)
-                return 0;
-        } else {
-            /* Entries are in arena order from the oldest (at TAIL) round to
-             * the newest, which ends at the head. */
-            size_t tail = st->log[st->log_head].off;
-            size_t newest = st->log[log_index(st, st->log_count - 1)].off;
-            if (newest >= tail) { /* used [tail, head): free [head, cap) and [0, tail) */
-                if (st->arena_head + n <= st->arena_cap)
-                    return (long)st->arena_head;
-                if (n <= tail)
-                    return 0;
-            } else if (st->arena_head + n <= tail) { /* wrapped: free [head, tail) */
-                return (long)st->arena_head;
-            }
-        }
-        if ((st->log_count < st->log_depth || st->log_count == 0) && arena_grow(st, n))
-            continue;
-        if (st->log_count == 0)
-            return -1;
-        log_drop_oldest(st);
-    }
-}
-
-static void log_add(struct store *st, const struct fa_event *ev, const struct fa_proc *proc)
-{
-    if (!st->log) {
-        st->log = malloc(st->log_depth * sizeof *st->log);
-        if (!st->log)
-            return;
-    }
-    if (st->log_count == st->log_depth)
-        log_drop_oldest(st);
-    struct log_entry n = {.time_ns = ev->time_ns,
-                          .proc = proc,
-                          .len = (uint32_t)ev->path_len,
-                          .tid = ev->tid,
-                          .types = ev->types,
-                          .flags = ev->flags,
-                          .clen = ev->cpath ? (uint32_t)ev->cpath_len : 0};
-    long off = arena_alloc(st, log_bytes(&n));
-    if (off < 0)
-        return;
-    char *a = st->arena + off;
-    memcpy(a, ev->path, ev->path_len);
-    a[ev->path_len] = '\0';
-    if (n.clen) {
-        memcpy(a + n.len + 1, ev->cpath, n.clen);
-        a[n.len + 1 + n.clen] = '\0';
-    }
-    st->arena_head = (size_t)off + log_bytes(&n);
-    n.off = (uint32_t)off;
-    st->log[log_index(st, st->log_count)] = n;
-    st->log_count++;
-}
+/* ---- the log (evlog.c) ----------------------------------------------------- */
 
 size_t store_log_count(const struct store *st)
 {
-    return st->log_count;
+    return st->log.count;
 }
 
 void store_log_get(const struct store *st, size_t i, struct fa_event *out)
 {
-    const struct log_entry *e = &st->log[log_index(st, i)];
-    *out = (struct fa_event){.time_ns = e->time_ns,
-                             .tid = e->tid,
-                             .types = e->types,
-                             .flags = e->flags,
-                             .proc = e->proc,
-                             .path = st->arena + e->off,
-                             .path_len = e->len,
-                             .cpath = e->clen ? st->arena + e->off + e->len + 1 : NULL,
-                             .cpath_len = e->clen};
+    evlog_get(&st->log, i, out);
 }
 
 uint64_t store_log_seq(const struct store *st, size_t i)
 {
-    return st->log_seq + i;
+    return st->log.seq + i;
 }
 
 /* ---- life cycle ----------------------------------------------------------- */
@@ -644,6 +641,7 @@ static void store_init_tables(struct store *st)
 {
     st->path_free = st->pair_free = st->dir_free = STORE_NONE;
     st->lru_head = st->lru_tail = STORE_NONE;
+    st->pair_lru_head = st->pair_lru_tail = STORE_NONE;
 }
 
 static void store_free_tables(struct store *st)
@@ -661,8 +659,7 @@ static void store_free_tables(struct store *st)
     u64multi_free(&st->path_ix);
     u64multi_free(&st->pair_ix);
     u64multi_free(&st->dir_ix);
-    free(st->log);
-    free(st->arena);
+    evlog_free(&st->log);
 }
 
 struct store *store_create(const struct store_config *cfg)
@@ -671,13 +668,15 @@ struct store *store_create(const struct store_config *cfg)
     if (!st)
         return NULL;
     st->max_rows = cfg && cfg->max_rows ? cfg->max_rows : STORE_DEFAULT_MAX_ROWS;
-    if (st->max_rows > STORE_MAX_SLOTS / PAIRS_PER_PATH)
-        st->max_rows = STORE_MAX_SLOTS / PAIRS_PER_PATH;
-    st->max_pairs = st->max_rows * PAIRS_PER_PATH;
-    st->log_depth = cfg && cfg->log_depth ? cfg->log_depth : STORE_DEFAULT_LOG_DEPTH;
-    st->arena_max = st->log_depth * LOG_BYTES_PER_ENTRY;
-    if (st->arena_max < LOG_ARENA_MIN)
-        st->arena_max = LOG_ARENA_MIN;
+    if (st->max_rows > STORE_MAX_SLOTS / STORE_PAIRS_PER_PATH)
+        st->max_rows = STORE_MAX_SLOTS / STORE_PAIRS_PER_PATH;
+    st->max_pairs = cfg && cfg->max_pairs ? cfg->max_pairs : st->max_rows * STORE_PAIRS_PER_PATH;
+    if (st->max_pairs < st->max_rows) /* room for every path's others pair */
+        st->max_pairs = st->max_rows;
+    if (st->max_pairs > STORE_MAX_SLOTS)
+        st->max_pairs = STORE_MAX_SLOTS;
+    st->event_clock = cfg && cfg->event_clock;
+    evlog_init(&st->log, cfg && cfg->log_depth ? cfg->log_depth : STORE_DEFAULT_LOG_DEPTH);
     st->epoch = 1;
     store_init_tables(st);
     return st;
@@ -697,10 +696,7 @@ void store_reset(struct store *st)
      * slot's gen moving forward, so views' (slot, gen) caches stay sound. */
     while (st->lru_tail != STORE_NONE)
         path_evict(st, st->lru_tail);
-    st->log_seq += st->log_count;
-    st->log_count = 0;
-    st->log_head = 0;
-    st->arena_head = 0;
+    evlog_clear(&st->log);
     memset(&st->tot, 0, sizeof st->tot);
     st->interval_events = 0;
     memset(st->type_cur, 0, sizeof st->type_cur);
@@ -710,21 +706,99 @@ void store_reset(struct store *st)
     st->epoch += 2; /* no pair's rate survives */
 }
 
+/* ---- rate intervals ------------------------------------------------------- */
+
+/* Close the rate interval: it lasted SECS, and WHOLE seconds of history
+ * (at most the history's length) get its rate. */
+static void interval_close(struct store *st, double secs, long whole)
+{
+    double rate = (double)st->interval_events / secs;
+    if (whole > STORE_RATE_HISTORY)
+        whole = STORE_RATE_HISTORY;
+    for (long i = 0; i < whole; i++) {
+        st->history[(st->hist_head + st->hist_count) % STORE_RATE_HISTORY] = rate;
+        if (st->hist_count < STORE_RATE_HISTORY)
+            st->hist_count++;
+        else
+            st->hist_head = (st->hist_head + 1) % STORE_RATE_HISTORY;
+    }
+    st->tot.rate = rate;
+    st->interval_s = secs;
+    st->interval_events = 0;
+    memcpy(st->type_rate, st->type_cur, sizeof st->type_rate);
+    memset(st->type_cur, 0, sizeof st->type_cur);
+    st->epoch++;
+}
+
+void store_tick(struct store *st, int64_t now_ns)
+{
+    if (st->event_clock)
+        return;
+    if (!st->interval_start) {
+        st->interval_start = now_ns;
+        return;
+    }
+    int64_t elapsed = now_ns - st->interval_start;
+    /* Ticks come about once a second but jitter: a tick a little early
+     * still closes the interval rather than stretching it to two. */
+    if (elapsed < 900000000)
+        return;
+    double secs = (double)elapsed / 1e9;
+    interval_close(st, secs, (long)(secs + 0.5));
+    st->interval_start = now_ns;
+}
+
+/* The event clock: an event at T closes the recorded seconds before T's;
+ * a stretch of seconds without events closes as one empty interval. */
+static void clock_advance(struct store *st, int64_t t)
+{
+    const int64_t sec = 1000000000;
+    if (!st->interval_start) {
+        st->interval_start = t - (t % sec + sec) % sec; /* the second T falls in */
+        return;
+    }
+    if (t - st->interval_start < sec)
+        return;
+    interval_close(st, 1.0, 1);
+    st->interval_start += sec;
+    int64_t gap = (t - st->interval_start) / sec;
+    if (gap > 0) {
+        interval_close(st, (double)gap, (long)gap);
+        st->interval_start += gap * sec;
+    }
+}
+
+void store_clock_end(struct store *st)
+{
+    if (st->event_clock && st->interval_start && st->interval_events) {
+        interval_close(st, 1.0, 1);
+        st->interval_start += 1000000000;
+    }
+}
+
 /* ---- accounting ----------------------------------------------------------- */
+
+/* Add N to count T of P, its high word allocated once it wraps. */
+static void pair_count_n(struct store *st, struct store_pair *p, int t, uint64_t n)
+{
+    uint64_t v = store_pair_count(p, t) + n;
+    if (v >> 32 && !p->wide) {
+        p->wide = calloc(STORE_NCOUNTS, sizeof *p->wide);
+        if (!p->wide) {
+            p->count[t] = UINT32_MAX; /* out of memory: saturate */
+            return;
+        }
+        st->wide_count++;
+    }
+    p->count[t] = (uint32_t)v;
+    if (p->wide)
+        p->wide[t] = (uint32_t)(v >> 32);
+}
 
 static void pair_count(struct store *st, struct store_pair *p, int t)
 {
-    if (++p->count[t] == 0) {
-        if (!p->wide) {
-            p->wide = calloc(STORE_NCOUNTS, sizeof *p->wide);
-            if (!p->wide) {
-                p->count[t] = UINT32_MAX; /* out of memory: saturate */
-                return;
-            }
-            st->wide_count++;
-        }
-        p->wide[t]++;
-    }
+    if (++p->count[t] == 0)
+        pair_count_n(st, p, t, (uint64_t)1 << 32); /* undo the wrap into the high word */
 }
 
 void store_add(struct store *st, const struct fa_event *event)
@@ -734,11 +808,17 @@ void store_add(struct store *st, const struct fa_event *event)
         e.path = "", e.path_len = 0;
     const struct fa_event *ev = &e;
     const struct fa_proc *proc = ev->proc ? ev->proc : &proctab_unknown;
+    if (st->event_clock)
+        clock_advance(st, ev->time_ns);
+    if (ev->time_ns && (!st->tot.first_ns || ev->time_ns < st->tot.first_ns))
+        st->tot.first_ns = ev->time_ns;
+    if (ev->time_ns > st->tot.last_ns)
+        st->tot.last_ns = ev->time_ns;
     if (ev->types & FA_BIT(FA_OVERFLOW)) {
         /* A marker of lost events: counted and logged where it happened, no row. */
         st->tot.overflows++;
         st->tot.per_type[FA_OVERFLOW]++;
-        log_add(st, ev, proc);
+        evlog_add(&st->log, ev, proc);
         return;
     }
     st->tot.events++;
@@ -749,7 +829,7 @@ void store_add(struct store *st, const struct fa_event *event)
         st->tot.per_type[t]++;
         st->type_cur[t]++;
     }
-    log_add(st, ev, proc);
+    evlog_add(&st->log, ev, proc);
 
     uint32_t s = path_get(st, ev->path, ev->path_len, store_hash(ev->path, ev->path_len));
     if (s == STORE_NONE)
@@ -763,6 +843,10 @@ void store_add(struct store *st, const struct fa_event *event)
         return;
     struct store_path *path = &st->paths[s];
     struct store_pair *p = &st->pairs[q];
+    if (st->pair_lru_head != q && p->proc != &store_others) {
+        pair_lru_unlink(st, q);
+        pair_lru_push_head(st, q);
+    }
     path->events++;
     if (ev->time_ns > path->last_ns)
         path->last_ns = ev->time_ns;
@@ -779,38 +863,6 @@ void store_add(struct store *st, const struct fa_event *event)
         p->rate_epoch = st->epoch;
     }
     p->rate_cur++;
-}
-
-void store_tick(struct store *st, int64_t now_ns)
-{
-    if (!st->interval_start) {
-        st->interval_start = now_ns;
-        return;
-    }
-    int64_t elapsed = now_ns - st->interval_start;
-    /* Ticks come about once a second but jitter: a tick a little early
-     * still closes the interval rather than stretching it to two. */
-    if (elapsed < 900000000)
-        return;
-    double secs = (double)elapsed / 1e9;
-    double rate = (double)st->interval_events / secs;
-    long whole = (long)(secs + 0.5);
-    if (whole > STORE_RATE_HISTORY)
-        whole = STORE_RATE_HISTORY;
-    for (long i = 0; i < whole; i++) {
-        st->history[(st->hist_head + st->hist_count) % STORE_RATE_HISTORY] = rate;
-        if (st->hist_count < STORE_RATE_HISTORY)
-            st->hist_count++;
-        else
-            st->hist_head = (st->hist_head + 1) % STORE_RATE_HISTORY;
-    }
-    st->tot.rate = rate;
-    st->interval_s = secs;
-    st->interval_events = 0;
-    memcpy(st->type_rate, st->type_cur, sizeof st->type_rate);
-    memset(st->type_cur, 0, sizeof st->type_cur);
-    st->epoch++;
-    st->interval_start = now_ns;
 }
 
 void store_get_totals(const struct store *st, struct store_totals *out)
@@ -836,8 +888,7 @@ size_t store_memory(const struct store *st)
          st->dir_cap * sizeof *st->dirs;
     m += u64multi_bytes(&st->path_ix) + u64multi_bytes(&st->pair_ix) + u64multi_bytes(&st->dir_ix);
     m += st->string_bytes + st->wide_count * heap_cost(STORE_NCOUNTS * sizeof(uint32_t));
-    m += st->log ? st->log_depth * sizeof *st->log : 0;
-    m += st->arena_cap;
+    m += evlog_memory(&st->log);
     return m;
 }
 

@@ -1,7 +1,9 @@
 /* The store: what the consumer has seen. A recent-events log of bounded depth
  * and aggregates per (path, process) pair, from which views roll up paths,
  * processes, types, units and the directory tree. Bounded memory: at most
- * max_rows paths; the least recently seen are evicted and counted.
+ * max_rows paths, the least recently seen evicted and counted; at most
+ * max_pairs pairs, the least recently seen folded into their path's
+ * store_others pair (the path and its counts stay) and counted.
  * Single-threaded: only the consumer (UI or batch) thread touches it. */
 #ifndef FANOTOP_STORE_H
 #define FANOTOP_STORE_H
@@ -17,10 +19,20 @@ struct store;
 struct store_config {
     size_t max_rows;  /* distinct paths kept; 0 = default (STORE_DEFAULT_MAX_ROWS) */
     size_t log_depth; /* recent events kept; 0 = default (STORE_DEFAULT_LOG_DEPTH) */
+    /* (path, process) pairs kept; 0 = STORE_PAIRS_PER_PATH * max_rows; never
+     * fewer than max_rows */
+    size_t max_pairs;
+    /* Rate intervals follow the events' own times, one recorded second each
+     * (a replay); store_tick then does nothing. */
+    bool event_clock;
 };
 #define STORE_DEFAULT_MAX_ROWS 200000
 #define STORE_DEFAULT_LOG_DEPTH 100000
+#define STORE_PAIRS_PER_PATH    4
 #define STORE_RATE_HISTORY 60 /* seconds of events/s history for the sparkline */
+
+/* The process a folded pair's counts are kept under: comm "(others)". */
+extern const struct fa_proc store_others;
 
 struct store *store_create(const struct store_config *cfg);
 void store_destroy(struct store *st);
@@ -31,6 +43,9 @@ void store_add(struct store *st, const struct fa_event *ev);
 
 /* Close rate intervals up to NOW (wall clock ns); call about once a tick. */
 void store_tick(struct store *st, int64_t now_ns);
+/* With event_clock: the events have ended (the recording has); close the
+ * second the last one fell in, so that rates show it. */
+void store_clock_end(struct store *st);
 
 /* Forget every count and the log (the Del key); totals restart at zero. */
 void store_reset(struct store *st);
@@ -39,10 +54,13 @@ struct store_totals {
     uint64_t events;    /* events accounted since start or reset */
     uint64_t overflows; /* overflow markers seen */
     uint64_t evictions; /* paths evicted by max_rows */
+    uint64_t folded;    /* pairs folded into store_others by max_pairs */
     uint64_t per_type[FA_NTYPES];
     size_t paths;       /* distinct paths held */
     size_t pairs;       /* distinct (path, process) pairs held */
     double rate;        /* events/s over the last closed second */
+    int64_t first_ns;   /* times of the oldest and the newest event, 0 before any */
+    int64_t last_ns;
 };
 void store_get_totals(const struct store *st, struct store_totals *out);
 

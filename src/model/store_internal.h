@@ -45,6 +45,9 @@ struct store_pair {
     uint32_t rate_cur;   /* events in interval rate_epoch */
     uint32_t rate_prev;  /* events in interval rate_epoch - 1 */
     uint32_t count[STORE_NCOUNTS];
+    uint32_t prev;     /* previous pair of the same path, or STORE_NONE */
+    uint32_t lru_prev; /* towards more recently seen (store_others pairs: none) */
+    uint32_t lru_next; /* towards less recently seen */
 };
 
 /* A directory that holds stored paths; exists while it holds any. */

@@ -29,7 +29,7 @@ static const struct view_kind_ops *const kind_ops[VIEW_KINDS_ALL] = {
     [VIEW_TYPES] = &view_types_ops,           [VIEW_UNITS] = &view_units_ops,
     [VIEW_EVENTS] = &view_events_ops,         [VIEW_TREE] = &view_tree_ops,
     [VIEW_CONTAINERS] = &view_containers_ops, [VIEW_DETAIL_PATH] = &view_dpath_ops,
-    [VIEW_DETAIL_PROC] = &view_dproc_ops,
+    [VIEW_DETAIL_PROC] = &view_dproc_ops,     [VIEW_DETAIL_EVENT] = &view_devent_ops,
 };
 
 const char *view_kind_name(enum view_kind k)
@@ -76,50 +76,69 @@ static bool col_numeric(enum view_col c)
     case COL_TYPES:
     case COL_CONTAINER:
     case COL_CPATH:
+    case COL_FIELD:
+    case COL_VALUE:
         return false;
     default:
         return true;
     }
 }
 
+/* Time columns widen by this much to show the date ("2026-11-22 "). */
+#define DATE_WIDTH 11
+
+static bool col_is_time(enum view_col c)
+{
+    return c == COL_LAST || c == COL_FIRST || c == COL_TIME;
+}
+
 static struct view_column col_def(const struct view_kind_ops *ops, enum view_col c)
 {
+    /* Width, and what a narrow screen keeps longest: the event, the path
+     * and the process; per-type counts go first (an "other" column on
+     * screen sums them). */
     static const struct {
         const char *name;
-        int width;
+        int width, prio;
     } fixed[] = {
-        [COL_PATH] = {"path", 0},
-        [COL_EVENTS] = {"events", 8},
-        [COL_PROCS] = {"procs", 6},
-        [COL_LAST] = {"last", 8},
-        [COL_RATE] = {"rate", 7},
-        [COL_PID] = {"pid", 7},
-        [COL_COMM] = {"comm", 15},
-        [COL_USER] = {"user", 9},
-        [COL_UNIT] = {"unit", 20},
-        [COL_EXE] = {"exe", 0},
-        [COL_FILES] = {"files", 7},
-        [COL_TYPE] = {"type", 13},
-        [COL_SHARE] = {"share", 6},
-        [COL_TIME] = {"time", 12},
-        [COL_TID] = {"tid", 7},
-        [COL_EVENT] = {"event", 14},
-        [COL_TYPES] = {"types", 6},
-        [COL_FIRST] = {"first", 8},
-        [COL_CONTAINER] = {"container", 20},
-        [COL_CPATH] = {"cpath", 24},
+        [COL_PATH] = {"path", 0, 100},
+        [COL_EVENTS] = {"events", 8, 95},
+        [COL_PROCS] = {"procs", 6, 60},
+        [COL_LAST] = {"last", 8, 55},
+        [COL_RATE] = {"rate", 7, 50},
+        [COL_PID] = {"pid", 7, 85},
+        [COL_COMM] = {"comm", 15, 88},
+        [COL_USER] = {"user", 9, 45},
+        [COL_UNIT] = {"unit", 20, 30},
+        [COL_EXE] = {"exe", 0, 35},
+        [COL_FILES] = {"files", 7, 60},
+        [COL_TYPE] = {"type", 13, 100},
+        [COL_SHARE] = {"share", 6, 60},
+        [COL_TIME] = {"time", 12, 80},
+        [COL_TID] = {"tid", 7, 20},
+        [COL_EVENT] = {"event", 14, 90},
+        [COL_TYPES] = {"types", 26, 70},
+        [COL_FIRST] = {"first", 8, 40},
+        [COL_FIELD] = {"field", 10, 100},
+        [COL_VALUE] = {"value", 0, 100},
+        [COL_CONTAINER] = {"container", 20, 30},
+        [COL_CPATH] = {"cpath", 24, 25},
     };
-    struct view_column col;
+    struct view_column col = {.type = -1};
     if (c >= COL_T0 && c < COL_T0 + STORE_NCOUNTS) {
         col.name = fa_types[c - COL_T0].name;
-        int len = (int)strlen(col.name);
+        int len = (int)strlen(col.name) + 1; /* room for the sort mark */
         col.width = len > 6 ? len : 6;
+        col.prio = 10;
+        col.type = (int)(c - COL_T0);
     } else {
         col.name = fixed[c].name;
         col.width = fixed[c].width;
+        col.prio = fixed[c].prio;
     }
     if (c == ops->columns.fill_col)
         col.width = 0;
+    col.sparse = c == COL_UNIT;
     col.numeric = col_numeric(c);
     col.align = col.numeric ? VIEW_RIGHT : VIEW_LEFT;
     return col;
@@ -210,7 +229,7 @@ void view_proc_value(const struct fa_proc *p, enum view_col c, struct view_value
         view_val_str(val, p->comm, strlen(p->comm));
         break;
     case COL_USER: /* the uid when the name is unknown, nothing for no process */
-        val->t = p->id || p->pid ? VAL_USER : VAL_STR;
+        val->t = (p->id || p->pid) && p != &store_others ? VAL_USER : VAL_STR;
         val->s = p->user, val->len = strlen(p->user), val->i = p->uid;
         break;
     case COL_UNIT:
@@ -252,7 +271,6 @@ static uint64_t sort_key(const struct view_value *val)
     switch (val->t) {
     case VAL_COUNT:
     case VAL_NAMES:
-    case VAL_LETTERS:
         return val->u;
     case VAL_INT:
     case VAL_TIME:
@@ -297,10 +315,10 @@ void view_sort_indices(struct view *v, uint32_t *idx, size_t n)
             get_value(v, &sv, idx[j], c, &val);
             if (val.t == VAL_UNIT && val.len == 0)
                 val.s = "-", val.len = 1;
-            s->strs[j] = (struct sort_str){val.s, val.len, idx[j]};
+            s->strs[j] = (struct sort_str){.s = val.s, .len = val.len, .i = idx[j]};
             s->keys[j].i = (uint32_t)j;
         }
-        sort_strings(s->keys, s->tmp, n, s->strs, 0, desc);
+        sort_strings(s->keys, s->tmp, n, s->strs, desc);
         for (size_t j = 0; j < n; j++)
             idx[j] = s->strs[s->keys[j].i].i;
         return;
@@ -342,6 +360,7 @@ static bool set_kind(struct view *v, enum view_kind k)
         return false;
     v->kind = k;
     v->ops = ops;
+    v->dates = false; /* the widths below are without: set_dates widens them */
     v->ncols = ops->columns.ncols < VIEW_MAX_COLUMNS ? ops->columns.ncols : VIEW_MAX_COLUMNS;
     for (size_t i = 0; i < v->ncols; i++) {
         v->colid[i] = ops->columns.cols[i];
@@ -483,20 +502,93 @@ size_t view_total_rows(const struct view *v)
 
 /* ---- refresh and details -------------------------------------------------- */
 
+/* Times show their date when the store's events span more than a day. */
+static void set_dates(struct view *v)
+{
+    struct store_totals tot;
+    store_get_totals(v->st, &tot);
+    bool dates = tot.last_ns - tot.first_ns > INT64_C(86400000000000);
+    if (dates == v->dates)
+        return;
+    v->dates = dates;
+    for (size_t i = 0; i < v->ncols; i++)
+        if (col_is_time(v->colid[i]) && v->cols[i].width)
+            v->cols[i].width += dates ? DATE_WIDTH : -DATE_WIDTH;
+}
+
+/* What the filter selects (summed by the kind's scan, else by one here);
+ * without a filter, the store's totals, evicted paths and all. */
+static void set_matching(struct view *v, const struct store_view *sv)
+{
+    if (view_filter_active(v) && (v->match_valid || view_scan(v, sv, (struct view_scan_want){0})))
+        return;
+    struct store_totals tot;
+    store_get_totals(v->st, &tot);
+    v->match_events = tot.events;
+    v->match_rate = tot.rate;
+}
+
 void view_refresh(struct view *v, int64_t now_ns)
 {
     struct store_view sv = sview(v);
     v->now_ns = now_ns;
     clear_rows(v);
+    v->match_valid = false;
+    memset(v->type_sum, 0, sizeof v->type_sum);
+    set_dates(v);
     v->ops->rows.refresh(v, &sv);
+    set_matching(v, &sv);
     sort_rows(v);
+}
+
+void view_matching(const struct view *v, uint64_t *events, double *rate)
+{
+    *events = v->match_events;
+    *rate = v->match_rate;
+}
+
+uint32_t view_types_present(const struct view *v)
+{
+    uint32_t m = 0;
+    for (int t = 0; t < STORE_NCOUNTS; t++)
+        if (v->type_sum[t])
+            m |= FA_BIT(t);
+    return m;
+}
+
+uint64_t view_row_type_count(const struct view *v, size_t row, uint32_t types)
+{
+    if (row >= v->nrows)
+        return 0;
+    struct store_view sv = sview(v);
+    struct view_value val;
+    uint64_t n = 0;
+    for (uint32_t m = types & (FA_BIT(STORE_NCOUNTS) - 1); m; m &= m - 1) {
+        get_value(v, &sv, v->order[row], (enum view_col)(COL_T0 + __builtin_ctz(m)), &val);
+        if (val.t == VAL_COUNT)
+            n += val.u;
+    }
+    return n;
 }
 
 /* Give D the target T; its title into TITLE. False when out of memory. */
 static bool set_target(struct view *d, const struct view_target *t, char *title, size_t title_len)
 {
     const char *name;
-    if (t->path) {
+    if (t->event) {
+        const struct fa_event *ev = t->event;
+        d->target = malloc(ev->path_len + 1);
+        if (!d->target)
+            return false;
+        memcpy(d->target, ev->path, ev->path_len);
+        d->target[ev->path_len] = '\0';
+        d->target_len = ev->path_len;
+        d->target_ev = *ev;
+        d->target_ev.path = d->target;
+        d->target_proc = ev->proc;
+        const struct fa_proc *p = ev->proc;
+        name = !p ? "" : *p->cmdline ? p->cmdline : *p->exe ? p->exe : p->comm;
+    } else if (t->path) {
         d->target = malloc(t->path_len + 1);
         if (!d->target)
             return false;
@@ -528,9 +620,12 @@ struct view *view_details(const struct view *v, size_t row, char *title, size_t 
     if (row >= v->nrows || !v->ops->rows.details)
         return NULL;
     struct view_target t = v->ops->rows.details(v, v->order[row]);
-    if (!t.path && !t.proc && !t.unit)
+    if (!t.event && !t.path && !t.proc && !t.unit)
         return NULL;
-    enum view_kind k = t.path ? VIEW_DETAIL_PATH : t.proc ? VIEW_DETAIL_PROC : VIEW_PROCS;
+    enum view_kind k = t.event  ? VIEW_DETAIL_EVENT
+                       : t.path ? VIEW_DETAIL_PATH
+                       : t.proc ? VIEW_DETAIL_PROC
+                                : VIEW_PROCS;
     struct view *d = view_new(v->st, k);
     if (!d)
         return NULL;
@@ -546,7 +641,8 @@ struct view *view_details(const struct view *v, size_t row, char *title, size_t 
 
 /* ---- cells and keys ------------------------------------------------------- */
 
-static size_t format_time(int64_t ns, enum view_format fmt, bool ms, char *out, size_t len)
+static size_t format_time(int64_t ns, enum view_format fmt, bool ms, bool dates, char *out,
+                          size_t len)
 {
     if (ns <= 0)
         return (size_t)snprintf(out, len, "%s", fmt == VIEW_FMT_SCREEN ? "-" : "");
@@ -556,15 +652,18 @@ static size_t format_time(int64_t ns, enum view_format fmt, bool ms, char *out, 
     long frac = (long)(ns % 1000000000);
     struct tm tm;
     localtime_r(&sec, &tm);
+    char date[16] = "";
+    if (dates)
+        strftime(date, sizeof date, "%Y-%m-%d ", &tm);
     if (ms)
-        return (size_t)snprintf(out, len, "%02d:%02d:%02d.%03ld", tm.tm_hour, tm.tm_min, tm.tm_sec,
-                                frac / 1000000);
-    return (size_t)snprintf(out, len, "%02d:%02d:%02d", tm.tm_hour, tm.tm_min, tm.tm_sec);
+        return (size_t)snprintf(out, len, "%s%02d:%02d:%02d.%03ld", date, tm.tm_hour, tm.tm_min,
+                                tm.tm_sec, frac / 1000000);
+    return (size_t)snprintf(out, len, "%s%02d:%02d:%02d", date, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 /* VAL as text: in TMP (of TMP_LEN), or pointing at the value's own bytes. */
-static const char *format_value(const struct view_value *val, enum view_format fmt, char *tmp,
-                                size_t tmp_len, size_t *n)
+static const char *format_value(const struct view_value *val, enum view_format fmt, bool dates,
+                                char *tmp, size_t tmp_len, size_t *n)
 {
     bool screen = fmt == VIEW_FMT_SCREEN;
     switch (val->t) {
@@ -576,7 +675,7 @@ static const char *format_value(const struct view_value *val, enum view_format f
         return tmp;
     case VAL_TIME:
     case VAL_TIME_MS:
-        *n = format_time(val->i, fmt, val->t == VAL_TIME_MS, tmp, tmp_len);
+        *n = format_time(val->i, fmt, val->t == VAL_TIME_MS, dates, tmp, tmp_len);
         return tmp;
     case VAL_DOUBLE:
         *n = (size_t)snprintf(tmp, tmp_len, screen ? "%.1f" : "%.3f", val->d);
@@ -596,9 +695,6 @@ static const char *format_value(const struct view_value *val, enum view_format f
         return tmp;
     case VAL_NAMES:
         *n = fa_types_format((uint32_t)val->u, '|', tmp, tmp_len);
-        return tmp;
-    case VAL_LETTERS:
-        *n = fa_types_letters((uint32_t)val->u, tmp, tmp_len);
         return tmp;
     default:
         *n = 0;
@@ -629,7 +725,7 @@ size_t view_cell(const struct view *v, size_t row, size_t col, enum view_format 
     struct view_value val;
     get_value(v, &sv, i, c, &val);
     size_t n;
-    const char *s = format_value(&val, fmt, tmp, sizeof tmp, &n);
+    const char *s = format_value(&val, fmt, v->dates, tmp, sizeof tmp, &n);
     if (len) {
         size_t k = n < len - 1 ? n : len - 1;
         memcpy(buf, s, k);

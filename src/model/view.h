@@ -25,6 +25,7 @@ enum view_kind {
     /* Details of one row; made only by view_details(). */
     VIEW_DETAIL_PATH = VIEW_NKINDS, /* processes that touched one path */
     VIEW_DETAIL_PROC,               /* paths one process touched */
+    VIEW_DETAIL_EVENT,              /* the fields of one event */
 };
 
 /* "paths", "processes", "types", "units", "events", "tree", "containers". */
@@ -39,6 +40,9 @@ struct view_column {
     int width;             /* preferred screen width; 0 = takes the remaining width */
     enum view_align align;
     bool numeric;          /* sorts as a number; default direction descending */
+    int prio;              /* a narrow screen drops the lowest first */
+    int type;              /* the event type a per-type count column counts, or -1 */
+    bool sparse;           /* often empty ("-"): dropped first when it is on screen */
 };
 
 /* The column catalogue of kind K (top-level or details), without a view:
@@ -50,7 +54,9 @@ struct view_column view_kind_column(enum view_kind k, size_t col);
 
 /* How view_cell renders a value. */
 enum view_format {
-    VIEW_FMT_SCREEN, /* compact: 12:34:56 local times, one-decimal rates; counts exact */
+    /* compact: 12:34:56 local times (with the date when the store's events
+     * span more than a day), one-decimal rates; counts exact */
+    VIEW_FMT_SCREEN,
     VIEW_FMT_EXPORT, /* exact: full numbers, ISO 8601 UTC times with microseconds */
 };
 
@@ -88,6 +94,16 @@ const struct view_column *view_column(const struct view *v, size_t col);
 size_t view_nrows(const struct view *v);
 size_t view_total_rows(const struct view *v);
 
+/* What the filter selects in the whole store as of the last refresh: its
+ * events (an event the kernel merged from several selected types counts
+ * once) and their rate; the store's totals when no filter is active. */
+void view_matching(const struct view *v, uint64_t *events, double *rate);
+/* The event types some row of V counts (FA_BIT set; 0 for kinds without
+ * per-type counts). */
+uint32_t view_types_present(const struct view *v);
+/* The sum of ROW's per-type counts over TYPES (0 for kinds without them). */
+uint64_t view_row_type_count(const struct view *v, size_t row, uint32_t types);
+
 /* Write cell (ROW, COL) into BUF as raw bytes (not escaped: paths are
  * bytes), NUL-terminated, cut to LEN-1; returns the full length it needed. */
 size_t view_cell(const struct view *v, size_t row, size_t col, enum view_format fmt, char *buf,
@@ -103,8 +119,10 @@ long view_find_key(const struct view *v, uint64_t key);
  * NULL when the row has none, e.g. a type row). TITLE gets the full path or
  * the full command line. It is a snapshot; view_refresh refreshes it.
  * It starts with V's filter (keep that alive, or view_set_filter it). A
- * units or containers row gives a VIEW_PROCS view limited to that unit; rows of details
- * views have details too (a path's process, a process's path). */
+ * units or containers row gives a VIEW_PROCS view limited to that unit; an
+ * events row a VIEW_DETAIL_EVENT view of every field of that event (TITLE:
+ * its command line); rows of details views have details too (a path's
+ * process, a process's path, an event's path or process). */
 struct view *view_details(const struct view *v, size_t row, char *title, size_t title_len);
 
 /* Tree view only: expand or collapse the directory at ROW; expand or

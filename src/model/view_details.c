@@ -128,8 +128,8 @@ static void details_value(const struct view *v, const struct store_view *sv, uin
     (void)sv;
     if (c == COL_PATH)
         view_val_str(val, d->names.p + r->off, r->len);
-    else if (c == COL_TYPES)
-        val->t = VAL_LETTERS, val->u = r->types;
+    else if (c == COL_TYPES) /* every type named in full */
+        val->t = VAL_NAMES, val->u = r->types;
     else if (c == COL_FIRST)
         view_val_time(val, r->first);
     else if (!view_agg_value(&r->sum, 0, 0, c, val))
@@ -172,7 +172,7 @@ static void details_free(void *data)
 
 const struct view_kind_ops view_dpath_ops = {
     .name = "path details",
-    .columns = VIEW_COLUMNS(dpath_cols, COL_EVENTS, true, COL_USER),
+    .columns = VIEW_COLUMNS(dpath_cols, COL_EVENTS, true, COL_TYPES),
     .rows = {dpath_refresh, details_value, dpath_row_key, dpath_details},
     DETAILS_DATA,
 };

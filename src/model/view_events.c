@@ -20,12 +20,14 @@ struct evrow {
     uint32_t coff, clen; /* cpath in names, clen 0 for none */
     int32_t tid;
     uint32_t types;
+    uint32_t flags;
 };
 
 struct events_data {
     struct evrow *evs;
     size_t nevs, evs_cap;
-    struct buf names; /* the rows' paths */
+    struct buf names;   /* the rows' paths */
+    struct fa_event at; /* the event events_details hands out */
 };
 
 static void events_refresh(struct view *v, const struct store_view *sv)
@@ -58,7 +60,8 @@ static void events_refresh(struct view *v, const struct store_view *sv)
                                          .coff = coff,
                                          .clen = (uint32_t)ev.cpath_len,
                                          .tid = ev.tid,
-                                         .types = ev.types};
+                                         .types = ev.types,
+                                         .flags = ev.flags};
         v->order[v->nrows++] = (uint32_t)e->nevs++;
     }
 }
@@ -101,16 +104,19 @@ static uint64_t events_row_key(const struct view *v, uint32_t i)
     return event_row(v, i)->seq + 1;
 }
 
-/* The event's path; an overflow marker has none. */
+/* The event itself, every field of it (view_details copies it). */
 static struct view_target events_details(const struct view *v, uint32_t i)
 {
     const struct evrow *r = event_row(v, i);
-    struct view_target t = {0};
-    if (!(r->types & FA_BIT(FA_OVERFLOW))) {
-        t.path = ((const struct events_data *)view_data(v))->names.p + r->off;
-        t.path_len = r->len;
-    }
-    return t;
+    struct events_data *e = view_data(v);
+    e->at = (struct fa_event){.time_ns = r->time_ns,
+                              .tid = r->tid,
+                              .types = r->types,
+                              .flags = r->flags,
+                              .proc = r->proc,
+                              .path = e->names.p + r->off,
+                              .path_len = r->len};
+    return (struct view_target){.event = &e->at};
 }
 
 /* The log's copy of paths is large with a deep log: give it back. */

@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VIEW_KINDS_ALL   (VIEW_DETAIL_PROC + 1)
+#define VIEW_KINDS_ALL   (VIEW_DETAIL_EVENT + 1)
 #define VIEW_MAX_COLUMNS 24
 #define VIEW_MAX_ALIASES 4
 
@@ -47,6 +47,8 @@ enum view_col {
     COL_FIRST,
     COL_CONTAINER,
     COL_CPATH,
+    COL_FIELD,
+    COL_VALUE,
     COL_NONE,
 };
 
@@ -63,7 +65,6 @@ enum view_vtype {
     VAL_UNIT,    /* s, len: "-" when empty */
     VAL_USER,    /* s, len; i = uid shown when the name is empty */
     VAL_NAMES,   /* u = type mask, names joined by '|' */
-    VAL_LETTERS, /* u = type mask, letters */
 };
 
 /* A cell before formatting: what view_cell prints and the sort compares. */
@@ -178,6 +179,14 @@ struct view {
     size_t pcache_cap, qcache_cap;
 
     int64_t now_ns;
+    bool dates; /* the store's events span more than a day: times show it */
+
+    /* What the filter selects in the whole store (view_matching), summed
+     * by view_scan; match_valid once this refresh has them. */
+    uint64_t match_events;
+    double match_rate;
+    bool match_valid;
+    uint64_t type_sum[STORE_NCOUNTS]; /* per-type counts over the rows */
 
     uint32_t *order; /* displayed rows: storage indices */
     size_t nrows, order_cap, total;
@@ -202,7 +211,8 @@ struct view {
     char *target; /* a path */
     size_t target_len;
     const struct fa_proc *target_proc;
-    char *unit_only; /* a processes view limited to one unit */
+    struct fa_event target_ev; /* an event (its path is target) */
+    char *unit_only;           /* a processes view limited to one unit */
 
     struct sort_scratch sort;
 
@@ -228,9 +238,10 @@ static inline bool view_push(struct view *v, uint32_t i)
 
 /* ---- the ops table -------------------------------------------------------- */
 
-/* What a row's details show (view_details): one of the three, or none. */
+/* What a row's details show (view_details): one of the four, or none. */
 struct view_target {
-    const char *path; /* a path: a VIEW_DETAIL_PATH view */
+    const struct fa_event *event; /* an event: a VIEW_DETAIL_EVENT view */
+    const char *path;             /* a path: a VIEW_DETAIL_PATH view */
     size_t path_len;
     const struct fa_proc *proc; /* a process: a VIEW_DETAIL_PROC view */
     const char *unit;           /* a unit: a VIEW_PROCS view of that unit */
@@ -301,6 +312,7 @@ extern const struct view_kind_ops view_events_ops;
 extern const struct view_kind_ops view_tree_ops;
 extern const struct view_kind_ops view_dpath_ops;
 extern const struct view_kind_ops view_dproc_ops;
+extern const struct view_kind_ops view_devent_ops;
 
 /* ---- shared by the kinds (view.c) ----------------------------------------- */
 

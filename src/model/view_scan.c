@@ -125,6 +125,8 @@ bool view_scan(struct view *v, const struct store_view *sv, struct view_scan_wan
     bool path_only = f && filter_path_only(f);
     double per_s = sv->interval_s > 0 ? 1.0 / sv->interval_s : 0;
     scan_reset(v, w);
+    v->match_events = 0;
+    v->match_rate = 0;
     if (f && !cache_prepare(v, sv, path_only))
         return false;
     if (w.prow && !buf_reserve(&v->prows, &v->prows_cap, sv->npath_slots, sizeof *v->prows, false))
@@ -173,6 +175,8 @@ bool view_scan(struct view *v, const struct store_view *sv, struct view_scan_wan
             double rc = store_pair_rate_count(p, sv->epoch);
             if (rc && !sel.all)
                 rc = rc * (double)n / (double)p->events;
+            v->match_events += n;
+            v->match_rate += rc * per_s;
             if (row) {
                 if (!pev)
                     path_row_start(row, path, w.counts);
@@ -180,8 +184,11 @@ bool view_scan(struct view *v, const struct store_view *sv, struct view_scan_wan
                 row->procs++;
                 if (w.counts)
                     for (int t = 0; t < STORE_NCOUNTS; t++)
-                        if (sel.mask & FA_BIT(t))
-                            row->count[t] += store_pair_count(p, t);
+                        if (sel.mask & FA_BIT(t)) {
+                            uint64_t c = store_pair_count(p, t);
+                            row->count[t] += c;
+                            v->type_sum[t] += c;
+                        }
             }
             pev += n;
             if (pr != STORE_NONE) {
@@ -205,6 +212,7 @@ bool view_scan(struct view *v, const struct store_view *sv, struct view_scan_wan
         if (row && pev && !view_push(v, s))
             return false;
     }
+    v->match_valid = true;
     return true;
 }
 

@@ -134,12 +134,21 @@ bool wire_put_notice(struct ring *r, enum wire_mode mode, const char *text,
     return true;
 }
 
+/* Copy a record's fixed header (HSIZE bytes) into H when the record holds
+ * it; false for a short record. The trailer is checked by the caller. */
+static bool header_of(const char *p, size_t len, void *h, size_t hsize)
+{
+    if (len < hsize)
+        return false;
+    memcpy(h, p, hsize);
+    return true;
+}
+
 static bool decode_proc(const char *p, size_t len, struct proctab *tab)
 {
     struct wire_proc h;
-    if (len < sizeof h)
+    if (!header_of(p, len, &h, sizeof h))
         return false;
-    memcpy(&h, p, sizeof h);
     const char *str[PROC_STRINGS];
     size_t off = sizeof h;
     for (int i = 0; i < PROC_STRINGS; i++) {
@@ -158,9 +167,8 @@ static bool decode_event(const char *p, size_t len, struct proctab *tab,
                          const struct wire_sink *sink)
 {
     struct wire_event h;
-    if (len < sizeof h)
+    if (!header_of(p, len, &h, sizeof h))
         return false;
-    memcpy(&h, p, sizeof h);
     size_t cspan = h.cpath_len ? (size_t)h.cpath_len + 1 : 0;
     if (sizeof h + h.path_len + 1 + cspan > len)
         return false;
@@ -191,10 +199,7 @@ bool wire_decode(const void *payload, size_t len, struct proctab *tab,
         return decode_event(payload, len, tab, sink);
     case WIRE_NOTICE: {
         struct wire_notice h;
-        if (len < sizeof h)
-            return false;
-        memcpy(&h, payload, sizeof h);
-        if (sizeof h + h.len + 1 > len)
+        if (!header_of(payload, len, &h, sizeof h) || sizeof h + h.len + 1 > len)
             return false;
         if (sink->notice)
             sink->notice((const char *)payload + sizeof h, sink->ctx);

@@ -111,16 +111,21 @@ static int print_table(struct printer *pr, const struct app *app, const struct s
     strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
     fprintf(pr->out,
             "fanotop - %s - events: %" PRIu64 ", rate: %.1f/s, rows: %zu/%zu, overflows: %" PRIu64
-            ", ring losses: %" PRIu64 ", evictions: %" PRIu64 "\n",
+            ", ring losses: %" PRIu64 ", evictions: %" PRIu64 ", folded: %" PRIu64 "\n",
             when, tot.events, tot.rate, view_nrows(v), view_total_rows(v), tot.overflows,
-            ring_losses(app->ring), tot.evictions);
+            ring_losses(app->ring), tot.evictions, tot.folded);
     const struct view_column *sc = view_column(v, view_sort_column(v));
-    struct buf filter = {0};
+    /* The filter as typed: its backslashes are the user's, not escapes. */
     const char *ftext = filter_text(app->filter);
-    text_escape(&filter, ftext, strlen(ftext));
+    unsigned fflags = TEXTSAFE_UTF8 | TEXTSAFE_BACKSLASH;
+    size_t flen = textsafe_escape(ftext, strlen(ftext), fflags, NULL, 0);
+    char *filter = malloc(flen + 1);
+    if (filter)
+        textsafe_escape(ftext, strlen(ftext), fflags, filter, flen + 1);
     fprintf(pr->out, "view: %s, sort: %s %s, filter: %s\n\n", view_kind_name(view_kind(v)),
-            sc->name, view_sort_descending(v) ? "desc" : "asc", filter.len ? filter.p : "none");
-    buf_free(&filter);
+            sc->name, view_sort_descending(v) ? "desc" : "asc",
+            filter && *filter ? filter : "none");
+    free(filter);
 
     size_t ncol = view_ncolumns(v), nrow = view_nrows(v);
     size_t *width = calloc(ncol, sizeof *width);
@@ -234,7 +239,8 @@ static struct view *batch_view(const struct app *app, struct store **st, int *st
     int kind = opt->view ? view_kind_by_name(opt->view) : VIEW_PATHS;
     if (kind < 0)
         kind = VIEW_PATHS; /* options_parse has checked the name */
-    struct store_config cfg = {.max_rows = opt->max_rows, .log_depth = opt->log_depth};
+    struct store_config cfg = {
+        .max_rows = opt->max_rows, .max_pairs = opt->max_pairs, .log_depth = opt->log_depth};
     *st = store_create(&cfg);
     struct view *v = *st ? view_create(*st, (enum view_kind)kind) : NULL;
     if (!v) {

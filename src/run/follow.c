@@ -179,32 +179,21 @@ struct follow *follow_prepare(const struct options *opt, char *err, size_t errle
     }
     f->shares_tty = opt->record || opt->batch;
     f->name = strdup(opt->command[0]);
-    int go[2], ep[2];
-    if (!f->name || pipe2(go, O_CLOEXEC) < 0) {
-        set_err(err, errlen, status, 1, "cannot start the command: %s", strerror(errno));
-        free(f->name);
-        free(login);
-        free(f);
-        return NULL;
+    int go[2] = {-1, -1}, ep[2] = {-1, -1};
+    pid_t pid = -1;
+    if (f->name && pipe2(go, O_CLOEXEC) == 0 && pipe2(ep, O_CLOEXEC) == 0) {
+        /* Orphans of the followed tree come to us, so their ancestry stays known. */
+        prctl(PR_SET_CHILD_SUBREAPER, 1);
+        pid = fork();
     }
-    if (pipe2(ep, O_CLOEXEC) < 0) {
-        set_err(err, errlen, status, 1, "cannot start the command: %s", strerror(errno));
-        close(go[0]);
-        close(go[1]);
-        free(f->name);
-        free(login);
-        free(f);
-        return NULL;
-    }
-    /* Orphans of the followed tree come to us, so their ancestry stays known. */
-    prctl(PR_SET_CHILD_SUBREAPER, 1);
-    pid_t pid = fork();
     if (pid < 0) {
         set_err(err, errlen, status, 1, "cannot start the command: %s", strerror(errno));
-        close(go[0]);
-        close(go[1]);
-        close(ep[0]);
-        close(ep[1]);
+        for (int i = 0; i < 2; i++) {
+            if (go[i] >= 0)
+                close(go[i]);
+            if (ep[i] >= 0)
+                close(ep[i]);
+        }
         free(f->name);
         free(login);
         free(f);

@@ -32,6 +32,8 @@ enum {
     OPT_NO_COLOR,
     OPT_NO_CONFIG,
     OPT_MAX_ROWS,
+    OPT_MAX_PAIRS,
+    OPT_PAUSE_BACKLOG,
     OPT_LOG_DEPTH,
     OPT_VERSION,
     OPT_HELP_KEYS,
@@ -64,6 +66,8 @@ static const struct option long_options[] = {
     {"no-colour", no_argument, NULL, OPT_NO_COLOR},
     {"no-config", no_argument, NULL, OPT_NO_CONFIG},
     {"max-rows", required_argument, NULL, OPT_MAX_ROWS},
+    {"max-pairs", required_argument, NULL, OPT_MAX_PAIRS},
+    {"pause-backlog", required_argument, NULL, OPT_PAUSE_BACKLOG},
     {"log-depth", required_argument, NULL, OPT_LOG_DEPTH},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -93,7 +97,8 @@ void options_usage(FILE *out)
           "                           event at the end of --record\n"
           "\n"
           "Display:\n"
-          "  -f, --filter=EXPR        start filter, e.g. 'comm:nginx !\\.log$'\n"
+          "  -f, --filter=EXPR        start filter, e.g. 'comm:nginx !\\.log$';\n"
+          "                           type:LIST takes the names of -e\n"
           "  -v, --view=NAME          paths processes types units events tree containers\n"
           "  -s, --sort=COLUMN        sort column of the start view\n"
           "  -d, --delay=SECONDS      refresh interval (default 1)\n"
@@ -101,7 +106,10 @@ void options_usage(FILE *out)
           "      --no-color           monochrome (also NO_COLOR=1)\n"
           "      --no-config          ignore the settings file\n"
           "      --max-rows=N         distinct paths kept (default 200000)\n"
+          "      --max-pairs=N        (path, process) pairs kept (default 4 per\n"
+          "                           path); the oldest fold into \"(others)\"\n"
           "      --log-depth=N        recent events kept (default 100000)\n"
+          "      --pause-backlog=MIB  events held while paused (default 256 MiB)\n"
           "\n"
           "Without the screen:\n"
           "      --record=FILE        write every event to FILE ('-' = stdout)\n"
@@ -120,7 +128,9 @@ void options_usage(FILE *out)
           "      --version            show the version\n"
           "\n"
           "Examples:\n"
+          "  fanotop -f 'type:write' /etc/resolv.conf\n"
           "  fanotop -f 'path:^/etc/resolv\\.conf$' /etc\n"
+          "  fanotop -v paths -f 'unit:^nginx\\.service$ type:read'\n"
           "  fanotop --record=build.csv -- make -j2\n",
           out);
 }
@@ -299,6 +309,16 @@ static int parse_one(struct options *opt, int c, const char *arg)
         if (!parse_u64(arg, 1, &u) || u > ((uint64_t)1 << 32))
             return usage_error("--max-rows takes a positive number, not '%s'", arg);
         opt->max_rows = (size_t)u;
+        break;
+    case OPT_MAX_PAIRS:
+        if (!parse_u64(arg, 1, &u) || u > ((uint64_t)1 << 31))
+            return usage_error("--max-pairs takes a positive number, not '%s'", arg);
+        opt->max_pairs = (size_t)u;
+        break;
+    case OPT_PAUSE_BACKLOG:
+        if (!parse_u64(arg, 1, &u) || u > 65536)
+            return usage_error("--pause-backlog takes MiB from 1 to 65536, not '%s'", arg);
+        opt->backlog_bytes = (size_t)u << 20;
         break;
     case OPT_LOG_DEPTH:
         if (!parse_u64(arg, 1, &u) || u > ((uint64_t)1 << 30))

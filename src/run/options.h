@@ -52,6 +52,8 @@ struct options {
     bool no_color;
     bool no_config;
     size_t max_rows;
+    size_t max_pairs;
+    size_t backlog_bytes; /* --pause-backlog; 0 = the default */
     size_t log_depth;
 };
 

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "run/settings.h"
+#include "base/strlist.h"
 
 #include "base/atomic_file.h"
 
@@ -36,8 +37,10 @@ void settings_init(struct settings *s)
 void settings_free(struct settings *s)
 {
     free(s->view);
-    for (int k = 0; k < VIEW_NKINDS; k++)
+    for (int k = 0; k < VIEW_NKINDS; k++) {
         free(s->columns[k]);
+        free(s->sort[k]);
+    }
     for (size_t i = 0; i < s->nhistory; i++)
         free(s->history[i]);
     settings_init(s);
@@ -60,25 +63,28 @@ static void replace(char **slot, const char *v)
 
 void settings_add_history(struct settings *s, const char *expr)
 {
-    if (!expr || !*expr || strchr(expr, '\n'))
-        return;
-    for (size_t i = 0; i < s->nhistory; i++) {
-        if (strcmp(s->history[i], expr) == 0) {
-            char *keep = s->history[i];
-            memmove(&s->history[i], &s->history[i + 1], (s->nhistory - i - 1) * sizeof(char *));
-            s->history[s->nhistory - 1] = keep;
-            return;
+    if (expr && !strchr(expr, '\n'))
+        strlist_touch(s->history, &s->nhistory, SETTINGS_MAX_HISTORY, expr);
+}
+
+bool settings_sort_parse(enum view_kind k, const char *value, size_t *col, int *dir)
+{
+    size_t len = strcspn(value, ",");
+    const char *d = value[len] == ',' ? value + len + 1 : NULL;
+    int want = !d ? -1 : !strcmp(d, "desc") ? 1 : !strcmp(d, "asc") ? 0 : -2;
+    if (want == -2)
+        return false;
+    for (size_t c = 0; c < view_kind_ncolumns(k); c++) {
+        const char *name = view_kind_column(k, c).name;
+        if (strlen(name) == len && strncmp(name, value, len) == 0) {
+            if (col)
+                *col = c;
+            if (dir)
+                *dir = want;
+            return true;
         }
     }
-    char *copy = strdup(expr);
-    if (!copy)
-        return;
-    if (s->nhistory == SETTINGS_MAX_HISTORY) {
-        free(s->history[0]);
-        memmove(&s->history[0], &s->history[1], (s->nhistory - 1) * sizeof(char *));
-        s->nhistory--;
-    }
-    s->history[s->nhistory++] = copy;
+    return false;
 }
 
 /* Apply one key=value; returns NULL or the reason it was refused. */
@@ -104,6 +110,13 @@ static const char *apply(struct settings *s, const char *key, const char *v)
         if (k < 0)
             return "unknown view";
         replace(&s->columns[k], v);
+    } else if (!strncmp(key, "sort.", 5)) {
+        int k = view_kind_by_name(key + 5);
+        if (k < 0)
+            return "unknown view";
+        if (!settings_sort_parse((enum view_kind)k, v, NULL, NULL))
+            return "unknown sort column or direction";
+        replace(&s->sort[k], v);
     } else if (!strcmp(key, "filter")) {
         settings_add_history(s, v);
     } else {
@@ -208,6 +221,9 @@ int settings_save(const struct settings *s, const char *path, char *err, size_t 
     for (int k = 0; k < VIEW_NKINDS; k++)
         if (s->columns[k])
             fprintf(f, "columns.%s=%s\n", view_kind_name(k), s->columns[k]);
+    for (int k = 0; k < VIEW_NKINDS; k++)
+        if (s->sort[k])
+            fprintf(f, "sort.%s=%s\n", view_kind_name(k), s->sort[k]);
     for (size_t i = 0; i < s->nhistory; i++)
         fprintf(f, "filter=%s\n", s->history[i]);
     return atomic_file_commit(&af, err, errlen);

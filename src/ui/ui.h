@@ -9,6 +9,7 @@
 #define FANOTOP_UI_H
 
 #include "run/app.h"
+#include "run/run_end.h"
 #include "model/store.h"
 #include "base/textline.h"
 #include "ui/ui_backlog.h"
@@ -26,6 +27,10 @@
 #define UI_HISTORY_MAX 50
 #define UI_MAX_COLS    32
 #define UI_MAX_FKEYS   16
+/* The "other" column: the per-type counts of types without a column on
+ * screen; in struct ui_layout's col[] it has this index. */
+#define UI_COL_OTHER   SIZE_MAX
+#define UI_OTHER_WIDTH 7 /* counts up to ten million */
 
 /* Styles: ui_term.c maps each to a colour pair and to a monochrome attribute
  * in one table. */
@@ -79,6 +84,7 @@ enum ui_prompt_kind {
     UI_PROMPT_FILTER,
     UI_PROMPT_EXPORT_VIEW,
     UI_PROMPT_EXPORT_EVENTS,
+    UI_PROMPT_CONFIRM_RESET, /* Del: y resets the counters */
 };
 
 /* A one-line editor (UTF-8 text, cursor at a byte offset). */
@@ -102,6 +108,11 @@ struct ui_level {
     bool stale;     /* the store moved on since its last refresh */
     size_t def_col; /* the kind's default sort, for "sorts as its type does" */
     bool def_desc;
+    /* F: the cursor follows the row with this key, wherever it moves */
+    bool follow, follow_lost; /* lost: the row is not in the table now */
+    uint64_t follow_key;
+    int64_t follow_since;  /* wall clock */
+    char follow_name[256]; /* its name column when F was pressed */
 };
 
 /* Where things were drawn: the mouse and the keys need it. */
@@ -113,8 +124,9 @@ struct ui_layout {
     int rows_y, nrows; /* table rows on screen */
     int msg_y;         /* the filter prompt's OK / error line, or -1 */
     int bottom_y;
-    size_t ncol; /* visible columns: view column, x, width */
+    size_t ncol; /* visible columns: view column (or UI_COL_OTHER), x, width */
     size_t col[UI_MAX_COLS];
+    uint32_t other_types; /* the types the "other" column sums (0: no such column) */
     int col_x[UI_MAX_COLS], col_w[UI_MAX_COLS];
     int nfkeys;
     struct {
@@ -146,8 +158,9 @@ struct ui {
     struct store_totals totals; /* as of the last refresh */
     uint64_t kernel_overflows;  /* shown: source stats or markers, the larger */
 
-    bool follow_tail; /* events view: the cursor sits on the newest row */
-    size_t hscroll;   /* columns scrolled in long text columns */
+    bool follow_tail;   /* events view: the cursor sits on the newest row */
+    size_t hscroll;     /* columns scrolled in long text columns */
+    size_t hscroll_max; /* the most any long cell on screen can scroll */
 
     enum ui_screen screen;
     size_t help_top;
@@ -169,14 +182,24 @@ struct ui {
     bool status_error;
     int64_t status_until_ns;
 
+    struct run_end end; /* the end-of-run rule shared with the headless modes */
     bool child_exited;
     int child_status;
     bool replay_done;
+    bool clock_ended;      /* store_clock_end was called at the replay's end */
+    int64_t started_ns;    /* wall clock: when following began */
+    int64_t replay_end_ns; /* the recording's last time (a file), or 0 */
 
     unsigned tflags; /* TEXTSAFE_UTF8 when the terminal takes UTF-8 */
     bool color, mouse;
     double delay;                 /* seconds between refreshes */
     uint32_t hidden[VIEW_NKINDS]; /* per view kind: columns hidden (bit = column) */
+    struct {
+        bool set;
+        size_t col;
+        bool desc;
+    } sorts[VIEW_NKINDS];         /* per view kind: the sort chosen (settings file, keys) */
+    bool view_chosen;             /* the view or a sort was changed: saved at exit */
     bool config;                  /* the settings file is read and written */
     size_t setup_sel;             /* the setup screen's selected item */
     enum view_kind setup_kind;    /* whose columns it lists */
@@ -231,11 +254,15 @@ void ui_level_sort(struct ui *ui, size_t col, bool invert);
 /* The start sort from --sort, as batch mode reads it. False (after one line
  * on stderr) for a column the view does not have. */
 bool ui_level_start_sort(struct ui *ui, const char *name);
-/* Move the cursor DELTA rows (PAGE: the page scrolls with it). */
+/* Move the cursor DELTA rows (PAGE: the page scrolls with it); stops F. */
 void ui_level_move(struct ui *ui, long delta, bool page);
+/* F: follow the row at the cursor of the level on screen (ON), or stop. */
+void ui_level_follow(struct ui *ui, bool on);
 /* The cursor moved: the rows hold still for a moment, so the row chosen
  * does not slip away under it. */
 void ui_level_hold(struct ui *ui);
+/* Forget every count (Del, once confirmed) and show the empty tables. */
+void ui_level_reset(struct ui *ui);
 
 /* ---- ui_pause.c: pause ---- */
 /* Z, p: pause or resume; resuming shows what waited at once. */
@@ -245,6 +272,8 @@ void ui_pause_toggle(struct ui *ui);
 bool ui_pause_redraw_due(struct ui *ui, int64_t now);
 
 /* ---- ui_search.c: search ---- */
+/* The column that names a row of V (path, comm, unit, type, else the first). */
+int ui_search_column(const struct view *v);
 /* Move the cursor to the next row (DIR 1 or -1) from START whose name
  * column contains TEXT; START itself counts when INCLUSIVE. False when no
  * row does. */
@@ -318,8 +347,9 @@ const char *ui_glyph_down(const struct ui *ui);
 const char *ui_glyph_up(const struct ui *ui);
 
 /* ---- the screens: each draws into ui->line and hands it to ui_term_line ---- */
-/* ui_header.c: the two header lines at the top. */
-void ui_header_draw(struct ui *ui);
+/* ui_header.c: the header lines at the top (two, three on a narrow
+ * screen); returns how many. */
+int ui_header_draw(struct ui *ui);
 /* ui_table.c: choose the visible columns for the layout's width. */
 void ui_table_layout(struct ui *ui);
 /* ui_table.c: the column header line and the rows. */
@@ -352,7 +382,7 @@ void ui_edit_set(struct ui_edit *e, const char *text);
 /* ui_help.c: the help screen; its keys; lines it has. */
 void ui_help_draw(struct ui *ui);
 enum ui_redraw ui_help_key(struct ui *ui, int key);
-size_t ui_help_lines(void);
+size_t ui_help_lines(const struct ui *ui);
 /* ui_setup.c: the setup screen (F2) and its keys. */
 void ui_setup_draw(struct ui *ui);
 enum ui_redraw ui_setup_key(struct ui *ui, int key);

@@ -116,20 +116,51 @@ static enum ui_redraw act_export(struct ui *ui, int key)
     return UI_DRAW;
 }
 
+/* Del asks first: the counts cannot come back. */
 static enum ui_redraw act_reset(struct ui *ui, int key)
 {
     (void)key;
-    store_reset(ui->st);
-    store_get_totals(ui->st, &ui->totals);
-    ui_level_refresh_shown(ui);
-    ui_status(ui, false, "counters reset");
+    ui->prompt = UI_PROMPT_CONFIRM_RESET;
+    ui_edit_set(&ui->edit, "");
     return UI_DRAW;
+}
+
+/* The tree directory at the cursor: expand (Right), collapse (Left) or
+ * toggle (Enter); false when the cursor is not on a directory or it is
+ * already so. */
+static bool tree_fold_at_cursor(struct ui *ui, int key)
+{
+    struct ui_level *lv = ui_top(ui);
+    bool expanded;
+    if (view_kind(lv->view) != VIEW_TREE || !view_tree_is_dir(lv->view, lv->cursor, &expanded))
+        return false;
+    bool want = key == UI_FN(KEY_RIGHT) ? true : key == UI_FN(KEY_LEFT) ? false : !expanded;
+    if (want == expanded)
+        return false;
+    view_tree_set(lv->view, lv->cursor, want);
+    ui_level_clamp(ui, lv);
+    return true;
 }
 
 static enum ui_redraw act_details(struct ui *ui, int key)
 {
-    (void)key;
+    if (tree_fold_at_cursor(ui, key)) /* Enter on a directory opens or closes it */
+        return UI_DRAW;
     return ui_details_open(ui);
+}
+
+static enum ui_redraw act_follow(struct ui *ui, int key)
+{
+    (void)key;
+    struct ui_level *lv = ui_top(ui);
+    char name[128];
+    ui_level_follow(ui, !lv->follow);
+    if (lv->follow)
+        ui_status(ui, false, "following %s (F stops, so does moving the cursor)",
+                  ui_escaped(ui, lv->follow_name, name, sizeof name));
+    else
+        ui_status(ui, false, "not following a row");
+    return UI_DRAW;
 }
 
 static enum ui_redraw act_back(struct ui *ui, int key)
@@ -183,16 +214,19 @@ static enum ui_redraw act_move(struct ui *ui, int key)
     return UI_DRAW;
 }
 
+/* Left shows more of a long name's start, up to its first column; Right
+ * goes back. In the tree, Right opens the directory at the cursor and Left
+ * (unscrolled) closes it. */
 static enum ui_redraw act_hscroll(struct ui *ui, int key)
 {
+    if ((key == UI_FN(KEY_RIGHT) || ui->hscroll == 0) && tree_fold_at_cursor(ui, key))
+        return UI_DRAW;
     if (key == UI_FN(KEY_LEFT))
-        ui->hscroll += 8;
+        ui->hscroll = ui->hscroll + 8 < ui->hscroll_max ? ui->hscroll + 8 : ui->hscroll_max;
     else if (ui->hscroll >= 8)
         ui->hscroll -= 8;
     else
         ui->hscroll = 0;
-    if (ui->hscroll > 8 * 1024)
-        ui->hscroll = 8 * 1024;
     return UI_DRAW;
 }
 
@@ -244,6 +278,7 @@ static enum ui_redraw act_mouse(struct ui *ui, int key)
         size_t row = lv->top + (size_t)(y - lay->rows_y);
         if (row < view_nrows(lv->view)) {
             lv->cursor = row;
+            lv->follow = false;
             ui_level_hold(ui);
             if (ui->depth == 0)
                 ui->follow_tail = row + 1 == view_nrows(lv->view);
@@ -275,6 +310,7 @@ static const struct {
     {'<', act_sort_step},
     {'>', act_sort_step},
     {'I', act_invert},
+    {'F', act_follow},
     {'Z', act_pause},
     {'p', act_pause},
     {'E', act_export},

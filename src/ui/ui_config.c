@@ -1,6 +1,7 @@
 /* The settings file as the UI uses it (run/settings.c reads and writes it):
- * colour, mouse, refresh delay, start view and columns from the setup
- * screen, and the filter history. What the command line sets wins. */
+ * colour, mouse, refresh delay and columns from the setup screen; the view
+ * and each view's sort as they were at exit, as htop keeps them; and the
+ * filter history. What the command line sets wins. */
 #include "config.h"
 
 #include "run/settings.h"
@@ -8,6 +9,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 /* The first broken line is shown on the status line; the rest are counted. */
@@ -50,6 +52,16 @@ int ui_config_load(struct ui *ui)
             for (int k = 0; k < VIEW_NKINDS; k++)
                 if (s.columns[k])
                     ui->hidden[k] = ui_columns_hidden(ui, (enum view_kind)k, s.columns[k]);
+            for (int k = 0; k < VIEW_NKINDS; k++) {
+                size_t col;
+                int dir;
+                if (!s.sort[k] || !settings_sort_parse((enum view_kind)k, s.sort[k], &col, &dir))
+                    continue;
+                ui->sorts[k].set = true;
+                ui->sorts[k].col = col;
+                ui->sorts[k].desc =
+                    dir >= 0 ? dir == 1 : view_kind_column((enum view_kind)k, col).numeric;
+            }
             for (size_t i = 0; i < s.nhistory; i++)
                 ui_history_add(ui, s.history[i]);
         } else {
@@ -67,8 +79,9 @@ void ui_config_save(struct ui *ui, bool setup)
     char path[4096], err[256];
     if (!ui->config || !settings_path(path, sizeof path))
         return;
-    /* Filter history alone never creates the file; the setup screen does. */
-    if (!setup && (!ui->history_changed || access(path, F_OK) != 0))
+    /* Filter history alone never creates the file; the setup screen does,
+     * and so does a view or sort chosen. */
+    if (!setup && !ui->view_chosen && (!ui->history_changed || access(path, F_OK) != 0))
         return;
     struct settings s;
     settings_init(&s);
@@ -76,6 +89,20 @@ void ui_config_save(struct ui *ui, bool setup)
     if (settings_load(&s, path, config_warning, &w, err, sizeof err) == 0) {
         for (size_t i = 0; i < ui->nhistory; i++)
             settings_add_history(&s, ui->history[i]);
+        if (ui->view_chosen) {
+            free(s.view);
+            s.view = strdup(view_kind_name(view_kind(ui->level[0].view)));
+        }
+        for (int k = 0; k < VIEW_NKINDS; k++) {
+            if (!ui->sorts[k].set)
+                continue;
+            char v[96];
+            snprintf(v, sizeof v, "%s,%s",
+                     view_kind_column((enum view_kind)k, ui->sorts[k].col).name,
+                     ui->sorts[k].desc ? "desc" : "asc");
+            free(s.sort[k]);
+            s.sort[k] = strdup(v);
+        }
         if (setup) {
             s.delay = ui->delay;
             s.color = ui->color;

@@ -1,8 +1,8 @@
 /* Details (Enter): a pane over the table about the row at the cursor (the
  * processes that touched a path, the paths a process touched, the processes
- * of a unit), titled with the full path, command line or unit, escaped and
- * wrapped over as many lines as the layout gives it. Panes nest up to
- * UI_DETAIL_MAX deep; Esc goes back. */
+ * of a unit, every field of an event), titled with the full path, command
+ * line or unit, escaped and wrapped over as many lines as the layout gives
+ * it. Panes nest up to UI_DETAIL_MAX deep; Esc goes back. */
 #include "config.h"
 
 #include "ui/ui.h"
@@ -18,6 +18,7 @@ static const char *label_for(const struct view *v)
     case VIEW_DETAIL_PATH:
         return "Path: ";
     case VIEW_DETAIL_PROC:
+    case VIEW_DETAIL_EVENT:
         return "Command: ";
     default:
         return "Unit: ";

@@ -69,8 +69,16 @@ void ui_export_run(struct ui *ui)
     }
     enum export_format fmt =
         ends_with(name, ".jsonl") || ends_with(name, ".json") ? EXPORT_JSONL : EXPORT_CSV;
+    size_t kept = store_log_count(ui->st);
+    uint64_t seen = ui->totals.events + ui->totals.overflows;
+    size_t depth = ui->opt->log_depth ? ui->opt->log_depth : STORE_DEFAULT_LOG_DEPTH;
     if (export_events(ui->st, ui->app->filter, name, fmt, &rows, err, sizeof err) < 0)
         ui_status(ui, true, "%s", err);
+    else if (seen > kept) /* the log keeps the newest: say the rest is not in the file */
+        ui_status(ui, false,
+                  "exported %zu events to %s: of the last %zu of %llu seen (--log-depth=%zu; "
+                  "--record keeps all)",
+                  rows, path, kept, (unsigned long long)seen, depth);
     else
         ui_status(ui, false, "exported %zu events to %s", rows, path);
 }

@@ -4,32 +4,15 @@
 #include "config.h"
 
 #include "ui/ui.h"
+#include "base/strlist.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 void ui_history_add(struct ui *ui, const char *text)
 {
-    if (!*text)
-        return;
-    for (size_t i = 0; i < ui->nhistory; i++)
-        if (strcmp(ui->history[i], text) == 0) {
-            char *keep = ui->history[i];
-            memmove(&ui->history[i], &ui->history[i + 1],
-                    (ui->nhistory - i - 1) * sizeof ui->history[0]);
-            ui->history[ui->nhistory - 1] = keep;
-            return;
-        }
-    char *copy = strdup(text);
-    if (!copy)
-        return;
-    if (ui->nhistory == UI_HISTORY_MAX) {
-        free(ui->history[0]);
-        memmove(&ui->history[0], &ui->history[1], (ui->nhistory - 1) * sizeof ui->history[0]);
-        ui->nhistory--;
-    }
-    ui->history[ui->nhistory++] = copy;
-    ui->history_changed = true;
+    if (strlist_touch(ui->history, &ui->nhistory, UI_HISTORY_MAX, text))
+        ui->history_changed = true;
 }
 
 void ui_history_rewind(struct ui *ui)

@@ -1,7 +1,9 @@
 /* The levels: the main view and the details panes stacked over it, each with
- * its cursor. The cursor stays on its row, at its place on the screen,
- * through refreshes and re-sorts; the events view can follow its newest row;
- * after a cursor move the rows hold still for a moment. */
+ * its cursor. As in htop, the cursor keeps its place in the list through
+ * refreshes and re-sorts (rows move under it), and the screen never
+ * scrolls by itself, so the top of the sort stays in sight; F follows the
+ * row at the cursor instead, wherever it moves; the events view can follow
+ * its newest row; after a cursor move the rows hold still for a moment. */
 #include "config.h"
 
 #include "base/clock.h"
@@ -43,25 +45,36 @@ bool ui_level_following(const struct ui *ui, const struct ui_level *lv)
     return lv == &ui->level[0] && ui->follow_tail && view_kind(lv->view) == VIEW_EVENTS;
 }
 
-/* Run FN (a refresh or a re-sort of LV's view) keeping the cursor on the
- * same row, at the same place on the screen. */
+/* Run FN (a refresh or a re-sort of LV's view): the cursor keeps its index
+ * and the screen its first row, unless LV follows a row (F) or the events
+ * view its newest one. */
 static void keep_cursor(struct ui *ui, struct ui_level *lv,
                         void (*fn)(struct ui *, struct ui_level *))
 {
-    bool had = view_nrows(lv->view) > 0;
-    uint64_t key = had ? view_row_key(lv->view, lv->cursor) : 0;
-    size_t off = lv->cursor >= lv->top ? lv->cursor - lv->top : 0;
     fn(ui, lv);
     size_t n = view_nrows(lv->view);
     if (ui_level_following(ui, lv)) {
         lv->cursor = n ? n - 1 : 0;
-    } else if (had) {
-        long r = view_find_key(lv->view, key);
+    } else if (lv->follow) {
+        long r = view_find_key(lv->view, lv->follow_key);
+        lv->follow_lost = r < 0;
         if (r >= 0)
             lv->cursor = (size_t)r;
     }
-    lv->top = lv->cursor >= off ? lv->cursor - off : 0;
     ui_level_clamp(ui, lv);
+}
+
+void ui_level_follow(struct ui *ui, bool on)
+{
+    struct ui_level *lv = ui_top(ui);
+    lv->follow = on && view_nrows(lv->view) > 0;
+    lv->follow_lost = false;
+    if (lv->follow) {
+        lv->follow_key = view_row_key(lv->view, lv->cursor);
+        lv->follow_since = clock_real_ns();
+        size_t n = ui_cell(ui, lv->view, lv->cursor, (size_t)ui_search_column(lv->view));
+        snprintf(lv->follow_name, sizeof lv->follow_name, "%.*s", (int)n, ui->cell);
+    }
 }
 
 static void do_refresh(struct ui *ui, struct ui_level *lv)
@@ -80,6 +93,14 @@ void ui_level_refresh_shown(struct ui *ui)
     for (size_t i = 0; i < ui->depth; i++)
         ui->level[i].stale = true;
     ui_level_refresh(ui, ui_top(ui));
+}
+
+void ui_level_reset(struct ui *ui)
+{
+    store_reset(ui->st);
+    store_get_totals(ui->st, &ui->totals);
+    ui_level_refresh_shown(ui);
+    ui_status(ui, false, "counters reset");
 }
 
 void ui_level_pop(struct ui *ui)
@@ -108,7 +129,11 @@ void ui_level_set_kind(struct ui *ui, enum view_kind k)
     view_set_kind(lv->view, k);
     lv->def_col = view_sort_column(lv->view);
     lv->def_desc = view_sort_descending(lv->view);
+    if (ui->sorts[k].set) /* the sort this view had, this run or the last */
+        view_set_sort(lv->view, ui->sorts[k].col, ui->sorts[k].desc);
+    ui->view_chosen = true;
     do_refresh(ui, lv);
+    lv->follow = false;
     ui->follow_tail = k == VIEW_EVENTS;
     size_t n = view_nrows(lv->view);
     lv->cursor = ui->follow_tail && n ? n - 1 : 0;
@@ -147,6 +172,13 @@ void ui_level_sort(struct ui *ui, size_t col, bool invert)
     }
     ui->sort_col = col;
     keep_cursor(ui, lv, do_sort);
+    enum view_kind k = view_kind(lv->view);
+    if (ui->depth == 0 && k < VIEW_NKINDS) { /* remembered, and saved at exit */
+        ui->sorts[k].set = true;
+        ui->sorts[k].col = col;
+        ui->sorts[k].desc = ui->sort_desc;
+        ui->view_chosen = true;
+    }
 }
 
 bool ui_level_start_sort(struct ui *ui, const char *name)
@@ -186,6 +218,7 @@ void ui_level_move(struct ui *ui, long delta, bool page)
         lv->top = t < 0 ? 0 : (size_t)t;
     }
     lv->cursor = (size_t)c;
+    lv->follow = false; /* as in htop, moving the cursor stops following */
     ui_level_hold(ui);
     if (lv == &ui->level[0])
         ui->follow_tail = lv->cursor + 1 == n;

@@ -15,6 +15,7 @@
 #include "base/clock.h"
 #include "pipe/wire.h"
 #include "run/follow.h"
+#include "run/replay_span.h"
 #include "run/signals.h"
 #include "ui/ui.h"
 
@@ -52,9 +53,9 @@ static bool on_record(const void *payload, size_t len, void *ctx)
     return true;
 }
 
-static void drain_ring(struct ui *ui)
+static size_t drain_ring(struct ui *ui)
 {
-    ring_consume(ui->app->ring, DRAIN_MAX, on_record, ui);
+    return ring_consume(ui->app->ring, DRAIN_MAX, on_record, ui);
 }
 
 /* Apply what was waiting when the tick began (later events wait for the
@@ -80,6 +81,11 @@ static void tick_finish(struct ui *ui)
 {
     ui->last_refresh_ns = clock_real_ns();
     store_tick(ui->st, ui->last_refresh_ns);
+    if (ui->replay_done && !ui->backlog.count && !ui->clock_ended) {
+        store_clock_end(ui->st); /* the recording's last second shows in the rates */
+        ui->clock_ended = true;
+        ui->tick_events++;
+    }
     store_get_totals(ui->st, &ui->totals);
     /* Nothing new for two ticks (the second shows the rates falling to
      * zero): the rows would come out the same, and a refresh of a million
@@ -107,18 +113,28 @@ static void ui_free(struct ui *ui)
     free(ui);
 }
 
-/* Ctrl-C goes to a followed command first; any other stop ends the UI. */
-static bool stop_requested(struct ui *ui)
+/* The end-of-run rule the headless modes use (run/run_end.h), read the
+ * screen's way: a stop ends the UI, a forwarded Ctrl-C is told, and the
+ * end of a replay or of the followed command is shown, not obeyed. */
+static bool run_ended(struct ui *ui, size_t drained)
 {
-    struct follow *f = ui->app->follow;
-    enum follow_stop st = follow_check_stop(f, ui->child_exited);
-    if (st == FOLLOW_FORWARDED) {
+    enum run_state st = run_end_check(&ui->end, drained, 0, clock_real_ns());
+    if (st == RUN_STOP)
+        return true;
+    if (st == RUN_FORWARDED) {
         char name[128];
         ui_status(ui, false, "sent SIGINT to %s (q quits)",
-                  ui_escaped(ui, follow_name(f), name, sizeof name));
-        return false;
+                  ui_escaped(ui, follow_name(ui->app->follow), name, sizeof name));
     }
-    return st == FOLLOW_STOP;
+    bool exited = ui->end.child.done && !ui->child_exited;
+    bool replayed = st == RUN_DRAINED && !ui->app->live && !ui->replay_done;
+    if (exited || replayed) {
+        ui->child_exited = ui->end.child.done;
+        ui->child_status = ui->end.status;
+        ui->replay_done |= replayed;
+        ui->next_tick_ns = clock_mono_ns(); /* show the end without waiting for the tick */
+    }
+    return false;
 }
 
 static int loop(struct ui *ui)
@@ -126,9 +142,8 @@ static int loop(struct ui *ui)
     enum ui_redraw want = UI_REPAINT;
     bool keys_waiting = false;
     ui->next_tick_ns = clock_mono_ns();
+    run_end_init(&ui->end, ui->app, 0, 0);
     for (;;) {
-        if (stop_requested(ui))
-            return 0;
         if (signals_winch()) {
             ui_term_resize();
             want = UI_REPAINT;
@@ -140,7 +155,9 @@ static int loop(struct ui *ui)
             wait = until <= 0 ? 0 : until < poll ? (int)(until / CLOCK_NS_PER_MS) + 1 : POLL_MS;
         }
         int key = ui_term_key(wait);
-        drain_ring(ui);
+        run_end_before_drain(&ui->end, clock_real_ns());
+        if (run_ended(ui, drain_ring(ui)))
+            return 0;
         if (key >= 0) {
             enum ui_redraw r = ui_screen_dispatch(ui, key);
             if (r == UI_QUIT)
@@ -176,19 +193,6 @@ static int loop(struct ui *ui)
             want = want < UI_DRAW ? UI_DRAW : want;
         }
 
-        if (!ui->app->live && !ui->replay_done && source_finished(ui->app->src) &&
-            ring_empty(ui->app->ring)) {
-            ui->replay_done = true;
-            ui->next_tick_ns = now; /* show the end without waiting for the tick */
-            want = want < UI_DRAW ? UI_DRAW : want;
-        }
-        /* waitpid with WNOHANG is cheap, and as a subreaper we reap the
-         * command's orphans here too, so ask every time round. */
-        if (ui->app->follow && !ui->child_exited &&
-            follow_reap(ui->app->follow, &ui->child_status)) {
-            ui->child_exited = true;
-            want = want < UI_DRAW ? UI_DRAW : want;
-        }
         if (ui->status[0] && now > ui->status_until_ns) {
             ui->status[0] = '\0';
             want = want < UI_DRAW ? UI_DRAW : want;
@@ -217,8 +221,12 @@ int ui_run(struct app *app)
     ui->mouse = !opt->no_mouse;
     ui->delay = opt->delay;
     ui->config = !opt->no_config;
-    ui_backlog_init(&ui->backlog, 0);
-    struct store_config cfg = {.max_rows = opt->max_rows, .log_depth = opt->log_depth};
+    ui_backlog_init(&ui->backlog, opt->backlog_bytes);
+    /* A replay's rates are of its recorded times, not of how fast it reads. */
+    struct store_config cfg = {.max_rows = opt->max_rows,
+                               .max_pairs = opt->max_pairs,
+                               .log_depth = opt->log_depth,
+                               .event_clock = !app->live};
     ui->st = store_create(&cfg);
     int kind = ui->st ? ui_config_load(ui) : -1;
     if (opt->view)
@@ -236,6 +244,8 @@ int ui_run(struct app *app)
     view_set_filter(v, app->filter);
     ui->before_tree = kind == VIEW_TREE ? VIEW_PATHS : (enum view_kind)kind;
     ui->follow_tail = kind == VIEW_EVENTS;
+    if (!opt->sort && ui->sorts[kind].set)
+        view_set_sort(v, ui->sorts[kind].col, ui->sorts[kind].desc);
     if (opt->sort && !ui_level_start_sort(ui, opt->sort)) {
         ui_free(ui);
         return 2;
@@ -244,8 +254,10 @@ int ui_run(struct app *app)
         ui_free(ui);
         return 1;
     }
-    ui->last_refresh_ns = clock_real_ns();
+    ui->last_refresh_ns = ui->started_ns = clock_real_ns();
     store_tick(ui->st, ui->last_refresh_ns); /* the first rate interval starts now */
+    if (!app->live && opt->replay && !replay_span_end(opt->replay, &ui->replay_end_ns))
+        ui->replay_end_ns = 0;
     int status = loop(ui);
     ui_term_stop();
     if (ui->child_exited)

@@ -48,6 +48,8 @@ static const char *prompt_label(const struct ui *ui)
     case UI_PROMPT_EXPORT_EVENTS:
         return ui->export_jsonl ? "Export events as JSONL (Tab: CSV) to: "
                                 : "Export events as CSV (Tab: JSONL) to: ";
+    case UI_PROMPT_CONFIRM_RESET:
+        return "Reset all counters? y resets, any other key keeps them ";
     default:
         return "";
     }
@@ -120,48 +122,74 @@ static void draw_filter_msg(struct ui *ui, int field_x, size_t scroll)
 struct fkey {
     const char *key, *label;
     int code;
+    int prio; /* a narrow screen drops the lowest first; Quit never goes */
 };
+
+/* The entry's width: the key, then its label padded to 6. */
+static int fkey_width(const struct fkey *k)
+{
+    int label = (int)strlen(k->label);
+    return (int)strlen(k->key) + (label > 6 ? label : 6);
+}
+
+/* Drop entries, the lowest priority first, until the line holds them. */
+static int fit_fkeys(struct fkey *keys, int n, int cols)
+{
+    for (;;) {
+        int w = 0, worst = -1;
+        for (int i = 0; i < n; i++) {
+            w += fkey_width(&keys[i]);
+            if (worst < 0 || keys[i].prio < keys[worst].prio)
+                worst = i;
+        }
+        if (w <= cols || n <= 1)
+            return n;
+        memmove(&keys[worst], &keys[worst + 1], (size_t)(n - worst - 1) * sizeof *keys);
+        n--;
+    }
+}
 
 static void draw_fkeys(struct ui *ui)
 {
     struct textline *l = &ui->line;
     struct fkey keys[UI_MAX_FKEYS];
     int n = 0;
-#define ADD(k, lab, c)                                                                             \
+#define ADD(k, lab, c, p)                                                                          \
     keys[n++] = (struct fkey)                                                                      \
     {                                                                                              \
-        k, lab, c                                                                                  \
+        k, lab, c, p                                                                               \
     }
     if (ui->screen == UI_SCREEN_HELP) {
-        ADD("Esc", "Close", UI_ESC);
-        ADD("F10", "Quit", UI_FN(KEY_F(10)));
+        ADD("Esc", "Close", UI_ESC, 50);
+        ADD("F10", "Quit", UI_FN(KEY_F(10)), 100);
     } else if (ui->screen == UI_SCREEN_SETUP) {
-        ADD("Space", "Toggle", ' ');
-        ADD("Left", "Less", UI_FN(KEY_LEFT));
-        ADD("Right", "More", UI_FN(KEY_RIGHT));
-        ADD("Esc", "Done", UI_ESC);
-        ADD("F10", "Quit", UI_FN(KEY_F(10)));
+        ADD("Space", "Toggle", ' ', 50);
+        ADD("Left", "Less", UI_FN(KEY_LEFT), 40);
+        ADD("Right", "More", UI_FN(KEY_RIGHT), 40);
+        ADD("Esc", "Done", UI_ESC, 60);
+        ADD("F10", "Quit", UI_FN(KEY_F(10)), 100);
     } else if (ui->screen == UI_SCREEN_SORT) {
-        ADD("Enter", "Sort", '\r');
-        ADD("Esc", "Cancel", UI_ESC);
+        ADD("Enter", "Sort", '\r', 50);
+        ADD("Esc", "Cancel", UI_ESC, 50);
     } else {
         bool tree = view_kind(ui->level[0].view) == VIEW_TREE;
-        ADD("F1", "Help", UI_FN(KEY_F(1)));
-        ADD("F2", "Setup", UI_FN(KEY_F(2)));
-        ADD("F3", "Search", UI_FN(KEY_F(3)));
-        ADD("F4", "Filter", UI_FN(KEY_F(4)));
-        ADD("F5", tree ? "List" : "Tree", UI_FN(KEY_F(5)));
-        ADD("F6", "SortBy", UI_FN(KEY_F(6)));
-        ADD("Z", ui->paused ? "Resume" : "Pause", 'Z');
-        ADD("E", "Export", 'E');
+        ADD("F1", "Help", UI_FN(KEY_F(1)), 90);
+        ADD("F2", "Setup", UI_FN(KEY_F(2)), 30);
+        ADD("F3", "Search", UI_FN(KEY_F(3)), 60);
+        ADD("F4", "Filter", UI_FN(KEY_F(4)), 80);
+        ADD("F5", tree ? "List" : "Tree", UI_FN(KEY_F(5)), 50);
+        ADD("F6", "SortBy", UI_FN(KEY_F(6)), 70);
+        ADD("Z", ui->paused ? "Resume" : "Pause", 'Z', ui->paused ? 85 : 55);
+        ADD("E", "Export", 'E', 20);
         if (ui->depth)
-            ADD("Esc", "Back", UI_ESC);
+            ADD("Esc", "Back", UI_ESC, 75);
         else
-            ADD("Enter", "Details", '\r');
-        ADD("Tab", "View", '\t');
-        ADD("F10", "Quit", UI_FN(KEY_F(10)));
+            ADD("Enter", "Details", '\r', 40);
+        ADD("Tab", "View", '\t', 10);
+        ADD("F10", "Quit", UI_FN(KEY_F(10)), 100);
     }
 #undef ADD
+    n = fit_fkeys(keys, n, ui->lay.cols);
     textline_init(l, ui->lay.cols, ui->tflags, ST_FKEY_LABEL);
     int x = 0;
     ui->lay.nfkeys = 0;
@@ -257,6 +285,15 @@ enum ui_redraw ui_prompt_key(struct ui *ui, int key)
     bool esc = key == UI_ESC;
     struct ui_level *lv = ui_top(ui);
     switch (ui->prompt) {
+    case UI_PROMPT_CONFIRM_RESET:
+        if (key == UI_FN(KEY_RESIZE) || key == UI_FN(KEY_MOUSE))
+            return UI_NONE;
+        ui->prompt = UI_PROMPT_NONE;
+        if (key == 'y' || key == 'Y')
+            ui_level_reset(ui);
+        else
+            ui_status(ui, false, "counters kept");
+        return UI_DRAW;
     case UI_PROMPT_SEARCH:
         if (enter || esc) {
             if (ui->edit.len)

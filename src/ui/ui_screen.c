@@ -32,8 +32,12 @@ static void draw_too_small(struct ui *ui)
 static void draw_table(struct ui *ui)
 {
     struct ui_layout *lay = &ui->lay;
+    struct source_stats ss;
+    source_get_stats(ui->app->src, &ss);
+    ui->kernel_overflows =
+        ss.overflows > ui->totals.overflows ? ss.overflows : ui->totals.overflows;
     int max_title = (lay->lines - 6) / 3;
-    lay->title_y = 2;
+    lay->title_y = ui_header_draw(ui);
     lay->ntitle = ui_details_lines(ui, lay->cols, max_title > 1 ? max_title : 1);
     lay->colhead_y = lay->title_y + lay->ntitle;
     lay->rows_y = lay->colhead_y + 1;
@@ -41,12 +45,6 @@ static void draw_table(struct ui *ui)
     lay->nrows = (lay->msg_y >= 0 ? lay->msg_y : lay->bottom_y) - lay->rows_y;
     ui_table_layout(ui);
     ui_level_clamp(ui, ui_top(ui));
-
-    struct source_stats ss;
-    source_get_stats(ui->app->src, &ss);
-    ui->kernel_overflows =
-        ss.overflows > ui->totals.overflows ? ss.overflows : ui->totals.overflows;
-    ui_header_draw(ui);
     if (lay->ntitle)
         ui_details_draw(ui);
     ui_table_draw(ui);

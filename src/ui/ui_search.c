@@ -7,8 +7,7 @@
 
 #include <string.h>
 
-/* The column searched: the first of these the view has, else its first. */
-static int search_column(const struct view *v)
+int ui_search_column(const struct view *v)
 {
     static const char *const names[] = {"path", "comm", "unit", "type"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
@@ -48,12 +47,13 @@ bool ui_search_move(struct ui *ui, const char *text, size_t start, int dir, bool
     size_t n = view_nrows(v);
     if (n == 0 || !*text)
         return false;
-    int col = search_column(v);
+    int col = ui_search_column(v);
     for (size_t i = inclusive ? 0 : 1; i <= n; i++) {
         size_t r = dir > 0 ? (start + i) % n : (start + n - i % n) % n;
         size_t len = ui_cell(ui, v, r, (size_t)col);
         if (contains_fold(ui->cell, len, text)) {
             lv->cursor = r;
+            lv->follow = false;
             ui->follow_tail = ui_level_following(ui, lv) && r + 1 == n;
             ui_level_clamp(ui, lv);
             return true;

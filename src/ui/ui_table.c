@@ -32,80 +32,146 @@ size_t ui_cell(struct ui *ui, const struct view *v, size_t row, size_t col)
     return n;
 }
 
-/* Per-type count columns (the paths view has one per event type) are the
- * first to go on a narrow screen: the totals, processes and times matter more. */
-static bool is_type_column(const struct view_column *c)
+/* What the layout weighs about each column. */
+struct colinfo {
+    bool keep;
+    bool droppable; /* not the first column nor the sort column */
+    int prio;       /* lower goes first */
+    int width;      /* 0: flexible */
+    int type;       /* per-type count column: its type, else -1 */
+};
+
+/* A sparse column (unit) that reads "-" on every row on screen carries
+ * nothing: it goes first. */
+static bool empty_on_screen(struct ui *ui, const struct view *v, size_t c)
 {
-    return fa_type_by_name(c->name, strlen(c->name)) >= 0;
+    const struct ui_level *lv = ui_top(ui);
+    size_t n = view_nrows(v), shown = 0;
+    for (size_t r = lv->top; r < n && shown < (size_t)(ui->lay.nrows > 0 ? ui->lay.nrows : 1);
+         r++, shown++) {
+        size_t len = ui_cell(ui, v, r, c);
+        if (!(len == 0 || (len == 1 && ui->cell[0] == '-')))
+            return false;
+    }
+    return shown > 0;
+}
+
+/* Columns the table wants before the width is known: all but those hidden
+ * in the setup screen (details panes show all of theirs) and per-type
+ * columns of types no row has; the first and the sort column always. */
+static size_t want_columns(struct ui *ui, const struct view *v, struct colinfo *ci)
+{
+    size_t n = view_ncolumns(v);
+    if (n > UI_MAX_COLS)
+        n = UI_MAX_COLS;
+    enum view_kind kind = view_kind(v);
+    uint32_t hidden = kind < VIEW_NKINDS ? ui->hidden[kind] & ~(uint32_t)1 : 0;
+    uint32_t present = view_types_present(v);
+    size_t sort = view_sort_column(v);
+    for (size_t c = 0; c < n; c++) {
+        const struct view_column *col = view_column(v, c);
+        struct colinfo *x = &ci[c];
+        *x = (struct colinfo){.prio = col->prio, .width = col->width, .type = col->type};
+        x->droppable = c != 0 && c != sort;
+        x->keep = !x->droppable || (!(hidden & ((uint32_t)1 << c)) &&
+                                    (col->type < 0 || (present & FA_BIT(col->type))));
+        if (x->keep && x->droppable && col->sparse && empty_on_screen(ui, v, c))
+            x->prio = 0;
+    }
+    return n;
+}
+
+/* Columns' width with one gap each (flexible ones at their minimum), and how
+ * many are flexible; the "other" column when OTHER. */
+static int used_width(const struct colinfo *ci, size_t n, bool other, int *nflex)
+{
+    int used = other ? UI_OTHER_WIDTH + 1 : 0;
+    *nflex = 0;
+    for (size_t c = 0; c < n; c++) {
+        if (!ci[c].keep)
+            continue;
+        *nflex += ci[c].width == 0;
+        used += (ci[c].width ? ci[c].width : FLEX_MIN) + 1;
+    }
+    return used;
+}
+
+/* Types counted in a column of their own that is not on screen. */
+static uint32_t types_off_screen(const struct view *v, const struct colinfo *ci, size_t n)
+{
+    uint32_t off = view_types_present(v);
+    for (size_t c = 0; c < n; c++)
+        if (ci[c].keep && ci[c].type >= 0)
+            off &= ~FA_BIT(ci[c].type);
+    return off;
+}
+
+/* Drop columns, the lowest priority first (the rightmost of equals), until
+ * they fit and a flexible column keeps a useful width: two fifths of the screen
+ * against per-type counts (the "other" column sums what goes), a quarter
+ * against the rest. */
+static void drop_columns(struct ui *ui, const struct view *v, struct colinfo *ci, size_t n)
+{
+    int width = ui->lay.cols;
+    for (;;) {
+        size_t worst = n;
+        for (size_t c = n; c-- > 1;)
+            if (ci[c].keep && ci[c].droppable && (worst == n || ci[c].prio < ci[worst].prio))
+                worst = c;
+        int nflex;
+        int used = used_width(ci, n, types_off_screen(v, ci, n) != 0, &nflex) - 1;
+        if (worst == n)
+            return;
+        int want = nflex ? (ci[worst].type >= 0 ? width * 2 / 5 : width / 4) : 0;
+        if (want < FLEX_MIN)
+            want = nflex ? FLEX_MIN : 0;
+        int flex = nflex ? FLEX_MIN + (width - used) / nflex : 0;
+        if (used <= width && flex >= want)
+            return;
+        ci[worst].keep = false;
+    }
 }
 
 void ui_table_layout(struct ui *ui)
 {
     struct ui_layout *lay = &ui->lay;
     const struct view *v = ui_top(ui)->view;
-    size_t n = view_ncolumns(v);
-    if (n > UI_MAX_COLS)
-        n = UI_MAX_COLS;
-    bool keep[UI_MAX_COLS] = {false};
-    /* Columns hidden in the setup screen; details panes show all of theirs. */
-    enum view_kind kind = view_kind(v);
-    uint32_t hidden = kind < VIEW_NKINDS ? ui->hidden[kind] & ~(uint32_t)1 : 0;
-    int width = lay->cols;
-    int used = 0, nflex = 0;
-    /* Mandatory columns first; flexible ones count at their minimum. */
-    for (size_t c = 0; c < n; c++) {
-        const struct view_column *col = view_column(v, c);
-        if (is_type_column(col) || (hidden & ((uint32_t)1 << c)))
-            continue;
-        keep[c] = true;
-        if (col->width == 0)
-            nflex++;
-        used += (col->width ? col->width : FLEX_MIN) + 1;
-    }
-    /* Too wide: drop fixed columns from the right, but keep the first. */
-    for (size_t c = n; c-- > 1 && used - 1 > width;) {
-        const struct view_column *col = view_column(v, c);
-        if (keep[c] && col->width) {
-            keep[c] = false;
-            used -= col->width + 1;
-        }
-    }
-    /* Then the per-type columns, in order, while a flexible column keeps a
-     * useful width (a third of the screen). */
-    int flex_want = nflex ? (width / 3 > FLEX_MIN ? width / 3 : FLEX_MIN) : 0;
-    for (size_t c = 0; c < n; c++) {
-        const struct view_column *col = view_column(v, c);
-        if (keep[c] || !is_type_column(col) || (hidden & ((uint32_t)1 << c)))
-            continue;
-        int extra = col->width + 1;
-        if (used + extra - 1 + nflex * (flex_want - FLEX_MIN) > width)
-            break;
-        keep[c] = true;
-        used += extra;
-    }
-    int spare = width - (used - 1);
+    struct colinfo ci[UI_MAX_COLS];
+    size_t n = want_columns(ui, v, ci);
+    drop_columns(ui, v, ci, n);
+    lay->other_types = types_off_screen(v, ci, n);
+    int width = lay->cols, nflex;
+    int spare = width - (used_width(ci, n, lay->other_types != 0, &nflex) - 1);
     if (spare < 0)
         spare = 0;
+    size_t last_type = n;
+    for (size_t c = 0; c < n; c++)
+        if (ci[c].type >= 0)
+            last_type = c;
     lay->ncol = 0;
     int x = 0, flex_seen = 0;
-    for (size_t c = 0; c < n; c++) {
-        if (!keep[c])
-            continue;
-        const struct view_column *col = view_column(v, c);
-        int w = col->width;
-        if (w == 0) {
+    for (size_t c = 0; c < n && lay->ncol + 1 < UI_MAX_COLS; c++) {
+        int w = ci[c].width;
+        if (ci[c].keep && w == 0) {
             flex_seen++;
             w = FLEX_MIN + spare / nflex + (flex_seen == nflex ? spare % nflex : 0);
         }
-        if (x + w > width)
+        if (ci[c].keep && x + w > width)
             w = width - x;
-        if (w <= 0)
-            break;
-        lay->col[lay->ncol] = c;
-        lay->col_x[lay->ncol] = x;
-        lay->col_w[lay->ncol] = w;
-        lay->ncol++;
-        x += w + 1;
+        if (ci[c].keep && w > 0) {
+            lay->col[lay->ncol] = c;
+            lay->col_x[lay->ncol] = x;
+            lay->col_w[lay->ncol] = w;
+            lay->ncol++;
+            x += w + 1;
+        }
+        if (c == last_type && lay->other_types && x + UI_OTHER_WIDTH <= width) {
+            lay->col[lay->ncol] = UI_COL_OTHER;
+            lay->col_x[lay->ncol] = x;
+            lay->col_w[lay->ncol] = UI_OTHER_WIDTH;
+            lay->ncol++;
+            x += UI_OTHER_WIDTH + 1;
+        }
     }
 }
 
@@ -114,7 +180,7 @@ int ui_table_column_at(const struct ui *ui, int x)
     const struct ui_layout *lay = &ui->lay;
     for (size_t i = 0; i < lay->ncol; i++)
         if (x >= lay->col_x[i] && x <= lay->col_x[i] + lay->col_w[i]) /* the gap belongs left */
-            return (int)lay->col[i];
+            return lay->col[i] == UI_COL_OTHER ? -1 : (int)lay->col[i];
     return -1;
 }
 
@@ -127,6 +193,11 @@ static void draw_colhead(struct ui *ui)
     textline_init(l, ui->lay.cols, ui->tflags, ST_COLHEAD);
     for (size_t i = 0; i < ui->lay.ncol; i++) {
         size_t c = ui->lay.col[i];
+        if (c == UI_COL_OTHER) {
+            struct textfit fit = {.style = ST_COLHEAD, .esc_style = ST_COLHEAD, .right = true};
+            textline_put(l, ui->lay.col_x[i], ui->lay.col_w[i], "other", 5, &fit);
+            continue;
+        }
         const struct view_column *col = view_column(v, c);
         bool sorted = c == sort;
         char text[64];
@@ -182,6 +253,14 @@ static size_t tree_name(struct ui *ui, const struct view *v, size_t row, char *o
     return at;
 }
 
+/* Left scrolls a long name only as far as it goes (ui->hscroll_max). */
+static void note_overflow(struct ui *ui, const struct textline *l, const char *s, size_t n, int w)
+{
+    size_t full = textline_width(l, s, n, 0);
+    if (full > (size_t)w && full - (size_t)w > ui->hscroll_max)
+        ui->hscroll_max = full - (size_t)w;
+}
+
 static void draw_row(struct ui *ui, size_t row, int y, bool selected)
 {
     struct textline *l = &ui->line;
@@ -192,6 +271,15 @@ static void draw_row(struct ui *ui, size_t row, int y, bool selected)
     bool tree = view_kind(v) == VIEW_TREE;
     for (size_t i = 0; i < ui->lay.ncol; i++) {
         size_t c = ui->lay.col[i];
+        if (c == UI_COL_OTHER) { /* the per-type counts without a column on screen */
+            char n[24];
+            int len =
+                snprintf(n, sizeof n, "%llu",
+                         (unsigned long long)view_row_type_count(v, row, ui->lay.other_types));
+            struct textfit fit = {.style = base, .esc_style = esc, .right = true};
+            textline_put(l, ui->lay.col_x[i], ui->lay.col_w[i], n, (size_t)len, &fit);
+            continue;
+        }
         const struct view_column *col = view_column(v, c);
         struct textfit fit = {.style = base, .esc_style = esc, .right = col->align == VIEW_RIGHT};
         if (col->width == 0) { /* long names: the end tells most, Left/Right scroll */
@@ -204,10 +292,13 @@ static void draw_row(struct ui *ui, size_t row, int y, bool selected)
             size_t n = tree_name(ui, v, row, name, sizeof name, &dir);
             if (dir)
                 fit.style = selected ? ST_DIR_SEL : ST_DIR;
+            note_overflow(ui, l, name, n, ui->lay.col_w[i]);
             textline_put(l, ui->lay.col_x[i], ui->lay.col_w[i], name, n, &fit);
             continue;
         }
         size_t n = ui_cell(ui, v, row, c);
+        if (col->width == 0)
+            note_overflow(ui, l, ui->cell, n, ui->lay.col_w[i]);
         textline_put(l, ui->lay.col_x[i], ui->lay.col_w[i], ui->cell, n, &fit);
     }
     ui_term_line(l, y);
@@ -218,6 +309,7 @@ void ui_table_draw(struct ui *ui)
     const struct ui_level *lv = ui_top(ui);
     const struct view *v = lv->view;
     draw_colhead(ui);
+    ui->hscroll_max = 0;
     size_t nrows = view_nrows(v);
     for (int i = 0; i < ui->lay.nrows; i++) {
         size_t row = lv->top + (size_t)i;

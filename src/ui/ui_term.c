@@ -23,7 +23,8 @@
 
 /* The colour table: every style's colour pair and its monochrome attribute
  * (--no-color, NO_COLOR, or a terminal without colours). -1 is the
- * terminal's default colour. */
+ * terminal's default colour. In monochrome the selected row is the one
+ * reverse-video bar of the table: the column header is underlined. */
 static const struct {
     short fg, bg;
     attr_t color_attr;
@@ -35,7 +36,7 @@ static const struct {
     [ST_WARN] = {COLOR_WHITE, COLOR_RED, A_BOLD, A_REVERSE | A_BOLD},
     [ST_PAUSED] = {COLOR_BLACK, COLOR_YELLOW, A_NORMAL, A_REVERSE},
     [ST_SPARK] = {COLOR_GREEN, -1, A_NORMAL, A_NORMAL},
-    [ST_COLHEAD] = {COLOR_BLACK, COLOR_GREEN, A_NORMAL, A_REVERSE},
+    [ST_COLHEAD] = {COLOR_BLACK, COLOR_GREEN, A_NORMAL, A_UNDERLINE},
     [ST_COLHEAD_SORT] = {COLOR_BLACK, COLOR_CYAN, A_BOLD, A_BOLD | A_UNDERLINE},
     [ST_ROW_SEL] = {COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_REVERSE},
     [ST_ESCAPE] = {COLOR_MAGENTA, -1, A_BOLD, A_UNDERLINE},
