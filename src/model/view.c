@@ -577,7 +577,9 @@ static bool set_target(struct view *d, const struct view_target *t, char *title,
     const char *name;
     if (t->event) {
         const struct fa_event *ev = t->event;
-        d->target = malloc(ev->path_len + 1);
+        /* The path, then the cpath, in one copy: the event's own go. */
+        size_t clen = ev->cpath ? ev->cpath_len : 0;
+        d->target = malloc(ev->path_len + 1 + clen + 1);
         if (!d->target)
             return false;
         memcpy(d->target, ev->path, ev->path_len);
@@ -585,6 +587,12 @@ static bool set_target(struct view *d, const struct view_target *t, char *title,
         d->target_len = ev->path_len;
         d->target_ev = *ev;
         d->target_ev.path = d->target;
+        if (ev->cpath) {
+            char *c = d->target + ev->path_len + 1;
+            memcpy(c, ev->cpath, clen);
+            c[clen] = '\0';
+            d->target_ev.cpath = c;
+        }
         d->target_proc = ev->proc;
         const struct fa_proc *p = ev->proc;
         name = !p ? "" : *p->cmdline ? p->cmdline : *p->exe ? p->exe : p->comm;

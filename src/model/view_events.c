@@ -115,7 +115,9 @@ static struct view_target events_details(const struct view *v, uint32_t i)
                               .flags = r->flags,
                               .proc = r->proc,
                               .path = e->names.p + r->off,
-                              .path_len = r->len};
+                              .path_len = r->len,
+                              .cpath = r->clen ? e->names.p + r->coff : NULL,
+                              .cpath_len = r->clen};
     return (struct view_target){.event = &e->at};
 }
 
