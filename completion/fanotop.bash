@@ -3,7 +3,7 @@
 # bash-completion package. tests/completion.sh checks these lists against
 # the binary (--help, the sort columns of each view) and the filter fields.
 
-_fanotop_views='paths processes types units events tree proctree'
+_fanotop_views='paths processes types units events tree proctree containers'
 _fanotop_types='open access modify close_write close_nowrite open_exec attrib
     create delete moved_from moved_to delete_self move_self'
 _fanotop_groups='read write dir close move exec all'
@@ -16,9 +16,10 @@ _fanotop_columns()
         processes) echo 'pid comm user unit exe events files last rate' ;;
         types) echo 'type events share rate' ;;
         units) echo 'unit events procs files last' ;;
-        events) echo 'time pid tid comm user unit event path' ;;
+        events) echo 'time pid tid comm user unit event cpath path' ;;
         tree) echo 'path events files last' ;;
         proctree) echo 'comm pid user events subtree procs files last cmdline' ;;
+        containers) echo 'container unit events procs files last rate' ;;
         *) echo "path events $_fanotop_types procs last rate" ;;
     esac
 }

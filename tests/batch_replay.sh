@@ -53,11 +53,11 @@ expect_out \
 
 # The events view: oldest first, the overflow marker where it happened.
 batch --format=csv -v events
-want='2026-11-22T10:00:00.000001Z,100,100,sh,root,ssh.service,open,/etc/hosts'
+want='2026-11-22T10:00:00.000001Z,100,100,sh,root,ssh.service,open,,/etc/hosts'
 [ "$(sed -n 2p "$SCRATCH/out")" = "$want" ] || fail "events: first row $(sed -n 2p "$SCRATCH/out")"
-want='2026-11-22T10:00:00.000002Z,100,100,cat,root,ssh.service,open|access,/etc/hosts'
+want='2026-11-22T10:00:00.000002Z,100,100,cat,root,ssh.service,open|access,,/etc/hosts'
 [ "$(sed -n 3p "$SCRATCH/out")" = "$want" ] || fail "events: second row $(sed -n 3p "$SCRATCH/out")"
-tail -n 1 "$SCRATCH/out" | grep -q '^2026-11-22T10:00:05.000000Z,0,0,.*,overflow,$' ||
+tail -n 1 "$SCRATCH/out" | grep -q '^2026-11-22T10:00:05.000000Z,0,0,.*,overflow,,$' ||
     fail "events: no overflow marker at the end: $(tail -n 1 "$SCRATCH/out")"
 [ "$(wc -l <"$SCRATCH/out")" = 12 ] || fail "events: $(wc -l <"$SCRATCH/out") lines, want 12"
 

@@ -2,8 +2,8 @@
 
 Usage: capture_check.py CHECK RECORD ARGS...  (exit status 1 with a message
 on failure). Records are read as the contract says: CSV with the header
-time,pid,tid,ppid,uid,user,comm,exe,unit,event,path,start (RFC 4180, read with the
-csv module), or JSON Lines with the same keys.
+time,pid,tid,ppid,uid,user,comm,exe,unit,event,path,start,container,cpath
+(RFC 4180, read with the csv module), or JSON Lines with the same keys.
 """
 import csv
 import json
@@ -11,7 +11,7 @@ import re
 import sys
 
 HEADER = ["time", "pid", "tid", "ppid", "uid", "user", "comm", "exe", "unit", "event", "path",
-          "start"]
+          "start", "container", "cpath"]
 TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}(Z|\+00:00)$")
 
 

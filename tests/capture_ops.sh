@@ -37,7 +37,7 @@ deleted_check() { # deleted_check DIR
     # The kernel merges a write into the open still queued for the same
     # file: let fanotop read the open first.
     n=0
-    until grep -q "$d/gone,[^,]*\$" "$SCRATCH/gone.csv" 2>/dev/null; do
+    until grep -q "$d/gone,[^,]*,[^,]*,[^,]*\$" "$SCRATCH/gone.csv" 2>/dev/null; do
         n=$((n + 1))
         [ $n -lt 200 ] || fail "the open of $d/gone was not recorded"
         sleep 0.05
@@ -47,9 +47,9 @@ deleted_check() { # deleted_check DIR
     exec 7>&-
     echo y >"$d/kept"
     fanotop_stop
-    grep -qE ",[^,]*(modify|close_write)[^,]*,$d/gone \(deleted\),[^,]*\$" "$SCRATCH/gone.csv" ||
+    grep -qE ",[^,]*(modify|close_write)[^,]*,$d/gone \(deleted\),[^,]*,[^,]*,[^,]*\$" "$SCRATCH/gone.csv" ||
         fail "no write to the deleted file marked in $1: $(cat "$SCRATCH/gone.csv")"
-    grep -qE ",[^,]*close_write[^,]*,$d/kept,[^,]*\$" "$SCRATCH/gone.csv" ||
+    grep -qE ",[^,]*close_write[^,]*,$d/kept,[^,]*,[^,]*,[^,]*\$" "$SCRATCH/gone.csv" ||
         fail "a file with its name was marked in $1: $(cat "$SCRATCH/gone.csv")"
 }
 

@@ -43,8 +43,10 @@ expect "fanotop --" -- $(grep -oE -- '--[a-z][a-z0-9-]+=?' "$SCRATCH/help" | sed
         if grep -qE -- "$o=" "$SCRATCH/help"; then echo "$o="; else echo "$o"; fi
     done)
 
-# Views: as --help lists them.
-views=$(sed -n 's/.*--view=NAME *//p' "$SCRATCH/help" | tr -d ,)
+# Views: as --help lists them (the list goes on in the lines below it that
+# start no option).
+views=$(awk '/--view=NAME/ { sub(/.*--view=NAME */, ""); print; more = 1; next }
+    more && /^  +[a-z]/ { print; next } { more = 0 }' "$SCRATCH/help" | tr -d ,)
 [ -n "$views" ] || fail "no view names in --help"
 expect "fanotop -v " $views
 expect "fanotop --view=" $views

@@ -54,9 +54,9 @@ while [ $i -lt 10 ]; do
         sh -c "echo x >'$dir/Q'; cat '$dir/Q' >/dev/null" 2>"$SCRATCH/err" ||
         fail "fanotop exited $?: $(cat "$SCRATCH/err")"
     # comm: sh, or dash (the file sh runs) when it is gone before its events are read
-    grep -qE ",(sh|dash),[^,]*,[^,]*,[^,]*close_write[^,]*,$dir/Q,[^,]*\$" "$SCRATCH/quick.csv" ||
+    grep -qE ",(sh|dash),[^,]*,[^,]*,[^,]*close_write[^,]*,$dir/Q,[^,]*,[^,]*,[^,]*\$" "$SCRATCH/quick.csv" ||
         fail "run $i: no write of the command: $(cat "$SCRATCH/quick.csv" "$SCRATCH/err")"
-    grep -qE ",cat,[^,]*,[^,]*,[^,]*access[^,]*,$dir/Q,[^,]*\$" "$SCRATCH/quick.csv" ||
+    grep -qE ",cat,[^,]*,[^,]*,[^,]*access[^,]*,$dir/Q,[^,]*,[^,]*,[^,]*\$" "$SCRATCH/quick.csv" ||
         fail "run $i: no read of its child cat: $(cat "$SCRATCH/quick.csv" "$SCRATCH/err")"
     i=$((i + 1))
 done

@@ -55,7 +55,7 @@ def read_csv(path):
     with open(path, newline="", encoding="utf-8", errors="surrogateescape") as f:
         r = csv.DictReader(f)
         assert r.fieldnames == ["time", "pid", "tid", "ppid", "uid", "user", "comm", "exe",
-                                "unit", "event", "path", "start"], r.fieldnames
+                                "unit", "event", "path", "start", "container", "cpath"], r.fieldnames
         return [(surrogates(row["path"]), surrogates(row["comm"])) for row in r]
 
 

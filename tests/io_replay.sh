@@ -1,12 +1,17 @@
 # Replay through the real binary, no root needed: bad recordings exit 2 with
 # one line; a recording with hostile names comes back byte-exact through
 # --replay --record (CSV and JSONL, and between them), as Python's csv and
-# json modules read it; a recording from before the start field reads the
-# same; malformed lines are reported; stdin and pipes stream.
+# json modules read it; recordings of every earlier layout (before the
+# start field, and with start but before container and cpath) read as
+# before; malformed lines are reported; stdin and pipes stream.
 . "$TESTS_DIR/lib.sh"
 
+# tricky.csv is as fanotop writes now; tricky_v1.csv has its first 18
+# records as written before start came, tricky_v2.csv as written before
+# container and cpath came.
 fixture="$TESTS_DIR/fixtures/tricky.csv"
-fixture_v1="$TESTS_DIR/fixtures/tricky_v1.csv" # the same, as written before start came
+fixture_v1="$TESTS_DIR/fixtures/tricky_v1.csv"
+fixture_v2="$TESTS_DIR/fixtures/tricky_v2.csv"
 py=${PYTHON3:-python3}
 S=$SCRATCH
 
@@ -31,13 +36,8 @@ expect_err "^fanotop: replay: $S: Is a directory\$"
 # ---- byte-exact round trips ----
 expect_status 0 "$FANOTOP" --replay="$fixture" --record=-
 cmp -s "$S/out" "$fixture" || fail "CSV -> CSV differs: $(cmp "$S/out" "$fixture")"
-grep -q "^fanotop: 17 events, 1 kernel overflows, 0 ring losses\$" "$S/err" ||
+grep -q "^fanotop: 20 events, 1 kernel overflows, 0 ring losses\$" "$S/err" ||
     fail "summary: $(cat "$S/err")"
-
-# A recording without the start field (the first format) reads as before:
-# the same records, with start unknown.
-expect_status 0 "$FANOTOP" --replay="$fixture_v1" --record=-
-cmp -s "$S/out" "$fixture" || fail "old CSV -> CSV differs: $(cmp "$S/out" "$fixture")"
 
 "$FANOTOP" --replay="$fixture" --record="$S/a.jsonl" --format=jsonl 2>/dev/null ||
     fail "CSV -> JSONL failed"
@@ -48,11 +48,6 @@ cmp -s "$S/back.csv" "$fixture" ||
 "$FANOTOP" --replay="$S/a.jsonl" --record=- --format=jsonl 2>/dev/null >"$S/b.jsonl" ||
     fail "JSONL -> JSONL failed"
 cmp -s "$S/a.jsonl" "$S/b.jsonl" || fail "JSONL -> JSONL differs"
-# JSON Lines from before start came: no such key.
-sed 's/,"start":""}$/}/' "$S/a.jsonl" >"$S/v1.jsonl"
-! grep -q '"start"' "$S/v1.jsonl" || fail "cannot make the old JSONL"
-"$FANOTOP" --replay="$S/v1.jsonl" --record=- 2>/dev/null | cmp -s - "$fixture" ||
-    fail "old JSONL -> CSV differs"
 
 # Through stdin, and two recordings concatenated (the second header is skipped).
 cat "$fixture" "$fixture" | "$FANOTOP" --replay=- --record=- 2>"$S/err" >"$S/twice.csv" ||
@@ -74,7 +69,7 @@ EOF
 # ---- a standard reader sees the same rows in CSV and JSONL, bytes and all ----
 "$py" - "$fixture" "$S/a.jsonl" <<'EOF' || fail "Python's csv and json readers disagree"
 import csv, json, sys
-keys = "time,pid,tid,ppid,uid,user,comm,exe,unit,event,path,start".split(",")
+keys = "time,pid,tid,ppid,uid,user,comm,exe,unit,event,path,start,container,cpath".split(",")
 with open(sys.argv[1], newline="", encoding="utf-8", errors="surrogateescape") as f:
     rows = list(csv.reader(f))
 assert rows[0] == keys, rows[0]
@@ -97,7 +92,50 @@ for want in (b"/tmp/a,b", b'/tmp/say "hi"', b"/tmp/line1\nline2", b"/tmp/cr\r\nl
              b"/tmp/bad\xff\xfe name", b'=HYPERLINK("http://x","y")', b'"'):
     assert want in paths, want
 assert [r[9] for r in rows].count("overflow") == 1
+cpaths = [r[13].encode("utf-8", "surrogateescape") for r in rows]
+for want in (b"/etc/nginx.conf", b'/data/a,b "q"\nline2', b"/bad\xfe name"):
+    assert want in cpaths, want
+assert "k8s:default/api-7d9f" in [r[12] for r in rows]
+assert "2026-11-22T10:00:04.500000Z" in [r[11] for r in rows]
 EOF
+
+# ---- older recordings: the same events, the fields they lack filled as now ----
+# (start unknown; a container's id stands for its name; no cpath), in CSV
+# and in JSON Lines without those keys.
+for v in 1 2; do
+    eval "old=\$fixture_v$v"
+    "$FANOTOP" --replay="$old" --record="$S/v$v.csv" 2>"$S/err" ||
+        fail "layout $v: replay failed: $(cat "$S/err")"
+    "$py" - "$old" "$S/v$v.csv" "$fixture" "$v" <<'EOF' || fail "layout $v does not read as before"
+import csv, sys
+def rows(p):
+    with open(p, newline="", encoding="utf-8", errors="surrogateescape") as f:
+        return list(csv.reader(f))
+old, new, now, v = rows(sys.argv[1]), rows(sys.argv[2]), rows(sys.argv[3]), sys.argv[4]
+v1 = "time,pid,tid,ppid,uid,user,comm,exe,unit,event,path".split(",")
+assert old[0] == (v1 if v == "1" else v1 + ["start"]), old[0]
+assert new[0] == now[0], new[0]
+assert len(new) == len(old) == 19, (len(new), len(old))
+for o, n, w in zip(old[1:], new[1:], now[1:]):
+    start = o[11] if v == "2" else ""
+    assert n == o[:11] + [start, o[8] if o[8].startswith("docker:") else "", ""], (o, n)
+    assert n[:11] == w[:11] and (v == "1" or n[11] == w[11]), (n, w)
+EOF
+    # The same in JSON Lines: the keys that came later are missing.
+    "$py" - "$old" "$S/v$v.jsonl" <<'EOF' || fail "cannot write layout $v as JSON Lines"
+import csv, json, sys
+with open(sys.argv[1], newline="", encoding="utf-8", errors="surrogateescape") as f:
+    rows = list(csv.reader(f))
+with open(sys.argv[2], "w", encoding="utf-8", errors="surrogateescape") as out:
+    for r in rows[1:]:
+        obj = dict(zip(rows[0], r))
+        for k in ("pid", "tid", "ppid", "uid"):
+            obj[k] = int(obj[k])
+        out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+EOF
+    "$FANOTOP" --replay="$S/v$v.jsonl" --record=- 2>"$S/err" | cmp -s - "$S/v$v.csv" ||
+        fail "layout $v: JSONL -> CSV differs from CSV -> CSV: $(cat "$S/err")"
+done
 
 # ---- malformed lines: skipped, counted, reported once; exit 0 ----
 {
@@ -114,7 +152,7 @@ want="fanotop: replay: 5 malformed lines skipped, first at line 3: unterminated 
 grep -qxF "$want" "$S/err" ||
     fail "malformed notice: $(cat "$S/err")"
 [ "$(grep -c . "$S/out")" = 3 ] || fail "expected header + 2 good lines: $(cat "$S/out")"
-tail -n 1 "$S/out" | grep -q ',open,/good,$' || fail "the good line after the bad ones is missing"
+tail -n 1 "$S/out" | grep -q ',open,/good,,,$' || fail "the good line after the bad ones is missing"
 
 {
     echo '{"time":"2026-11-22T10:00:00Z","pid":1,"event":"open","path":"/a"}'

@@ -20,7 +20,7 @@ at_exit "kill $load 2>/dev/null"
 rc=$(cat "$SCRATCH/pipe.err" | grep -c '^fanotop: [0-9]* events, [0-9]* kernel overflows, [0-9]* ring losses$')
 [ "$rc" = 1 ] || fail "no summary after the pipe closed: $(cat "$SCRATCH/pipe.err")"
 [ "$(wc -l <"$SCRATCH/pipe.err")" = 1 ] || fail "more than the summary on stderr: $(cat "$SCRATCH/pipe.err")"
-head -n 1 "$SCRATCH/pipe.out" | grep -qx 'time,pid,tid,ppid,uid,user,comm,exe,unit,event,path,start' ||
+head -n 1 "$SCRATCH/pipe.out" | grep -qx 'time,pid,tid,ppid,uid,user,comm,exe,unit,event,path,start,container,cpath' ||
     fail "the pipe got no header"
 
 for sig in TERM INT HUP; do
@@ -43,7 +43,7 @@ for sig in TERM INT HUP; do
 import csv, sys
 rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8", errors="surrogateescape")))
 assert rows[0][0] == "time" and len(rows) > 100, len(rows)
-bad = [r for r in rows if len(r) != 12]
+bad = [r for r in rows if len(r) != 14]
 assert not bad, bad[:3]
 PY
 done

@@ -23,11 +23,12 @@ names = [b"/tmp/title\x1b]0;pwned\x07x", b"/tmp/clear\x1b[2J\x1b[H", b"/tmp/clip
          b"/tmp/c1\xc2\x9b31mred", b"/tmp/raw\x9b2J", b"/tmp/bidi\xe2\x80\xaegnp.exe", b"/tmp/bell\x07\x08\x7f"]
 with open(sys.argv[1], "w", newline="", encoding="utf-8", errors="surrogateescape") as f:
     w = csv.writer(f, lineterminator="\n")
-    w.writerow("time,pid,tid,ppid,uid,user,comm,exe,unit,event,path,start".split(","))
+    w.writerow("time,pid,tid,ppid,uid,user,comm,exe,unit,event,path,start,container,cpath".split(","))
     for i, n in enumerate(names):
         w.writerow(["2026-11-22T10:00:%02d.000000Z" % i, 100 + i, 100 + i, 1, 1000,
                     "u\x1b[1mser", "co\x1b]0;t\x07mm", "/bin/e\x1bxe", "unit\x07", "open",
-                    n.decode("utf-8", "surrogateescape"), ""])
+                    n.decode("utf-8", "surrogateescape"), "", "docker:w\x1b]0;t\x07b",
+                    n.decode("utf-8", "surrogateescape")])
 EOF
 
 # raw FILE: the bytes a terminal must never get (ESC, BEL, BS, DEL, C1 both

@@ -86,6 +86,6 @@ shell_back fg
 [ "$(cat "$SCRATCH/pipe.rc")" = 0 ] || fail "closed pipe: exit $(cat "$SCRATCH/pipe.rc")"
 grep -qxE 'fanotop: [0-9]+ events, [0-9]+ kernel overflows, [0-9]+ ring losses' "$SCRATCH/pipe.err" ||
     fail "closed pipe: no summary: $(cat "$SCRATCH/pipe.err")"
-grep -qx 'time,pid,tid,ppid,uid,user,comm,exe,unit,event,path,start' "$SCRATCH/pipe.out" ||
+grep -qx 'time,pid,tid,ppid,uid,user,comm,exe,unit,event,path,start,container,cpath' "$SCRATCH/pipe.out" ||
     fail "closed pipe: the header did not come first"
 exit 0

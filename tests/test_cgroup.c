@@ -1,6 +1,7 @@
 /* cgroup -> owner: captured /proc/PID/cgroup texts (v1, v2, hybrid) of
  * containers of every runtime and of systemd services, scopes and sessions
- * name the right container or unit. */
+ * name the right container or unit; the owner for naming a container is
+ * the outermost one, with its whole id, pod UID, machine name and user. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -154,6 +155,138 @@ static void output_is_cut_to_the_buffer(void **state)
     assert_string_equal(out, "systemd");
 }
 
+/* ---- the owner: which container, for naming it ---- */
+
+static struct cgroup_owner owner(const char *text)
+{
+    struct cgroup_owner o;
+    bool found = cgroup_owner(text, strlen(text), &o);
+    assert_int_equal(found, o.kind[0] != '\0');
+    return o;
+}
+
+#define POD      "0c1d2e3f-4a5b-6c7d-8e9f-0a1b2c3d4e5f"
+#define POD_SYSD "0c1d2e3f_4a5b_6c7d_8e9f_0a1b2c3d4e5f"
+
+static void owner_of_docker_and_podman_has_the_whole_id(void **state)
+{
+    (void)state;
+    struct cgroup_owner o = owner("0::/system.slice/docker-" ID64 ".scope\n");
+    assert_string_equal(o.kind, "docker");
+    assert_string_equal(o.id, ID64);
+    assert_string_equal(o.pod, "");
+    assert_int_equal(o.user, -1);
+    o = owner("12:pids:/docker/" ID64 "\n1:name=systemd:/docker/" ID64 "\n");
+    assert_string_equal(o.kind, "docker");
+    assert_string_equal(o.id, ID64);
+    o = owner("0::/machine.slice/libpod-" ID64 ".scope/container\n");
+    assert_string_equal(o.kind, "podman");
+    assert_string_equal(o.id, ID64);
+    o = owner("0::/machine.slice/crio-" ID64 ".scope\n");
+    assert_string_equal(o.kind, "crio");
+}
+
+static void owner_in_a_users_cgroups_is_rootless(void **state)
+{
+    (void)state;
+    struct cgroup_owner o = owner("0::/user.slice/user-1000.slice/user@1000.service/user.slice/"
+                                  "libpod-" ID64 ".scope/container\n");
+    assert_string_equal(o.kind, "podman");
+    assert_int_equal(o.user, 1000);
+    o = owner("0::/user.slice/user-1000.slice/user@1000.service/app.slice/docker-" ID64 ".scope\n");
+    assert_string_equal(o.kind, "docker");
+    assert_int_equal(o.user, 1000);
+    /* Not a user manager's name: no user. */
+    o = owner("0::/system.slice/user@x1.service/docker-" ID64 ".scope\n");
+    assert_int_equal(o.user, -1);
+    o = owner("0::/system.slice/user@99999999999999.service/docker-" ID64 ".scope\n");
+    assert_int_equal(o.user, -1);
+}
+
+static void owner_under_kubernetes_has_the_pod_uid(void **state)
+{
+    (void)state;
+    /* systemd driver: the UID with '_', every QoS class */
+    struct cgroup_owner o =
+        owner("0::/kubepods.slice/kubepods-burstable.slice/"
+              "kubepods-burstable-pod" POD_SYSD ".slice/cri-containerd-" ID64 ".scope\n");
+    assert_string_equal(o.kind, "k8s");
+    assert_string_equal(o.id, ID64);
+    assert_string_equal(o.pod, POD);
+    o = owner("0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod" POD_SYSD
+              ".slice/crio-" ID64 ".scope\n");
+    assert_string_equal(o.pod, POD);
+    o = owner("0::/kubepods.slice/kubepods-pod" POD_SYSD ".slice/docker-" ID64 ".scope\n");
+    assert_string_equal(o.kind, "k8s");
+    assert_string_equal(o.pod, POD);
+    /* cgroupfs driver, v1 and v2 */
+    o = owner("11:cpuset:/kubepods/besteffort/pod" POD "/" ID64 "\n");
+    assert_string_equal(o.kind, "k8s");
+    assert_string_equal(o.id, ID64);
+    assert_string_equal(o.pod, POD);
+    o = owner("0::/kubepods/pod" POD "/" ID64 "\n");
+    assert_string_equal(o.pod, POD);
+    /* A pod directory without a proper UID: the container, no pod. */
+    o = owner("0::/kubepods/burstable/podnot-a-uid/" ID64 "\n");
+    assert_string_equal(o.kind, "k8s");
+    assert_string_equal(o.pod, "");
+}
+
+static void owner_of_machines_is_named_by_the_cgroup(void **state)
+{
+    (void)state;
+    struct cgroup_owner o = owner("0::/machine.slice/machine-web\\x2d1.scope/payload/system.slice/"
+                                  "nginx.service\n");
+    assert_string_equal(o.kind, "nspawn");
+    assert_string_equal(o.name, "web-1");
+    assert_string_equal(o.id, "");
+    o = owner("0::/machine.slice/systemd-nspawn@box.service/payload/init.scope\n");
+    assert_string_equal(o.kind, "nspawn");
+    assert_string_equal(o.name, "box");
+    o = owner("0::/machine.slice/machine-qemu\\x2d3\\x2dwin11.scope/libvirt/emulator\n");
+    assert_string_equal(o.kind, "qemu");
+    assert_string_equal(o.name, "win11");
+    o = owner("0::/machine.slice/machine-lxc\\x2d4242\\x2dalpine.scope\n");
+    assert_string_equal(o.kind, "lxc");
+    assert_string_equal(o.name, "alpine");
+    o = owner("0::/lxc.payload.web01/system.slice/nginx.service\n");
+    assert_string_equal(o.kind, "lxc");
+    assert_string_equal(o.name, "web01");
+    o = owner("4:memory:/lxc/db\n");
+    assert_string_equal(o.name, "db");
+    /* An escape for NUL stays as it is. */
+    o = owner("0::/machine.slice/machine-a\\x00b.scope\n");
+    assert_string_equal(o.name, "a\\x00b");
+}
+
+static void owner_is_the_outermost_container(void **state)
+{
+    (void)state;
+    /* Whoever runs in a container may make cgroups below it, named like
+     * another container's: the host's runtime made only the outer one. */
+    struct cgroup_owner o = owner("0::/system.slice/docker-" ID64 ".scope/docker-"
+                                  "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
+                                  ".scope\n");
+    assert_string_equal(o.id, ID64);
+    o = owner("0::/machine.slice/machine-box.scope/payload/system.slice/docker-" ID64 ".scope\n");
+    assert_string_equal(o.kind, "nspawn");
+    assert_string_equal(o.name, "box");
+}
+
+static void owner_of_no_container_is_none(void **state)
+{
+    (void)state;
+    struct cgroup_owner o = owner("0::/system.slice/ssh.service\n");
+    assert_string_equal(o.kind, "");
+    o = owner("9:name=systemd:/\n4:memory:/process_api/661905d0ce4185d86bd411d517a305f6\n0::/\n");
+    assert_string_equal(o.kind, "");
+    o = owner("0::/machine.slice/machine-.scope\n");
+    assert_string_equal(o.kind, "");
+    o = owner("");
+    assert_string_equal(o.kind, "");
+    assert_int_equal(o.user, -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -173,6 +306,12 @@ int main(void)
         cmocka_unit_test(no_unit_no_container),
         cmocka_unit_test(short_hex_is_not_a_container),
         cmocka_unit_test(output_is_cut_to_the_buffer),
+        cmocka_unit_test(owner_of_docker_and_podman_has_the_whole_id),
+        cmocka_unit_test(owner_in_a_users_cgroups_is_rootless),
+        cmocka_unit_test(owner_under_kubernetes_has_the_pod_uid),
+        cmocka_unit_test(owner_of_machines_is_named_by_the_cgroup),
+        cmocka_unit_test(owner_is_the_outermost_container),
+        cmocka_unit_test(owner_of_no_container_is_none),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

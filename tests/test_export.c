@@ -213,7 +213,7 @@ static void record_csv_line_has_every_field(void **state)
                           .path_len = 10};
     char *s = line_of(&ev, EXPORT_CSV);
     assert_string_equal(s, "2026-11-22T23:14:48.123456Z,4242,4243,1,0,root,cat,/usr/bin/cat,"
-                           "ssh.service,open|access,/etc/hosts,\n");
+                           "ssh.service,open|access,/etc/hosts,,,\n");
     free(s);
 }
 
@@ -234,7 +234,7 @@ static void record_csv_line_is_byte_exact_for_odd_names(void **state)
     char *s = line_of(&ev, EXPORT_CSV);
     /* No defusing, no escaping: only RFC 4180 quoting. */
     assert_string_equal(s, "1970-01-01T00:00:00.000000Z,4242,7,1,0,,\"a,\"\"b\"\"\","
-                           "/usr/bin/cat,,create,\"=x,\n\xff\\\",\n");
+                           "/usr/bin/cat,,create,\"=x,\n\xff\\\",,,\n");
     free(s);
 }
 
@@ -256,7 +256,8 @@ static void record_jsonl_line_escapes_per_rfc8259(void **state)
                         "{\"time\":\"2026-11-22T23:14:48.123456Z\",\"pid\":4242,\"tid\":1,"
                         "\"ppid\":1,\"uid\":4294967294,\"user\":\"root\",\"comm\":\"q\\\"b\\\\\","
                         "\"exe\":\"/usr/bin/cat\",\"unit\":\"ssh.service\",\"event\":\"modify\","
-                        "\"path\":\"/t\\u0001\\b\\f\\n\\r\\t\x7f/h\xc3\xa9\",\"start\":\"\"}\n");
+                        "\"path\":\"/t\\u0001\\b\\f\\n\\r\\t\x7f/h\xc3\xa9\",\"start\":\"\","
+                        "\"container\":\"\",\"cpath\":\"\"}\n");
     free(s);
 }
 
@@ -272,7 +273,7 @@ static void record_jsonl_escapes_invalid_utf8_as_lone_surrogates(void **state)
                           .path_len = sizeof path - 1};
     char *s = line_of(&ev, EXPORT_JSONL);
     assert_non_null(strstr(s, "\"path\":\"/x\\udcff\\udcc0\\udcaf\\udced\\udca0\\udc80"
-                              "\\udce2\\udc82\",\"start\":\"\"}"));
+                              "\\udce2\\udc82\",\"start\":\"\","));
     free(s);
 }
 
@@ -286,12 +287,13 @@ static void overflow_record_has_no_process_and_no_path(void **state)
                           .path = "/ignored",
                           .path_len = 8};
     char *s = line_of(&ev, EXPORT_CSV);
-    assert_string_equal(s, "1970-01-01T00:00:00.000000Z,0,0,0,0,,,,,overflow,,\n");
+    assert_string_equal(s, "1970-01-01T00:00:00.000000Z,0,0,0,0,,,,,overflow,,,,\n");
     free(s);
     s = line_of(&ev, EXPORT_JSONL);
     assert_string_equal(s, "{\"time\":\"1970-01-01T00:00:00.000000Z\",\"pid\":0,\"tid\":0,"
                            "\"ppid\":0,\"uid\":0,\"user\":\"\",\"comm\":\"\",\"exe\":\"\","
-                           "\"unit\":\"\",\"event\":\"overflow\",\"path\":\"\",\"start\":\"\"}\n");
+                           "\"unit\":\"\",\"event\":\"overflow\",\"path\":\"\",\"start\":\"\","
+                           "\"container\":\"\",\"cpath\":\"\"}\n");
     free(s);
 }
 
@@ -305,7 +307,7 @@ static void event_without_process_writes_zero_pid(void **state)
                           .path = "/p",
                           .path_len = 2};
     char *s = line_of(&ev, EXPORT_CSV);
-    assert_string_equal(s, "1970-01-01T00:00:00.000000Z,0,5,0,0,,,,,open,/p,\n");
+    assert_string_equal(s, "1970-01-01T00:00:00.000000Z,0,5,0,0,,,,,open,/p,,,\n");
     free(s);
 }
 
@@ -337,7 +339,7 @@ static void recwriter_writes_header_then_lines(void **state)
     const struct fa_proc *twice[] = {&cat_proc, &cat_proc};
     char *buf = record_of(twice, 2);
     const char *line = "2026-11-22T23:14:48.123456Z,4242,4242,1,0,root,cat,/usr/bin/cat,"
-                       "ssh.service,open,/a,\n";
+                       "ssh.service,open,/a,,,\n";
     char want[512];
     snprintf(want, sizeof want, "%s\n%s%s", EXPORT_RECORD_HEADER, line, line);
     assert_string_equal(buf, want);
@@ -367,22 +369,23 @@ static void recwriter_names_ancestors_once_before_their_first_descendant(void **
     const char *want =
         EXPORT_RECORD_HEADER "\n"
         "2026-11-22T23:14:48.123456Z,900,900,1,0,root,bash,/usr/bin/cat,ssh.service,,,"
-        "2026-11-22T23:14:47.123456Z\n"
-        "2026-11-22T23:14:48.123456Z,950,950,900,0,root,sh,/usr/bin/cat,ssh.service,,,\n"
+        "2026-11-22T23:14:47.123456Z,,\n"
+        "2026-11-22T23:14:48.123456Z,950,950,900,0,root,sh,/usr/bin/cat,ssh.service,,,,,\n"
         "2026-11-22T23:14:48.123456Z,4242,4242,950,0,root,cat,/usr/bin/cat,ssh.service,open,/a,"
-        "2026-11-22T23:14:48.123456Z\n"
+        "2026-11-22T23:14:48.123456Z,,\n"
         "2026-11-22T23:14:48.123456Z,4242,4242,950,0,root,cat,/usr/bin/cat,ssh.service,open,/a,"
-        "2026-11-22T23:14:48.123456Z\n"
-        "2026-11-22T23:14:48.123456Z,950,4242,900,0,root,sh,/usr/bin/cat,ssh.service,open,/a,\n";
+        "2026-11-22T23:14:48.123456Z,,\n"
+        "2026-11-22T23:14:48.123456Z,950,4242,900,0,root,sh,/usr/bin/cat,ssh.service,open,/a,,,\n";
     assert_string_equal(buf, want);
     free(buf);
-    /* JSON Lines: the same process line, start the last key. */
+    /* JSON Lines: the same process line, start before container and cpath. */
     size_t len;
     char *s = recwriter_process_line(&bash, 0, EXPORT_JSONL, &len);
     assert_string_equal(s, "{\"time\":\"1970-01-01T00:00:00.000000Z\",\"pid\":900,\"tid\":900,"
                            "\"ppid\":1,\"uid\":0,\"user\":\"root\",\"comm\":\"bash\","
                            "\"exe\":\"/usr/bin/cat\",\"unit\":\"ssh.service\",\"event\":\"\","
-                           "\"path\":\"\",\"start\":\"2026-11-22T23:14:47.123456Z\"}\n");
+                           "\"path\":\"\",\"start\":\"2026-11-22T23:14:47.123456Z\","
+                           "\"container\":\"\",\"cpath\":\"\"}\n");
     free(s);
 }
 

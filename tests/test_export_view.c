@@ -57,6 +57,16 @@ static int setup(void **state)
     struct fa_event ovf = {.time_ns = t + 99, .types = FA_BIT(FA_OVERFLOW), .path = "",
                            .path_len = 0};
     store_add(fx->st, &ovf);
+    /* A container's process, so that the containers view has a row. */
+    static const struct fa_proc web = {.id = 3, .pid = 300, .ppid = 1, .uid = 33,
+                                       .user = "www-data", .comm = "nginx",
+                                       .exe = "/usr/sbin/nginx", .cmdline = "nginx",
+                                       .unit = "docker:9fed73027329", .container = "docker:web-1"};
+    struct fa_event in = {.time_ns = t + 100, .tid = 300, .types = FA_BIT(FA_OPEN), .proc = &web,
+                          .path = "/var/lib/docker/overlay2/x/diff/index.html",
+                          .path_len = strlen("/var/lib/docker/overlay2/x/diff/index.html"),
+                          .cpath = "/index.html", .cpath_len = strlen("/index.html")};
+    store_add(fx->st, &in);
     strcpy(fx->dir, "/tmp/fanotop-test-xview.XXXXXX");
     assert_non_null(mkdtemp(fx->dir));
     snprintf(fx->path, sizeof fx->path, "%s/out.csv", fx->dir);

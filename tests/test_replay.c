@@ -238,9 +238,11 @@ static void csv_error_wrong_field_count(void **state)
 {
     (void)state;
     assert_string_equal(csv_error("2026-11-22T10:00:00Z,1,1,1,0,u,c,e,un,open\n"),
-                        "wrong field count: 10, expected 12");
-    assert_string_equal(csv_error(GOOD "open,/a,,extra\n"), "wrong field count: 13, expected 12");
-    assert_string_equal(csv_error("just text\n"), "wrong field count: 1, expected 12");
+                        "wrong field count: 10, expected 14");
+    /* 13: between the layouts of start alone (12) and of all three (14) */
+    assert_string_equal(csv_error(GOOD "open,/a,,extra\n"), "wrong field count: 13, expected 14");
+    assert_string_equal(csv_error(GOOD "open,/a,,,,extra\n"), "wrong field count: 15, expected 14");
+    assert_string_equal(csv_error("just text\n"), "wrong field count: 1, expected 14");
 }
 
 static void csv_error_bad_time(void **state)
@@ -698,7 +700,7 @@ static void replay_file_feeds_events_identities_and_a_malformed_notice(void **st
     assert_true(g.procs[4]->id != g.procs[2]->id);
     assert_string_equal(g.notice,
                         "replay: 2 malformed lines skipped, first at line 4: wrong field count: 1, "
-                        "expected 12");
+                        "expected 14");
     struct source_stats st;
     source_get_stats(src, &st);
     assert_int_equal(st.events, 4);
@@ -788,6 +790,66 @@ static void first_format_without_start_still_reads(void **state)
     struct outcome o = parse1(parser(EXPORT_CSV), GOOD_LINE, strlen(GOOD_LINE));
     assert_int_equal(o.st, REPLAY_RECORD);
     assert_int_equal(o.rec.start_ns, 0);
+}
+
+/* Every layout the header has had: before start (V1), start without
+ * container and cpath (V2), all three; a header of any other length is
+ * none, and so is a record of another field count. */
+static void every_earlier_layout_reads(void **state)
+{
+    (void)state;
+    static const char *const headers[] = {EXPORT_RECORD_HEADER_V1 "\n",
+                                          EXPORT_RECORD_HEADER_V2 "\n", HDR};
+    size_t skip;
+    for (size_t i = 0; i < 3; i++) {
+        size_t hl = strlen(headers[i]);
+        assert_int_equal(replay_detect(headers[i], hl, false, &skip), REPLAY_DETECT_CSV);
+        assert_int_equal(skip, hl);
+    }
+    const char cut[] = EXPORT_RECORD_HEADER_V2 ",container\n";
+    assert_int_equal(replay_detect(cut, strlen(cut), true, &skip), REPLAY_DETECT_UNKNOWN);
+    /* The records of each, and each header again (recordings concatenated;
+     * the last one without a line end). */
+    const char in[] = GOOD
+        "open,/v1\n" EXPORT_RECORD_HEADER_V2 "\n" GOOD "open,/v2,2026-11-22T09:00:00.5Z\n" HDR GOOD
+        "open,/v3,2026-11-22T09:00:00.5Z,docker:web-1,/etc/x\n" EXPORT_RECORD_HEADER_V1 "\n" GOOD
+        "open,/v1again\n" GOOD "open,/bad,,docker:web-1\n" EXPORT_RECORD_HEADER_V2;
+    char out[4096];
+    collect(EXPORT_CSV, in, sizeof in - 1, 7, out, sizeof out);
+    assert_non_null(strstr(out, ":/v1\n"));
+    assert_non_null(strstr(out, ":/v2\n"));
+    assert_non_null(strstr(out, ":/v3\n"));
+    assert_non_null(strstr(out, ":/v1again\n"));
+    assert_non_null(strstr(out, "BAD wrong field count: 13, expected 14\n"));
+    const char *bad = strstr(out, "BAD");
+    assert_null(strstr(bad + 3, "BAD")); /* the only one */
+    /* What each carries: start from V2 on, container and cpath in the last. */
+    const char v2[] = GOOD "open,/v2,2026-11-22T09:00:00.5Z\n";
+    struct outcome o = parse1(parser(EXPORT_CSV), v2, strlen(v2));
+    assert_int_equal(o.st, REPLAY_RECORD);
+    assert_int_equal(o.rec.start_ns, INT64_C(1795338000500000000));
+    assert_int_equal(o.rec.container.len, 0);
+    assert_int_equal(o.rec.cpath.len, 0);
+    const char v3[] = GOOD "open,/v3,,docker:web-1,/etc/x\n";
+    o = parse1(parser(EXPORT_CSV), v3, strlen(v3));
+    assert_int_equal(o.st, REPLAY_RECORD);
+    assert_int_equal(o.rec.start_ns, 0);
+    assert_string_equal(o.rec.container.s, "docker:web-1");
+    assert_string_equal(o.rec.cpath.s, "/etc/x");
+    const char v1[] = GOOD "open,/v1\n";
+    o = parse1(parser(EXPORT_CSV), v1, strlen(v1));
+    assert_int_equal(o.st, REPLAY_RECORD);
+    assert_int_equal(o.rec.start_ns, 0);
+    assert_int_equal(o.rec.container.len + o.rec.cpath.len, 0);
+    /* JSON Lines: the keys a layout lacks are empty. */
+    const char j[] =
+        "{\"time\":\"2026-11-22T10:00:00Z\",\"pid\":1,\"event\":\"open\",\"path\":\"/a\","
+        "\"container\":\"podman:db\"}\n";
+    o = parse1(parser(EXPORT_JSONL), j, strlen(j));
+    assert_int_equal(o.st, REPLAY_RECORD);
+    assert_string_equal(o.rec.container.s, "podman:db");
+    assert_int_equal(o.rec.start_ns, 0);
+    assert_int_equal(o.rec.cpath.len, 0);
 }
 
 static void start_field_and_process_lines_parse(void **state)
@@ -894,6 +956,7 @@ int main(void)
         cmocka_unit_test(replay_streams_from_a_pipe_before_it_ends),
         cmocka_unit_test(replay_never_drops_when_the_ring_is_full),
         cmocka_unit_test(first_format_without_start_still_reads),
+        cmocka_unit_test(every_earlier_layout_reads),
         cmocka_unit_test(start_field_and_process_lines_parse),
         cmocka_unit_test(replay_links_processes_through_process_lines),
     };

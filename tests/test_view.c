@@ -50,6 +50,17 @@ static const struct fa_proc vim = {.id = 3,
                                    .exe = "/usr/bin/vim",
                                    .cmdline = "",
                                    .unit = ""};
+/* A container's process, named by its runtime. */
+static const struct fa_proc web = {.id = 4,
+                                   .pid = 300,
+                                   .ppid = 299,
+                                   .uid = 33,
+                                   .user = "www-data",
+                                   .comm = "nginx",
+                                   .exe = "/usr/sbin/nginx",
+                                   .cmdline = "nginx",
+                                   .unit = "docker:4f3c2a9e81b7",
+                                   .container = "docker:web-1"};
 
 static const char *cell(const struct view *v, size_t row, const char *col)
 {
@@ -248,6 +259,101 @@ static void units_view_counts_distinct_processes_and_files(void **state)
     store_destroy(st);
 }
 
+static void containers_view_names_each_container_with_its_totals(void **state)
+{
+    (void)state;
+    struct store *st = sample();
+    /* Two processes of web-1; one of a container known by its id alone, as
+     * recordings from before names have it. */
+    struct fa_proc web2 = web, old = vim;
+    web2.id = 5, web2.pid = 301;
+    old.id = 6, old.pid = 400, old.unit = "k8s:2a70daa18d02";
+    add(st, &web, "/srv/www/index.html", FA_BIT(FA_OPEN), T0 + 3 * SEC);
+    add(st, &web2, "/srv/www/index.html", FA_BIT(FA_OPEN), T0 + 3 * SEC);
+    add(st, &web2, "/var/log/nginx/access.log", FA_BIT(FA_MODIFY), T0 + 3 * SEC);
+    add(st, &old, "/data/x", FA_BIT(FA_MODIFY), T0 + 3 * SEC);
+    struct view *v = view_create(st, VIEW_CONTAINERS);
+    view_refresh(v, T0 + 4 * SEC);
+    static const char *const names[] = {"container", "unit", "events", "procs",
+                                        "files",     "last", "rate"};
+    assert_int_equal(view_ncolumns(v), 7);
+    for (size_t c = 0; c < 7; c++)
+        assert_string_equal(view_column(v, c)->name, names[c]);
+    /* Processes outside containers (ssh.service, none) have no row. */
+    assert_int_equal(view_nrows(v), 2);
+    assert_int_equal(view_total_rows(v), 2);
+    assert_string_equal(cell(v, 0, "container"), "docker:web-1"); /* most events first */
+    assert_string_equal(cell(v, 0, "unit"), "docker:4f3c2a9e81b7");
+    assert_string_equal(cell(v, 0, "events"), "3");
+    assert_string_equal(cell(v, 0, "procs"), "2");
+    assert_string_equal(cell(v, 0, "files"), "2");
+    assert_string_equal(cell(v, 1, "container"), "k8s:2a70daa18d02");
+    /* Details: the container's processes, titled with its id and name. */
+    char title[64];
+    struct view *d = view_details(v, 0, title, sizeof title);
+    assert_non_null(d);
+    assert_string_equal(title, "docker:4f3c2a9e81b7 (docker:web-1)");
+    assert_int_equal(view_kind(d), VIEW_PROCS);
+    assert_int_equal(view_nrows(d), 2);
+    view_destroy(d);
+    /* A type filter counts only those events; a container: term takes the
+     * name or the id. */
+    struct filter *f = compile("type:modify");
+    view_set_filter(v, f);
+    view_refresh(v, T0 + 4 * SEC);
+    assert_int_equal(view_nrows(v), 2);
+    assert_string_equal(cell(v, (size_t)row_of(v, "container", "docker:web-1"), "events"), "1");
+    filter_free(f);
+    f = compile("container:^docker:web");
+    view_set_filter(v, f);
+    view_refresh(v, T0 + 4 * SEC);
+    assert_int_equal(view_nrows(v), 1);
+    filter_free(f);
+    f = compile("container:4f3c2a");
+    view_set_filter(v, f);
+    view_refresh(v, T0 + 4 * SEC);
+    assert_int_equal(view_nrows(v), 1);
+    assert_string_equal(cell(v, 0, "container"), "docker:web-1");
+    view_set_filter(v, NULL);
+    filter_free(f);
+    assert_int_equal(view_kind_by_name("containers"), VIEW_CONTAINERS);
+    assert_int_equal(view_kind_by_name("container"), VIEW_CONTAINERS);
+    assert_int_equal(view_kind_by_name("units"), VIEW_UNITS);
+    view_destroy(v);
+    store_destroy(st);
+}
+
+static void events_view_shows_the_path_the_process_saw(void **state)
+{
+    (void)state;
+    struct store *st = store_create(NULL);
+    struct fa_event ev = {.time_ns = T0,
+                          .tid = 300,
+                          .types = FA_BIT(FA_CLOSE_WRITE),
+                          .proc = &web,
+                          .path = "/var/lib/docker/overlay2/abc/diff/etc/nginx.conf",
+                          .path_len = strlen("/var/lib/docker/overlay2/abc/diff/etc/nginx.conf"),
+                          .cpath = "/etc/nginx.conf",
+                          .cpath_len = strlen("/etc/nginx.conf")};
+    store_add(st, &ev);
+    add(st, &vim, "/tmp/x", FA_BIT(FA_CREATE), T0 + SEC);
+    struct view *v = view_create(st, VIEW_EVENTS);
+    view_refresh(v, T0);
+    assert_int_equal(view_nrows(v), 2);
+    assert_string_equal(cell(v, 0, "path"), ev.path);
+    assert_string_equal(cell(v, 0, "cpath"), "/etc/nginx.conf");
+    assert_string_equal(cell(v, 1, "cpath"), "");
+    /* The log keeps both paths of the event. */
+    struct fa_event got;
+    store_log_get(st, 0, &got);
+    assert_int_equal(got.cpath_len, 15);
+    assert_memory_equal(got.cpath, "/etc/nginx.conf", 16);
+    store_log_get(st, 1, &got);
+    assert_int_equal(got.cpath_len, 0);
+    view_destroy(v);
+    store_destroy(st);
+}
+
 static void events_view_is_the_log_oldest_first(void **state)
 {
     (void)state;
@@ -255,9 +361,10 @@ static void events_view_is_the_log_oldest_first(void **state)
     add(st, NULL, "", FA_BIT(FA_OVERFLOW), T0 + 4 * SEC);
     struct view *v = view_create(st, VIEW_EVENTS);
     view_refresh(v, T0);
-    static const char *const names[] = {"time", "pid",  "tid",   "comm",
-                                        "user", "unit", "event", "path"};
-    for (size_t c = 0; c < 8; c++)
+    static const char *const names[] = {"time", "pid",   "tid",   "comm", "user",
+                                        "unit", "event", "cpath", "path"};
+    assert_int_equal(view_ncolumns(v), 9);
+    for (size_t c = 0; c < 9; c++)
         assert_string_equal(view_column(v, c)->name, names[c]);
     assert_string_equal(view_column(v, view_sort_column(v))->name, "time");
     assert_false(view_sort_descending(v));
@@ -288,6 +395,7 @@ static void empty_filter_matches_like_no_filter(void **state)
 {
     (void)state;
     struct store *st = sample();
+    add(st, &web, "/srv/www/index.html", FA_BIT(FA_OPEN), T0 + 3 * SEC); /* a containers row */
     struct filter *f = compile("");
     for (int k = 0; k < VIEW_NKINDS; k++) {
         struct view *a = view_create(st, (enum view_kind)k);
@@ -461,6 +569,7 @@ static void row_keys_survive_refresh(void **state)
 {
     (void)state;
     struct store *st = sample();
+    add(st, &web, "/srv/www/index.html", FA_BIT(FA_OPEN), T0 + 3 * SEC); /* a containers row */
     for (int k = 0; k < VIEW_NKINDS; k++) {
         struct view *v = view_create(st, (enum view_kind)k);
         view_refresh(v, T0);
@@ -856,6 +965,8 @@ int main(void)
         cmocka_unit_test(processes_view_has_a_row_per_identity),
         cmocka_unit_test(types_view_shares_add_up),
         cmocka_unit_test(units_view_counts_distinct_processes_and_files),
+        cmocka_unit_test(containers_view_names_each_container_with_its_totals),
+        cmocka_unit_test(events_view_shows_the_path_the_process_saw),
         cmocka_unit_test(events_view_is_the_log_oldest_first),
         cmocka_unit_test(empty_filter_matches_like_no_filter),
         cmocka_unit_test(path_filter_selects_rows),

@@ -1,5 +1,5 @@
 /* Views that tell the truth: names sort naturally (page2 before page10),
- * an event's details hold every field, the filter's totals sit beside the
+ * an event's details hold every field (a container's too), the filter's totals sit beside the
  * store's, per-type counts are found for the "other" column, times carry
  * the date once events span days, columns carry the priority a narrow
  * screen drops them by, and pairs folded by the pair cap show as the
@@ -43,6 +43,17 @@ static const struct fa_proc nano = {.id = 8,
                                     .exe = "/usr/bin/nano",
                                     .cmdline = "nano notes",
                                     .unit = ""};
+/* A process in a container, named by its runtime. */
+static const struct fa_proc pg = {.id = 9,
+                                  .pid = 330,
+                                  .ppid = 2,
+                                  .uid = 999,
+                                  .user = "postgres",
+                                  .comm = "postgres",
+                                  .exe = "/usr/lib/postgresql/bin/postgres",
+                                  .cmdline = "postgres -D /var/lib/postgresql/data",
+                                  .unit = "podman:2b7e0c41d9aa",
+                                  .container = "podman:db"};
 
 /* Natural order by hand: digit runs compare as numbers, leading zeros
  * aside, then bytes. */
@@ -171,6 +182,53 @@ static void event_details_hold_every_field(void **state)
     store_reset(st);
     view_refresh(d, T0);
     assert_string_equal(cellf(d, 2, "value", VIEW_FMT_EXPORT), "/etc/hosts");
+    view_destroy(d);
+    view_destroy(v);
+    store_destroy(st);
+}
+
+/* A container's event adds its container and the path its process saw,
+ * both copies that outlive the log's; an event outside containers has
+ * neither row. */
+static void event_details_name_the_container(void **state)
+{
+    (void)state;
+    struct store *st = store_create(NULL);
+    const char *host = "/var/lib/containers/storage/overlay/9c1d/diff/etc/postgresql.conf";
+    struct fa_event ev = {.time_ns = T0,
+                          .tid = 331,
+                          .types = FA_BIT(FA_CLOSE_WRITE),
+                          .proc = &pg,
+                          .path = host,
+                          .path_len = strlen(host),
+                          .cpath = "/etc/postgresql.conf",
+                          .cpath_len = strlen("/etc/postgresql.conf")};
+    store_add(st, &ev);
+    add(st, &nano, "/home/a/notes.txt", FA_BIT(FA_MODIFY), T0 + SEC);
+    struct view *v = view_create(st, VIEW_EVENTS);
+    view_refresh(v, T0 + SEC);
+    struct view *d = view_details(v, 0, NULL, 0);
+    assert_non_null(d);
+    view_refresh(d, T0 + SEC);
+    size_t n = view_nrows(d);
+    assert_true(n > 2);
+    assert_string_equal(cellf(d, n - 3, "field", VIEW_FMT_EXPORT), "unit");
+    assert_string_equal(cellf(d, n - 2, "field", VIEW_FMT_EXPORT), "container");
+    assert_string_equal(cellf(d, n - 2, "value", VIEW_FMT_EXPORT), "podman:db");
+    assert_string_equal(cellf(d, n - 1, "field", VIEW_FMT_EXPORT), "cpath");
+    assert_string_equal(cellf(d, n - 1, "value", VIEW_FMT_EXPORT), "/etc/postgresql.conf");
+    assert_string_equal(cellf(d, 2, "value", VIEW_FMT_EXPORT), host);
+    store_reset(st);
+    view_refresh(v, T0 + 2 * SEC);
+    view_refresh(d, T0 + 2 * SEC);
+    assert_string_equal(cellf(d, n - 1, "value", VIEW_FMT_EXPORT), "/etc/postgresql.conf");
+    view_destroy(d);
+    add(st, &nano, "/home/a/todo.txt", FA_BIT(FA_MODIFY), T0 + 3 * SEC);
+    view_refresh(v, T0 + 3 * SEC);
+    d = view_details(v, 0, NULL, 0);
+    assert_non_null(d);
+    view_refresh(d, T0 + 3 * SEC);
+    assert_string_equal(cellf(d, view_nrows(d) - 1, "field", VIEW_FMT_EXPORT), "unit");
     view_destroy(d);
     view_destroy(v);
     store_destroy(st);
@@ -330,6 +388,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(names_sort_naturally),
         cmocka_unit_test(event_details_hold_every_field),
+        cmocka_unit_test(event_details_name_the_container),
         cmocka_unit_test(matching_sits_beside_the_totals),
         cmocka_unit_test(per_type_counts_feed_the_other_column),
         cmocka_unit_test(columns_carry_their_priority),

@@ -93,7 +93,7 @@ assert len(lines) == 4, lines
 assert all(l["path"].startswith("/tmp/") for l in lines), lines
 assert any(l["path"] == "/tmp/evil\x1b[31mred\x07name" for l in lines), lines
 rows = list(csv.reader(open(sys.argv[2], newline="", encoding="utf-8")))
-assert ",".join(rows[0]) == "time,pid,tid,ppid,uid,user,comm,exe,unit,event,path,start", rows[0]
+assert ",".join(rows[0]) == "time,pid,tid,ppid,uid,user,comm,exe,unit,event,path,start,container,cpath", rows[0]
 assert [r[10] for r in rows[1:]] == [l["path"] for l in lines]
 EOF
 keys q

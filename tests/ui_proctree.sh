@@ -33,13 +33,17 @@ wait_lines "^▾ sshd +800 root +0 +33 +28 " \
 # The process that took pid 1301 later is bash's child, not make's.
 wait_for "^      rm +1301 alice +1 +1 +1 "
 has "Rows: 30/30"
-# F5 goes back; 7 and Tab reach the tree too.
+# F5 goes back; 7 and Tab reach the tree too (containers, on 8, after it).
 keys F5
 wait_for "View: processes "
 keys 7
 wait_for "View: proctree "
 keys Tab
+wait_for "View: containers "
+keys Tab
 wait_for "View: paths "
+keys BTab
+wait_for "View: containers "
 keys BTab
 wait_for "View: proctree "
 

@@ -1,5 +1,5 @@
-# The terminal UI on a replay fixture, in tmux: every view by digit and by
-# Tab / Shift-Tab, the tree's expand and collapse, the details pane and back,
+# The terminal UI on a replay fixture, in tmux: every view by digit (7 the
+# process tree, 8 the containers) and by Tab / Shift-Tab, the tree's expand and collapse, the details pane and back,
 # help, search with n, --view / --sort at start, an unknown --sort column.
 . "$TESTS_DIR/lib.sh"
 . "$TESTS_DIR/ui_lib.sh"
@@ -62,6 +62,21 @@ keys F5
 wait_for "View: tree"
 keys F5
 wait_for "View: events"
+# 7 the process tree, 8 the containers (by the id where a recording has no
+# name); Enter lists a container's processes.
+keys 7
+wait_for "View: proctree"
+has "^  nginx +100 +www-data +8 "
+keys 8
+wait_for "View: containers"
+has "Rows: 1/1"
+has "^container +unit +▼events +procs +files +last +rate"
+has "^docker:4f3c2a9e81b7 +docker:4f3c2a9e81b7 +1 +1 +1 "
+keys Enter
+wait_for "^Unit: docker:4f3c2a9e81b7 *$"
+has "^ +302 deep +root +docker:4f3c2a9e81b7 "
+keys Escape
+wait_for "View: containers"
 
 # Details: a path's processes, then that process's paths, then back.
 keys 1

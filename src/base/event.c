@@ -136,3 +136,21 @@ size_t fa_types_letters(uint32_t mask, char *buf, size_t buflen)
     return n;
 }
 
+
+bool fa_unit_is_container(const char *unit)
+{
+    /* The kinds capture/cgroup.c names container ids with. */
+    static const char *const kinds[] = {"docker:", "containerd:", "crio:",
+                                        "podman:", "k8s:",        "lxc:"};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (strncmp(unit, kinds[i], strlen(kinds[i])) == 0)
+            return true;
+    return false;
+}
+
+const char *fa_proc_container(const struct fa_proc *p)
+{
+    if (p->container && *p->container)
+        return p->container;
+    return p->unit && fa_unit_is_container(p->unit) ? p->unit : "";
+}

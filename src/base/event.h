@@ -68,6 +68,7 @@ struct fa_proc {
     /* An identity of the process that forked this one, or NULL when not
      * known: set by the proctab that holds both (proctab.h), never by a source. */
     const struct fa_proc *parent;
+    const char *container; /* container name ("docker:web-1"), "" when none; may be NULL */
 };
 
 /* One event as consumers see it. The path is bytes (not necessarily UTF-8),
@@ -80,7 +81,17 @@ struct fa_event {
     const struct fa_proc *proc;
     const char *path;
     size_t path_len;
+    const char *cpath; /* the path as the process saw it (another mount namespace or root) */
+    size_t cpath_len;  /* 0: the same as path, or not known */
 };
+
+/* Is UNIT a container's id ("docker:9fed73027329", "k8s:...", "lxc:NAME")
+ * rather than a systemd unit? */
+bool fa_unit_is_container(const char *unit);
+
+/* P's container name; its id (the unit) when no name came with it, as in
+ * recordings from before names; "" outside containers. Never NULL. */
+const char *fa_proc_container(const struct fa_proc *p);
 
 /* Index of the type called NAME, or -1. */
 int fa_type_by_name(const char *name, size_t len);

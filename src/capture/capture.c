@@ -15,6 +15,7 @@
 #include "base/event.h"
 #include "capture/follow_tree.h"
 #include "capture/mounts.h"
+#include "capture/nspath.h"
 #include "capture/proc.h"
 #include "capture/resolve.h"
 #include "pipe/wire.h"
@@ -66,6 +67,7 @@ struct capture {
     bool target_fid;
     struct proc_cache *procs;
     struct resolver *res;
+    struct nspath *views; /* paths as processes in containers see them */
     /* scope: events must lie under one of these (none = everywhere) */
     char **prefix;
     size_t *prefix_len;
@@ -83,6 +85,7 @@ struct capture {
     int64_t now_rt, now_mono;
     uint64_t n_events, n_filtered, n_errors, n_overflows;
     char path[WIRE_MAX_PATH + 1];
+    char cpath[WIRE_MAX_PATH + 1];
 };
 
 /* One filesystem (superblock) to mark. */
@@ -155,19 +158,14 @@ static bool fid_user_fs(const struct capture *c, const struct decode_event *ev)
 
 /* The ancestors of a process are named once, oldest first, before its own
  * identity: the process tree keeps a writer's parents even when they never
- * touch a watched file and are gone by the time anyone looks. */
-#define ANCESTORS_MAX 64
-
+ * touch a watched file and are gone by the time anyone looks. Not counted
+ * as a loss when the ring is full: the next identity that needs them sends
+ * them again, and the consumer links them late. */
 static void send_ancestors(struct capture *c, struct ring *r, const _Atomic bool *stop,
                            struct proc_info *p)
 {
-    struct proc_info *chain[ANCESTORS_MAX];
-    size_t n = 0;
-    for (struct proc_info *a = proc_parent(c->procs, p, c->now_mono);
-         a && !a->sent && n < ANCESTORS_MAX; a = proc_parent(c->procs, a, c->now_mono))
-        chain[n++] = a;
-    /* Not counted as a loss when the ring is full: the next identity that
-     * needs them sends them again, and the consumer links them late. */
+    struct proc_info *chain[PROC_ANCESTORS_MAX];
+    size_t n = proc_unsent_ancestors(c->procs, p, c->now_mono, chain);
     while (n-- > 0 && (chain[n]->sent = wire_put_proc(r, WIRE_TRY, &chain[n]->ident, stop)))
         ;
 }
@@ -175,12 +173,21 @@ static void send_ancestors(struct capture *c, struct ring *r, const _Atomic bool
 static void emit(struct capture *c, struct source *src, struct proc_info *p, pid_t tid,
                  uint32_t types, uint32_t flags, const char *path, size_t len)
 {
+    /* The path as P saw it, when it sees another mount namespace or root. */
+    size_t clen = p && c->views && !(flags & FA_EV_UNRESOLVED)
+                      ? nspath_event(c->views, &p->view, !p->sent, p->ident.pid, p->ident.ppid,
+                                     path, len, c->cpath, sizeof c->cpath)
+                      : 0;
     /* Marked the way the kernel and lsof mark it: a file written after its
      * last name went is what fills a disk that du cannot account for. */
     static const char gone[] = " (deleted)";
     if ((flags & FA_EV_DELETED) && path == c->path && len + sizeof gone <= sizeof c->path) {
         memcpy(c->path + len, gone, sizeof gone);
         len += sizeof gone - 1;
+        if (clen > 1 && clen + sizeof gone <= sizeof c->cpath) {
+            memcpy(c->cpath + clen, gone, sizeof gone);
+            clen += sizeof gone - 1;
+        }
     }
     struct ring *r = source_ring(src);
     const _Atomic bool *stop = source_stop_flag(src);
@@ -204,7 +211,9 @@ static void emit(struct capture *c, struct source *src, struct proc_info *p, pid
                           .flags = flags,
                           .proc = p ? &p->ident : NULL,
                           .path = path,
-                          .path_len = len};
+                          .path_len = len,
+                          .cpath = clen ? c->cpath : NULL,
+                          .cpath_len = clen};
     wire_put_event(r, WIRE_DROP, &ev, stop);
 }
 
@@ -495,6 +504,7 @@ static void capture_destroy(void *impl)
         close(c->fid_group);
     proc_cache_destroy(c->procs);
     resolve_destroy(c->res);
+    nspath_destroy(c->views);
     for (size_t i = 0; i < c->nprefix; i++)
         free(c->prefix[i]);
     free(c->prefix);
@@ -947,6 +957,7 @@ struct source *capture_start(const struct capture_config *cfg, struct ring *r, c
     }
     c->res = resolve_create();
     c->procs = proc_cache_create(c->self);
+    c->views = nspath_create(); /* none (out of memory): no container paths */
     if (!c->res || !c->procs) {
         set_err(err, errlen, status, 1, "cannot set up path resolution: %s", strerror(errno));
         goto fail;

@@ -10,8 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Decode mountinfo's octal escapes (\040 for a space ...) in place. */
-static void unescape(char *s)
+void mounts_unescape(char *s)
 {
     char *w = s;
     for (char *r = s; *r; r++) {
@@ -80,15 +79,17 @@ static bool parse_line(char *line, struct mount_entry *m)
     m->parent = (int)parent;
     m->major = (unsigned)maj;
     m->minor = (unsigned)min;
-    unescape(f[3]);
-    unescape(f[4]);
-    unescape(fstype);
+    char *options = source ? field(&p) : NULL;
+    mounts_unescape(f[3]);
+    mounts_unescape(f[4]);
+    mounts_unescape(fstype);
     if (source)
-        unescape(source);
+        mounts_unescape(source);
     m->root = f[3];
     m->point = f[4];
     m->fstype = fstype;
     m->source = source ? source : "";
+    m->options = options ? options : "";
     return true;
 }
 
@@ -124,7 +125,12 @@ int mounts_parse(const char *text, size_t len, struct mount_table *t)
 
 int mounts_read(struct mount_table *t)
 {
-    int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+    return mounts_read_file("/proc/self/mountinfo", t);
+}
+
+int mounts_read_file(const char *path, struct mount_table *t)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -1;
     size_t cap = 16384, len = 0;

@@ -15,6 +15,7 @@ struct mount_entry {
     const char *point;     /* mount point, escapes (\040 ...) decoded */
     const char *fstype;    /* "ext4", "tmpfs", "fuse.sshfs" ... */
     const char *source;
+    const char *options; /* the superblock's options, escapes (\054 ...) kept: split first */
 };
 
 struct mount_table {
@@ -31,7 +32,13 @@ int mounts_parse(const char *text, size_t len, struct mount_table *t);
 /* Read and parse /proc/self/mountinfo; -1 with errno on failure. */
 int mounts_read(struct mount_table *t);
 
+/* The same for the mountinfo file PATH (/proc/PID/mountinfo). */
+int mounts_read_file(const char *path, struct mount_table *t);
+
 void mounts_free(struct mount_table *t);
+
+/* Decode mountinfo's octal escapes (\040 for a space ...) of S in place. */
+void mounts_unescape(char *s);
 
 /* True for kernel pseudo filesystems (proc, sysfs, cgroup, devpts, ...): no
  * user files live there, and watching them would only add noise. */

@@ -3,6 +3,7 @@
 #include "capture/proc.h"
 
 #include "base/procstat.h"
+#include "capture/container.h"
 #include "capture/decode.h"
 #include "capture/proc_internal.h"
 
@@ -111,9 +112,11 @@ static void boot_read(void)
 int64_t proc_start_ns(uint64_t ticks)
 {
     pthread_once(&boot_once, boot_read);
-    if (!ticks || !boot_ns || ticks_per_s <= 0)
-        return 0;
     uint64_t hz = (uint64_t)ticks_per_s;
+    /* (a start past year 2262 is no start: int64_t ns end there) */
+    if (!ticks || !boot_ns || ticks_per_s <= 0 ||
+        ticks / hz >= (uint64_t)((INT64_MAX - boot_ns) / 1000000000))
+        return 0;
     return boot_ns + (int64_t)(ticks / hz) * 1000000000 + (int64_t)(ticks % hz * 1000000000 / hz);
 }
 
@@ -124,14 +127,14 @@ int64_t proc_fork_start_ns(int64_t t)
     if (t <= 0 || ticks_per_s <= 0 || clock_gettime(CLOCK_MONOTONIC, &mono) != 0 ||
         clock_gettime(CLOCK_BOOTTIME, &boot) != 0)
         return 0;
+    int64_t mono_ns = (int64_t)mono.tv_sec * 1000000000 + mono.tv_nsec;
+    if (t > mono_ns)
+        return 0; /* a fork reported before it happened: not a time */
     /* /proc counts starts on the boot time clock, which goes on in suspend */
-    int64_t since_boot =
-        t + (boot.tv_sec - mono.tv_sec) * 1000000000 + (boot.tv_nsec - mono.tv_nsec);
-    if (since_boot <= 0)
-        return 0;
+    uint64_t since_boot =
+        (uint64_t)(t + (int64_t)boot.tv_sec * 1000000000 + boot.tv_nsec - mono_ns);
     uint64_t hz = (uint64_t)ticks_per_s;
-    uint64_t s = (uint64_t)since_boot;
-    return proc_start_ns(s / 1000000000 * hz + s % 1000000000 * hz / 1000000000);
+    return proc_start_ns(since_boot / 1000000000 * hz + since_boot % 1000000000 * hz / 1000000000);
 }
 
 bool proc_read_stat(pid_t pid, struct proc_stat *st)
@@ -197,14 +200,14 @@ static uint64_t read_start(struct proc_cache *c, pid_t tid)
     return ps.start;
 }
 
-/* The unit of process PID into c->snap.unit; false when gone. */
-static bool read_unit(struct proc_cache *c, pid_t pid)
+bool proc_read_owner(struct proc_cache *c, pid_t pid)
 {
-    c->snap.unit[0] = '\0';
+    c->snap.unit[0] = c->snap.container[0] = '\0';
     ssize_t n = proc_read_file(c, pid, "cgroup");
     if (n <= 0)
         return false;
     cgroup_unit(c->raw, (size_t)n, c->snap.unit, sizeof c->snap.unit);
+    container_name(c->names, c->raw, (size_t)n, c->snap.container, sizeof c->snap.container);
     return true;
 }
 
@@ -215,7 +218,7 @@ static bool read_snap(struct proc_cache *c, pid_t tid, bool variant)
 {
     struct proc_read *s = &c->snap;
     memset(s, 0, offsetof(struct proc_read, comm));
-    s->comm[0] = s->exe[0] = s->cmdline[0] = s->unit[0] = '\0';
+    s->comm[0] = s->exe[0] = s->cmdline[0] = s->unit[0] = s->container[0] = '\0';
     s->tgid = tid;
     s->uid = PROC_UID_UNKNOWN;
     ssize_t n = proc_read_file(c, tid, "status");
@@ -238,7 +241,7 @@ static bool read_snap(struct proc_cache *c, pid_t tid, bool variant)
         s->comm[cl] = '\0';
     }
     pid_t pid = s->tgid;
-    read_unit(c, pid);
+    proc_read_owner(c, pid);
     if (!variant)
         return true;
     n = proc_read_file(c, pid, "cmdline");
@@ -292,10 +295,11 @@ static uint32_t next_id(struct proc_cache *c)
 /* Give E a new identity version from the given fields (copied; they may
  * point into E's current one). */
 static void ident_set(struct proc_cache *c, struct entry *e, pid_t ppid, uint32_t uid,
-                      const char *comm, const char *exe, const char *cmdline, const char *unit)
+                      const char *comm, const char *exe, const char *cmdline, const char *unit,
+                      const char *container)
 {
-    size_t l[4] = {strlen(comm), strlen(exe), strlen(cmdline), strlen(unit)};
-    char *block = malloc(l[0] + l[1] + l[2] + l[3] + 4);
+    size_t l[5] = {strlen(comm), strlen(exe), strlen(cmdline), strlen(unit), strlen(container)};
+    char *block = malloc(l[0] + l[1] + l[2] + l[3] + l[4] + 5);
     if (!block) {
         if (!e->strings) /* never NULL strings: an unnamed identity */
             e->info.ident = (struct fa_proc){.id = next_id(c),
@@ -307,13 +311,14 @@ static void ident_set(struct proc_cache *c, struct entry *e, pid_t ppid, uint32_
                                              .exe = "",
                                              .cmdline = "",
                                              .unit = "",
+                                             .container = "",
                                              .start_ns = e->start_ns};
         return; /* else keep the old identity: better than none */
     }
-    const char *src[4] = {comm, exe, cmdline, unit};
-    const char *dst[4];
+    const char *src[5] = {comm, exe, cmdline, unit, container};
+    const char *dst[5];
     char *q = block;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 5; i++) {
         memcpy(q, src[i], l[i] + 1);
         dst[i] = q;
         q += l[i] + 1;
@@ -330,25 +335,28 @@ static void ident_set(struct proc_cache *c, struct entry *e, pid_t ppid, uint32_
     id->exe = dst[1];
     id->cmdline = dst[2];
     id->unit = dst[3];
+    id->container = dst[4];
     id->start_ns = e->start_ns;
     e->info.sent = false;
 }
 
 void proc_ident_update(struct proc_cache *c, struct entry *e, pid_t ppid, uint32_t uid,
-                       const char *comm, const char *exe, const char *cmdline, const char *unit)
+                       const char *comm, const char *exe, const char *cmdline, const char *unit,
+                       const char *container)
 {
     const struct fa_proc *id = &e->info.ident;
     if (e->strings && id->ppid == ppid && id->uid == uid && strcmp(id->comm, comm) == 0 &&
         strcmp(id->exe, exe) == 0 && strcmp(id->cmdline, cmdline) == 0 &&
-        strcmp(id->unit, unit) == 0)
+        strcmp(id->unit, unit) == 0 && strcmp(id->container, container) == 0)
         return;
-    ident_set(c, e, ppid, uid, comm, exe, cmdline, unit);
+    ident_set(c, e, ppid, uid, comm, exe, cmdline, unit, container);
 }
 
 static void ident_from_snap(struct proc_cache *c, struct entry *e)
 {
     struct proc_read *s = &c->snap;
-    ident_set(c, e, s->ppid, s->uid, s->comm[0] ? s->comm : "?", s->exe, s->cmdline, s->unit);
+    ident_set(c, e, s->ppid, s->uid, s->comm[0] ? s->comm : "?", s->exe, s->cmdline, s->unit,
+              s->container);
 }
 
 /* The exe to show when /proc says PROC_EXE and fanotify named the file
@@ -368,7 +376,7 @@ void proc_take_snap(struct proc_cache *c, struct entry *e, const struct proc_sna
 {
     const struct fa_proc *id = &e->info.ident;
     proc_ident_update(c, e, id->ppid, id->uid, s->comm, same_exe(path, s->exe), s->cmdline,
-                      s->unit ? s->unit : id->unit);
+                      s->unit ? s->unit : id->unit, s->unit ? s->container : id->container);
     e->reread = false;
 }
 
@@ -436,9 +444,10 @@ static void build(struct proc_cache *c, struct entry *e, bool exec, int64_t now,
         depth < INHERIT_DEPTH ? process_entry(c, e->fork_parent, false, now, depth + 1) : NULL;
     if (p && p != e && p->built && p->info.ident.comm) {
         const struct fa_proc *pi = parent_ident(c, p, now);
-        ident_set(c, e, e->fork_parent, pi->uid, pi->comm, pi->exe, pi->cmdline, pi->unit);
+        ident_set(c, e, e->fork_parent, pi->uid, pi->comm, pi->exe, pi->cmdline, pi->unit,
+                  pi->container);
     } else {
-        ident_set(c, e, e->fork_parent, PROC_UID_UNKNOWN, "?", "", "", "");
+        ident_set(c, e, e->fork_parent, PROC_UID_UNKNOWN, "?", "", "", "", "");
     }
 }
 
@@ -457,7 +466,7 @@ static struct entry *process_entry(struct proc_cache *c, pid_t pid, bool exec, i
     if (e->tgid != pid || !e->info.ident.comm) {
         /* /proc or a stale fork record calls it a thread: still, a process is wanted */
         e->tgid = pid;
-        ident_set(c, e, 0, PROC_UID_UNKNOWN, "?", "", "", "");
+        ident_set(c, e, 0, PROC_UID_UNKNOWN, "?", "", "", "", "");
     }
     return e;
 }
@@ -480,10 +489,11 @@ static void validate(struct proc_cache *c, struct entry *e, bool exec, int64_t n
         build(c, e, exec, now, 0);
         return;
     }
-    if (e->tgid != e->key || !read_unit(c, e->key))
+    if (e->tgid != e->key || !proc_read_owner(c, e->key))
         return;
     const struct fa_proc *id = &e->info.ident;
-    proc_ident_update(c, e, id->ppid, id->uid, id->comm, id->exe, id->cmdline, c->snap.unit);
+    proc_ident_update(c, e, id->ppid, id->uid, id->comm, id->exe, id->cmdline, c->snap.unit,
+                      c->snap.container);
 }
 
 struct entry *proc_fork_parent_entry(struct proc_cache *c, pid_t pid, int64_t now)
@@ -530,7 +540,7 @@ static void reread(struct proc_cache *c, struct entry *e, int64_t now)
     /* A zombie has no exe and no cmdline left: keep what the exec told us. */
     proc_ident_update(c, e, s->ppid, s->uid, s->comm,
                       s->exe[0] ? same_exe(id->exe, s->exe) : id->exe,
-                      s->cmdline[0] ? s->cmdline : id->cmdline, s->unit);
+                      s->cmdline[0] ? s->cmdline : id->cmdline, s->unit, s->container);
 }
 
 struct proc_info *proc_lookup(struct proc_cache *c, pid_t tid, uint64_t mask, int64_t now)
@@ -577,7 +587,8 @@ struct proc_info *proc_lookup(struct proc_cache *c, pid_t tid, uint64_t mask, in
     return &e->info;
 }
 
-struct proc_info *proc_parent(struct proc_cache *c, struct proc_info *p, int64_t now)
+/* The process that forked P's process, or NULL (see proc_unsent_ancestors). */
+static struct proc_info *proc_parent(struct proc_cache *c, struct proc_info *p, int64_t now)
 {
     const struct entry *e = entry_of_info(p);
     pid_t ppid = p->ident.ppid;
@@ -595,6 +606,16 @@ struct proc_info *proc_parent(struct proc_cache *c, struct proc_info *p, int64_t
     pe->seen = now;
     parent_ident(c, pe, now);
     return &pe->info;
+}
+
+size_t proc_unsent_ancestors(struct proc_cache *c, struct proc_info *p, int64_t now,
+                             struct proc_info **out)
+{
+    size_t n = 0;
+    for (struct proc_info *a = proc_parent(c, p, now); a && !a->sent && n < PROC_ANCESTORS_MAX;
+         a = proc_parent(c, a, now))
+        out[n++] = a;
+    return n;
 }
 
 /* ---- exec opens ------------------------------------------------------------ */
@@ -675,7 +696,7 @@ static void exec_program(struct proc_cache *c, struct entry *e, struct proc_chan
     size_t cl = bl < PROC_COMM_MAX ? bl : PROC_COMM_MAX;
     memcpy(comm, base, cl);
     comm[cl] = '\0';
-    proc_ident_update(c, e, id->ppid, id->uid, comm, exe, "", id->unit);
+    proc_ident_update(c, e, id->ppid, id->uid, comm, exe, "", id->unit, id->container);
 }
 
 /* The dynamic loader ("ld-linux-x86-64.so.2", "ld-musl-x86_64.so.1",
@@ -783,7 +804,7 @@ void proc_exec(struct proc_cache *c, struct proc_info *p, const char *path, size
     size_t el = len < PROC_FIELD_MAX ? len : PROC_FIELD_MAX;
     memcpy(exe, path, el);
     exe[el] = '\0';
-    proc_ident_update(c, e, id->ppid, id->uid, id->comm, exe, id->cmdline, id->unit);
+    proc_ident_update(c, e, id->ppid, id->uid, id->comm, exe, id->cmdline, id->unit, id->container);
 }
 
 void proc_exec_late(struct proc_cache *c, struct entry *e, struct proc_snap *s)
@@ -813,7 +834,7 @@ void proc_exec_promote(struct proc_cache *c, struct entry *e)
     size_t cl = bl < PROC_COMM_MAX ? bl : PROC_COMM_MAX;
     memcpy(comm, base, cl);
     comm[cl] = '\0';
-    proc_ident_update(c, e, id->ppid, id->uid, comm, id->exe, "", id->unit);
+    proc_ident_update(c, e, id->ppid, id->uid, comm, id->exe, "", id->unit, id->container);
     e->reread = true;
     e->reread_at = 0;
 }
@@ -874,6 +895,11 @@ struct proc_cache *proc_cache_create(pid_t self)
     c->self = self;
     c->events_fd = -1;
     c->base = 1;
+    c->names = container_names_create();
+    if (!c->names) {
+        free(c);
+        return NULL;
+    }
     return c;
 }
 
@@ -886,6 +912,7 @@ void proc_cache_destroy(struct proc_cache *c)
     while (u64map_next(&c->entries, &pos, &key, &e))
         entry_free((struct entry *)(uintptr_t)e);
     u64map_free(&c->entries);
+    container_names_destroy(c->names);
     if (c->events_fd >= 0)
         close(c->events_fd);
     proc_changes_free(c);

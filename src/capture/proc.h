@@ -36,6 +36,7 @@ struct proc_info {
     struct fa_proc ident; /* current identity; strings owned by the cache */
     bool sent;            /* ident was queued in the ring (clear it to send again) */
     bool self;            /* one of fanotop's own threads */
+    uint32_t view;        /* its nspath view (capture.c sets it when it sends ident) */
 };
 
 struct proc_cache;
@@ -154,10 +155,17 @@ struct proc_stat {
 };
 bool proc_read_stat(pid_t pid, struct proc_stat *st);
 
-/* The process that forked P's process (its identity read from /proc when
- * not cached yet), or NULL: not known, one of ours, or not its parent (the
- * pid was reused: it started later). Valid like proc_lookup's answer. */
-struct proc_info *proc_parent(struct proc_cache *c, struct proc_info *p, int64_t now);
+/* Ancestors named before a process (a real tree is a few dozen deep). */
+#define PROC_ANCESTORS_MAX 64
+
+/* The ancestors of P's process whose identity is not sent yet, nearest
+ * first, into OUT (PROC_ANCESTORS_MAX of them at most): each the process
+ * that forked the one before (read from /proc when not cached yet), up to
+ * one sent already, one not known, one of ours, or one that started after
+ * its supposed child (the pid was reused). Returns how many; they are valid
+ * like proc_lookup's answer. */
+size_t proc_unsent_ancestors(struct proc_cache *c, struct proc_info *p, int64_t now,
+                             struct proc_info **out);
 
 /* Join the NUL-separated arguments of /proc/PID/cmdline (LEN bytes) with
  * spaces into OUT (OUTLEN bytes, NUL-terminated, cut). Returns the length. */

@@ -118,7 +118,8 @@ static void apply_fork(struct proc_cache *c, struct entry *e, const struct proc_
     /* A new process: a new version even where a reused pid had the same. */
     free(e->strings);
     e->strings = NULL;
-    proc_ident_update(c, e, ch->parent, pi->uid, pi->comm, pi->exe, pi->cmdline, pi->unit);
+    proc_ident_update(c, e, ch->parent, pi->uid, pi->comm, pi->exe, pi->cmdline, pi->unit,
+                      pi->container);
     if (!e->info.ident.comm)
         return;
     e->built = true;
@@ -187,10 +188,12 @@ static void apply(struct proc_cache *c, struct proc_change *ch, int64_t now)
         return; /* not known yet: its first event reads /proc */
     const struct fa_proc *id = &e->info.ident;
     if (ch->kind == CHANGE_UID) {
-        proc_ident_update(c, e, id->ppid, ch->uid, id->comm, id->exe, id->cmdline, id->unit);
+        proc_ident_update(c, e, id->ppid, ch->uid, id->comm, id->exe, id->cmdline, id->unit,
+                          id->container);
         e->checked = 0; /* a new user often comes with a new cgroup: look at once */
     } else {
-        proc_ident_update(c, e, id->ppid, id->uid, ch->comm, id->exe, id->cmdline, id->unit);
+        proc_ident_update(c, e, id->ppid, id->uid, ch->comm, id->exe, id->cmdline, id->unit,
+                          id->container);
     }
 }
 
@@ -435,21 +438,18 @@ static struct proc_snap *read_exec_snap(struct proc_cache *c, pid_t pid)
     s->cmdline[0] = '\0';
     if (n > 0)
         proc_join_cmdline(c->raw, (size_t)n, s->cmdline, sizeof s->cmdline);
-    s->unit[0] = '\0';
-    n = proc_read_file(c, pid, "cgroup");
-    bool unit = n > 0;
-    if (unit)
-        cgroup_unit(c->raw, (size_t)n, s->unit, sizeof s->unit);
+    bool unit = proc_read_owner(c, pid);
     if (!s->exe[0])
         return NULL; /* exited meanwhile: an exe is what tells programs apart */
-    size_t len[4] = {strlen(s->comm), strlen(s->exe), strlen(s->cmdline), strlen(s->unit)};
-    struct proc_snap *sn = malloc(sizeof *sn + len[0] + len[1] + len[2] + len[3] + 4);
+    size_t len[5] = {strlen(s->comm), strlen(s->exe), strlen(s->cmdline), strlen(s->unit),
+                     strlen(s->container)};
+    struct proc_snap *sn = malloc(sizeof *sn + len[0] + len[1] + len[2] + len[3] + len[4] + 5);
     if (!sn)
         return NULL;
     char *q = (char *)(sn + 1);
-    const char *src[4] = {s->comm, s->exe, s->cmdline, s->unit};
-    const char **dst[4] = {&sn->comm, &sn->exe, &sn->cmdline, &sn->unit};
-    for (int i = 0; i < 4; i++) {
+    const char *src[5] = {s->comm, s->exe, s->cmdline, s->unit, s->container};
+    const char **dst[5] = {&sn->comm, &sn->exe, &sn->cmdline, &sn->unit, &sn->container};
+    for (int i = 0; i < 5; i++) {
         memcpy(q, src[i], len[i] + 1);
         *dst[i] = q;
         q += len[i] + 1;

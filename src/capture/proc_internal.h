@@ -6,6 +6,7 @@
 
 #include "base/hashmap.h"
 #include "capture/cgroup.h"
+#include "capture/container.h"
 #include "capture/proc.h"
 
 #define PROC_COMM_MAX  15   /* TASK_COMM_LEN - 1 */
@@ -14,7 +15,7 @@
 /* What /proc showed of a process right after the kernel reported an exec
  * of it: the program it then ran (strings in one block with the struct). */
 struct proc_snap {
-    const char *comm, *exe, *cmdline, *unit;
+    const char *comm, *exe, *cmdline, *unit, *container; /* unit NULL: cgroup not read */
 };
 
 struct entry {
@@ -43,7 +44,7 @@ struct entry {
     uint64_t fork_seq;      /* sequence number of the fork not applied yet, 0 when none */
     uint64_t last_exec;     /* seq of the latest exec change read */
     struct proc_snap *snap; /* /proc after the exec in force, NULL when unknown */
-    char *strings;          /* comm, exe, cmdline and unit of info.ident */
+    char *strings;          /* comm, exe, cmdline, unit and container of info.ident */
     struct proc_info info;
 };
 
@@ -94,6 +95,7 @@ struct proc_read {
     char exe[PROC_FIELD_MAX + 1];
     char cmdline[PROC_FIELD_MAX + 1];
     char unit[CGROUP_UNIT_MAX];
+    char container[CONTAINER_NAME_MAX];
 };
 
 struct proc_cache {
@@ -110,6 +112,7 @@ struct proc_cache {
     uint64_t queue_max; /* events a queue holds at most, 0: no bound */
     struct proc_user *users;
     size_t nusers;
+    struct container_names *names;
     struct proc_read snap;
     char raw[PROC_FIELD_MAX * 2]; /* scratch for /proc reads */
 };
@@ -127,13 +130,18 @@ struct entry *proc_fork_parent_entry(struct proc_cache *c, pid_t pid, int64_t no
 /* Give E a new identity version from the given fields (copied) if they
  * differ from its current one; a new version is sent again. */
 void proc_ident_update(struct proc_cache *c, struct entry *e, pid_t ppid, uint32_t uid,
-                       const char *comm, const char *exe, const char *cmdline, const char *unit);
+                       const char *comm, const char *exe, const char *cmdline, const char *unit,
+                       const char *container);
 
 /* The start a fork at monotonic time T (the kernel's clock of its process
  * events) gives its child, as proc_start_ns reckons /proc's: the kernel
  * reports a fork after it set the child's start, so the tick is the same
  * but when one passed between the two. 0 when T is not a time. */
 int64_t proc_fork_start_ns(int64_t t);
+
+/* The unit and container of process PID (its cgroup) into c->snap.unit
+ * and c->snap.container; false when it is gone. */
+bool proc_read_owner(struct proc_cache *c, pid_t pid);
 
 /* /proc/PID/WHAT into c->raw (NUL-terminated); length or -1. */
 ssize_t proc_read_file(struct proc_cache *c, pid_t pid, const char *what);

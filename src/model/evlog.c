@@ -35,6 +35,12 @@ static size_t log_index(const struct evlog *l, size_t i)
     return j >= l->depth ? j - l->depth : j;
 }
 
+/* Arena bytes of entry E: its path and cpath, each with its NUL. */
+static size_t log_bytes(const struct evlog_entry *e)
+{
+    return (size_t)e->len + 1 + (e->clen ? (size_t)e->clen + 1 : 0);
+}
+
 static void log_drop_oldest(struct evlog *l)
 {
     l->head = log_index(l, 1);
@@ -48,7 +54,7 @@ static bool arena_grow(struct evlog *l, size_t n)
 {
     size_t used = 0;
     for (size_t i = 0; i < l->count; i++)
-        used += l->e[log_index(l, i)].len + 1;
+        used += log_bytes(&l->e[log_index(l, i)]);
     size_t ncap = l->arena_cap ? l->arena_cap * 2 : LOG_ARENA_MIN;
     while (ncap < used + n)
         ncap *= 2;
@@ -62,9 +68,9 @@ static bool arena_grow(struct evlog *l, size_t n)
     size_t at = 0;
     for (size_t i = 0; i < l->count; i++) {
         struct evlog_entry *e = &l->e[log_index(l, i)];
-        memcpy(a + at, l->arena + e->off, e->len + 1);
+        memcpy(a + at, l->arena + e->off, log_bytes(e));
         e->off = (uint32_t)at;
-        at += e->len + 1;
+        at += log_bytes(e);
     }
     free(l->arena);
     l->arena = a;
@@ -113,20 +119,26 @@ void evlog_add(struct evlog *l, const struct fa_event *ev, const struct fa_proc 
     }
     if (l->count == l->depth)
         log_drop_oldest(l);
-    long off = arena_alloc(l, ev->path_len + 1);
+    struct evlog_entry n = {.time_ns = ev->time_ns,
+                            .proc = proc,
+                            .len = (uint32_t)ev->path_len,
+                            .tid = ev->tid,
+                            .types = ev->types,
+                            .flags = ev->flags,
+                            .clen = ev->cpath ? (uint32_t)ev->cpath_len : 0};
+    long off = arena_alloc(l, log_bytes(&n));
     if (off < 0)
         return;
-    memcpy(l->arena + off, ev->path, ev->path_len);
-    l->arena[off + (long)ev->path_len] = '\0';
-    l->arena_head = (size_t)off + ev->path_len + 1;
-    struct evlog_entry *e = &l->e[log_index(l, l->count)];
-    *e = (struct evlog_entry){.time_ns = ev->time_ns,
-                              .proc = proc,
-                              .off = (uint32_t)off,
-                              .len = (uint32_t)ev->path_len,
-                              .tid = ev->tid,
-                              .types = ev->types,
-                              .flags = ev->flags};
+    char *a = l->arena + off;
+    memcpy(a, ev->path, ev->path_len);
+    a[ev->path_len] = '\0';
+    if (n.clen) {
+        memcpy(a + n.len + 1, ev->cpath, n.clen);
+        a[n.len + 1 + n.clen] = '\0';
+    }
+    l->arena_head = (size_t)off + log_bytes(&n);
+    n.off = (uint32_t)off;
+    l->e[log_index(l, l->count)] = n;
     l->count++;
 }
 
@@ -147,7 +159,9 @@ void evlog_get(const struct evlog *l, size_t i, struct fa_event *out)
                              .flags = e->flags,
                              .proc = e->proc,
                              .path = l->arena + e->off,
-                             .path_len = e->len};
+                             .path_len = e->len,
+                             .cpath = e->clen ? l->arena + e->off + e->len + 1 : NULL,
+                             .cpath_len = e->clen};
 }
 
 size_t evlog_memory(const struct evlog *l)

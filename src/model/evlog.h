@@ -1,5 +1,5 @@
 /* The recent-events log: the newest events, up to a depth, oldest first,
- * their paths copied into one arena that wraps round, so that a long path
+ * their paths (and container paths) copied into one arena that wraps round, so that a long path
  * costs the log events, never memory. The store keeps one (store.c);
  * single-threaded as the store is. */
 #ifndef FANOTOP_EVLOG_H
@@ -13,10 +13,11 @@
 struct evlog_entry {
     int64_t time_ns;
     const struct fa_proc *proc;
-    uint32_t off, len; /* path bytes in the arena */
+    uint32_t off, len; /* path bytes in the arena; the cpath's follow its NUL */
     int32_t tid;
     uint32_t types;
     uint32_t flags;
+    uint32_t clen; /* cpath bytes, 0 for none */
 };
 
 struct evlog {
@@ -35,7 +36,7 @@ void evlog_free(struct evlog *l);
 void evlog_add(struct evlog *l, const struct fa_event *ev, const struct fa_proc *proc);
 /* Forget every entry; sequence numbers go on from where they were. */
 void evlog_clear(struct evlog *l);
-/* Entry I (0: the oldest) into OUT; its path stays valid until the next
+/* Entry I (0: the oldest) into OUT; its path and cpath stay valid until the next
  * evlog_add or evlog_clear. */
 void evlog_get(const struct evlog *l, size_t i, struct fa_event *out);
 /* Heap bytes the log holds. */

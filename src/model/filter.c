@@ -25,6 +25,7 @@ enum filter_field {
     FIELD_COMM,
     FIELD_USER,
     FIELD_UNIT,
+    FIELD_CONTAINER, /* the container's name, or the unit (its id) */
     FIELD_EXE,
     FIELD_PATH,
     FIELD_CMD,
@@ -35,9 +36,15 @@ static const struct {
     const char *name;
     enum filter_field field;
 } filter_fields[] = {
-    {"path", FIELD_PATH},      {"comm", FIELD_COMM}, {"exe", FIELD_EXE},
-    {"cmd", FIELD_CMD},        {"user", FIELD_USER}, {"unit", FIELD_UNIT},
-    {"container", FIELD_UNIT}, {"type", FIELD_TYPE}, {"pid", FIELD_PID},
+    {"path", FIELD_PATH},
+    {"comm", FIELD_COMM},
+    {"exe", FIELD_EXE},
+    {"cmd", FIELD_CMD},
+    {"user", FIELD_USER},
+    {"unit", FIELD_UNIT},
+    {"container", FIELD_CONTAINER},
+    {"type", FIELD_TYPE},
+    {"pid", FIELD_PID},
 };
 
 struct term {
@@ -570,10 +577,23 @@ static const char *proc_field(const struct fa_proc *proc, enum filter_field fiel
     case FIELD_UNIT:
         s = proc->unit;
         break;
+    case FIELD_CONTAINER:
+        s = fa_proc_container(proc);
+        break;
     default:
         break;
     }
     return s ? s : "";
+}
+
+/* Does term T's regex match S (N bytes)? 1 yes, 0 no, -1 when a match
+ * limit left it undecided. */
+static int term_hits(const struct filter *f, const struct term *t, const char *s, size_t n)
+{
+    /* pcre2_jit_match skips the checks pcre2_match repeats per call. */
+    int rc = t->jit ? pcre2_jit_match(t->re, (PCRE2_SPTR)s, n, 0, 0, f->md, f->mctx)
+                    : pcre2_match(t->re, (PCRE2_SPTR)s, n, 0, 0, f->md, f->mctx);
+    return rc >= 0 ? 1 : rc == PCRE2_ERROR_NOMATCH ? 0 : -1;
 }
 
 bool filter_match_subject(const struct filter *f, const char *path, size_t path_len,
@@ -581,25 +601,23 @@ bool filter_match_subject(const struct filter *f, const char *path, size_t path_
 {
     for (size_t i = 0; i < f->nterms; i++) {
         const struct term *t = &f->terms[i];
-        bool hit;
+        int hit;
         if (t->field == FIELD_PID) {
             int32_t pid = proc ? proc->pid : 0;
             hit = pid >= t->pid_lo && pid <= t->pid_hi;
+        } else if (t->field == FIELD_PATH) {
+            hit = term_hits(f, t, path ? path : "", path ? path_len : 0);
         } else {
-            const char *s = path ? path : "";
-            size_t n = path ? path_len : 0;
-            if (t->field != FIELD_PATH) {
-                s = proc_field(proc, t->field);
-                n = strlen(s);
-            }
-            /* pcre2_jit_match skips the checks pcre2_match repeats per call. */
-            int rc = t->jit ? pcre2_jit_match(t->re, (PCRE2_SPTR)s, n, 0, 0, f->md, f->mctx)
-                            : pcre2_match(t->re, (PCRE2_SPTR)s, n, 0, 0, f->md, f->mctx);
-            if (rc < 0 && rc != PCRE2_ERROR_NOMATCH)
-                return false; /* hit a match limit: undecided, so not shown */
-            hit = rc >= 0;
+            const char *s = proc_field(proc, t->field);
+            hit = term_hits(f, t, s, strlen(s));
+            /* A container is also known by its id, which the unit holds:
+             * container: stays what it was before names, an alias of unit:. */
+            if (hit == 0 && t->field == FIELD_CONTAINER && proc)
+                hit = term_hits(f, t, proc->unit, strlen(proc->unit));
         }
-        if (hit == t->negate)
+        if (hit < 0)
+            return false; /* hit a match limit: undecided, so not shown */
+        if ((hit == 1) == t->negate)
             return false;
     }
     return true;

@@ -1,6 +1,7 @@
 /* The filter language: space-separated terms, all must match (AND).
  *   regex            PCRE2 regex against the path
- *   field:regex      field is path, comm, exe, cmd, user, unit (alias container)
+ *   field:regex      field is path, comm, exe, cmd, user, unit, container;
+ *                    container matches a container's name, or the unit (its id)
  *   type:LIST        the event types and groups --events takes (read, write,
  *                    close_write ...), separated by ',' or '|'
  *   type:/regex/     the event types whose names the regex matches
@@ -52,7 +53,8 @@ uint32_t filter_type_mask(const struct filter *f);
 bool filter_match_subject(const struct filter *f, const char *path, size_t path_len,
                           const struct fa_proc *proc);
 
-/* True when the filter has no process terms (comm, exe, cmd, user, unit, pid):
+/* True when the filter has no process terms (comm, exe, cmd, user, unit,
+ * container, pid):
  * then a path's result holds for every process, which lets views cache it. */
 bool filter_path_only(const struct filter *f);
 

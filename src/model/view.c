@@ -29,8 +29,9 @@ static const struct view_kind_ops *const kind_ops[VIEW_KINDS_ALL] = {
     [VIEW_PATHS] = &view_paths_ops,         [VIEW_PROCS] = &view_procs_ops,
     [VIEW_TYPES] = &view_types_ops,         [VIEW_UNITS] = &view_units_ops,
     [VIEW_EVENTS] = &view_events_ops,       [VIEW_TREE] = &view_tree_ops,
-    [VIEW_PROCTREE] = &view_proctree_ops,   [VIEW_DETAIL_PATH] = &view_dpath_ops,
-    [VIEW_DETAIL_PROC] = &view_dproc_ops,   [VIEW_DETAIL_EVENT] = &view_devent_ops,
+    [VIEW_PROCTREE] = &view_proctree_ops,   [VIEW_CONTAINERS] = &view_containers_ops,
+    [VIEW_DETAIL_PATH] = &view_dpath_ops,   [VIEW_DETAIL_PROC] = &view_dproc_ops,
+    [VIEW_DETAIL_EVENT] = &view_devent_ops,
 };
 
 const char *view_kind_name(enum view_kind k)
@@ -77,6 +78,8 @@ static bool col_numeric(enum view_col c)
     case COL_TYPES:
     case COL_PARENT:
     case COL_CMDLINE:
+    case COL_CONTAINER:
+    case COL_CPATH:
     case COL_FIELD:
     case COL_VALUE:
         return false;
@@ -102,19 +105,20 @@ static struct view_column col_def(const struct view_kind_ops *ops, enum view_col
         const char *name;
         int width, prio;
     } fixed[] = {
-        [COL_PATH] = {"path", 0, 100},    [COL_EVENTS] = {"events", 8, 95},
-        [COL_PROCS] = {"procs", 6, 60},   [COL_LAST] = {"last", 8, 55},
-        [COL_RATE] = {"rate", 7, 50},     [COL_PID] = {"pid", 7, 85},
-        [COL_COMM] = {"comm", 15, 88},    [COL_USER] = {"user", 9, 45},
-        [COL_UNIT] = {"unit", 20, 30},    [COL_EXE] = {"exe", 0, 35},
-        [COL_FILES] = {"files", 7, 60},   [COL_TYPE] = {"type", 13, 100},
-        [COL_SHARE] = {"share", 6, 60},   [COL_TIME] = {"time", 12, 80},
-        [COL_TID] = {"tid", 7, 20},       [COL_EVENT] = {"event", 14, 90},
-        [COL_TYPES] = {"types", 26, 70},  [COL_FIRST] = {"first", 8, 40},
-        [COL_FIELD] = {"field", 10, 100}, [COL_VALUE] = {"value", 0, 100},
-        [COL_PPID] = {"ppid", 7, 25},     [COL_PARENT] = {"parent", 15, 28},
+        [COL_PATH] = {"path", 0, 100},      [COL_EVENTS] = {"events", 8, 95},
+        [COL_PROCS] = {"procs", 6, 60},     [COL_LAST] = {"last", 8, 55},
+        [COL_RATE] = {"rate", 7, 50},       [COL_PID] = {"pid", 7, 85},
+        [COL_COMM] = {"comm", 15, 88},      [COL_USER] = {"user", 9, 45},
+        [COL_UNIT] = {"unit", 20, 30},      [COL_EXE] = {"exe", 0, 35},
+        [COL_FILES] = {"files", 7, 60},     [COL_TYPE] = {"type", 13, 100},
+        [COL_SHARE] = {"share", 6, 60},     [COL_TIME] = {"time", 12, 80},
+        [COL_TID] = {"tid", 7, 20},         [COL_EVENT] = {"event", 14, 90},
+        [COL_TYPES] = {"types", 26, 70},    [COL_FIRST] = {"first", 8, 40},
+        [COL_FIELD] = {"field", 10, 100},   [COL_VALUE] = {"value", 0, 100},
+        [COL_PPID] = {"ppid", 7, 25},       [COL_PARENT] = {"parent", 15, 28},
         [COL_CMDLINE] = {"cmdline", 0, 32}, [COL_START] = {"start", 8, 40},
-        [COL_SUBTREE] = {"subtree", 8, 92},
+        [COL_SUBTREE] = {"subtree", 8, 92}, [COL_CONTAINER] = {"container", 20, 30},
+        [COL_CPATH] = {"cpath", 24, 25},
     };
     struct view_column col = {.type = -1};
     if (c >= COL_T0 && c < COL_T0 + STORE_NCOUNTS) {
@@ -256,6 +260,9 @@ void view_proc_value(const struct fa_proc *p, enum view_col c, struct view_value
         break;
     case COL_EXE:
         view_val_str(val, p->exe, strlen(p->exe));
+        break;
+    case COL_CONTAINER: /* "-" outside containers, like the unit */
+        val->t = VAL_UNIT, val->s = fa_proc_container(p), val->len = strlen(val->s);
         break;
     default:
         break;
@@ -674,15 +681,21 @@ uint64_t view_row_type_count(const struct view *v, size_t row, uint32_t types)
     return n;
 }
 
-/* D's target name: a copy of S (LEN bytes). False when out of memory. */
-static bool copy_target(struct view *d, const char *s, size_t len)
+/* D's target name: a copy of S (LEN bytes), and when TAIL is not NULL one
+ * of TAIL (TAIL_LEN bytes) after its NUL. False when out of memory. */
+static bool copy_target(struct view *d, const char *s, size_t len, const char *tail,
+                        size_t tail_len)
 {
-    d->target = malloc(len + 1);
+    d->target = malloc(len + 1 + (tail ? tail_len + 1 : 0));
     if (!d->target)
         return false;
     memcpy(d->target, s, len);
     d->target[len] = '\0';
     d->target_len = len;
+    if (tail) {
+        memcpy(d->target + len + 1, tail, tail_len);
+        d->target[len + 1 + tail_len] = '\0';
+    }
     return true;
 }
 
@@ -692,15 +705,18 @@ static bool set_target(struct view *d, const struct view_target *t, char *title,
     const char *name;
     if (t->event) {
         const struct fa_event *ev = t->event;
-        if (!copy_target(d, ev->path, ev->path_len))
+        /* The path, then the cpath, in one copy: the event's own go. */
+        if (!copy_target(d, ev->path, ev->path_len, ev->cpath, ev->cpath_len))
             return false;
         d->target_ev = *ev;
         d->target_ev.path = d->target;
+        if (ev->cpath)
+            d->target_ev.cpath = d->target + ev->path_len + 1;
         d->target_proc = ev->proc;
         const struct fa_proc *p = ev->proc;
         name = !p ? "" : *p->cmdline ? p->cmdline : *p->exe ? p->exe : p->comm;
     } else if (t->path) {
-        if (!copy_target(d, t->path, t->path_len))
+        if (!copy_target(d, t->path, t->path_len, NULL, 0))
             return false;
         name = d->target;
     } else if (t->proc) {
@@ -713,6 +729,12 @@ static bool set_target(struct view *d, const struct view_target *t, char *title,
             return false;
         d->only_by = t->by;
         name = *t->unit ? t->unit : "-";
+        /* the name beside the id, where there is one */
+        if (t->container && *t->container && strcmp(t->container, t->unit) != 0 && title &&
+            title_len) {
+            snprintf(title, title_len, "%s (%s)", name, t->container);
+            return true;
+        }
     }
     if (title && title_len)
         snprintf(title, title_len, "%s", name ? name : "");

@@ -21,6 +21,7 @@ enum view_kind {
     VIEW_EVENTS,
     VIEW_TREE,
     VIEW_PROCTREE,
+    VIEW_CONTAINERS,
     VIEW_NKINDS,
     /* Details of one row; made only by view_details(). */
     VIEW_DETAIL_PATH = VIEW_NKINDS, /* processes that touched one path */
@@ -28,7 +29,8 @@ enum view_kind {
     VIEW_DETAIL_EVENT,              /* the fields of one event */
 };
 
-/* "paths", "processes", "types", "units", "events", "tree", "proctree". */
+/* "paths", "processes", "types", "units", "events", "tree", "proctree",
+ * "containers". */
 const char *view_kind_name(enum view_kind k);
 /* Kind by name (accepts a unique prefix and singular forms; "proctree" only
  * whole, so that "pro" stays the processes); -1 if unknown. */
@@ -148,10 +150,10 @@ long view_find_key(const struct view *v, uint64_t key);
  * NULL when the row has none, e.g. a type row). TITLE gets the full path or
  * the full command line. It is a snapshot; view_refresh refreshes it.
  * It starts with V's filter (keep that alive, or view_set_filter it). A
- * units row gives a VIEW_PROCS view limited to that unit; an events row a
- * VIEW_DETAIL_EVENT view of every field of that event (TITLE: its command
- * line); rows of details views have details too (a path's process, a
- * process's path, an event's path or process). */
+ * units or containers row gives a VIEW_PROCS view limited to that unit; an
+ * events row a VIEW_DETAIL_EVENT view of every field of that event (TITLE:
+ * its command line); rows of details views have details too (a path's
+ * process, a process's path, an event's path or process). */
 struct view *view_details(const struct view *v, size_t row, char *title, size_t title_len);
 
 /* The tree kinds (tree, proctree): is V one? Expand or collapse the node

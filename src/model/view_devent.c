@@ -1,6 +1,7 @@
 /* The details of one event (Enter on a row of the events view): every field
  * of the event and of the process identity it names, one row each, in a
- * fixed order. The event is a copy (view.c's set_target), so the rows never
+ * fixed order (container and cpath only for a process in a container or
+ * another mount namespace). The event is a copy (view.c's set_target), so the rows never
  * change; Enter on the path opens its processes, on a process field the
  * paths of that process. */
 #include "config.h"
@@ -31,14 +32,20 @@ enum field {
     F_EXE,
     F_CMDLINE,
     F_UNIT,
+    F_CONTAINER,
+    F_CPATH,
     F_NFIELDS
 };
 
 static const char *const field_names[F_NFIELDS] = {
-    [F_TIME] = "time", [F_EVENT] = "event", [F_PATH] = "path", [F_PATH_STATE] = "path state",
-    [F_PID] = "pid",   [F_TID] = "tid",     [F_PPID] = "ppid", [F_USER] = "user",
-    [F_UID] = "uid",   [F_COMM] = "comm",   [F_EXE] = "exe",   [F_CMDLINE] = "cmdline",
-    [F_UNIT] = "unit",
+    [F_TIME] = "time",   [F_EVENT] = "event",
+    [F_PATH] = "path",   [F_PATH_STATE] = "path state",
+    [F_PID] = "pid",     [F_TID] = "tid",
+    [F_PPID] = "ppid",   [F_USER] = "user",
+    [F_UID] = "uid",     [F_COMM] = "comm",
+    [F_EXE] = "exe",     [F_CMDLINE] = "cmdline",
+    [F_UNIT] = "unit",   [F_CONTAINER] = "container",
+    [F_CPATH] = "cpath",
 };
 
 /* The values that are not strings of the event or its process, as text. */
@@ -75,9 +82,13 @@ static void devent_refresh(struct view *v, const struct store_view *sv)
     snprintf(d->num[F_TID], sizeof d->num[0], "%" PRId32, ev->tid);
     snprintf(d->num[F_PPID], sizeof d->num[0], "%" PRId32, p ? p->ppid : 0);
     snprintf(d->num[F_UID], sizeof d->num[0], "%" PRIu32, p ? p->uid : 0);
-    for (uint32_t f = 0; f < F_NFIELDS; f++)
+    for (uint32_t f = 0; f < F_CONTAINER; f++)
         view_push(v, f);
-    v->total = F_NFIELDS;
+    if (p && *fa_proc_container(p))
+        view_push(v, F_CONTAINER);
+    if (ev->cpath)
+        view_push(v, F_CPATH);
+    v->total = v->nrows;
 }
 
 static void devent_value(const struct view *v, const struct store_view *sv, uint32_t i,
@@ -106,13 +117,18 @@ static void devent_value(const struct view *v, const struct store_view *sv, uint
         s = v->target, len = v->target_len;
     else if (i == F_PATH_STATE)
         s = d->state;
+    else if (i == F_CONTAINER)
+        s = p ? fa_proc_container(p) : "";
+    else if (i == F_CPATH)
+        s = v->target_ev.cpath ? v->target_ev.cpath : "",
+        len = v->target_ev.cpath ? v->target_ev.cpath_len : 0;
     else if (d->num[i][0])
         s = d->num[i];
     else if (p && proc_str[i])
         s = *(const char *const *)((const char *)p + proc_str[i]);
     if (i == F_UNIT && !*s)
         s = "-";
-    view_val_str(val, s, i == F_PATH ? len : strlen(s));
+    view_val_str(val, s, i == F_PATH || i == F_CPATH ? len : strlen(s));
 }
 
 static uint64_t devent_row_key(const struct view *v, uint32_t i)
@@ -121,11 +137,11 @@ static uint64_t devent_row_key(const struct view *v, uint32_t i)
     return i + 1;
 }
 
-/* The path row: that path's processes; a process row: its paths. */
+/* A path row: that path's processes; a process row: its paths. */
 static struct view_target devent_details(const struct view *v, uint32_t i)
 {
     struct view_target t = {0};
-    if (i == F_PATH || i == F_PATH_STATE) {
+    if (i == F_PATH || i == F_PATH_STATE || i == F_CPATH) {
         if (!(v->target_ev.types & FA_BIT(FA_OVERFLOW)))
             t.path = v->target, t.path_len = v->target_len;
     } else if (i >= F_PID && v->target_proc) {

@@ -7,15 +7,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const uint8_t events_cols[] = {COL_TIME, COL_PID,  COL_TID,   COL_COMM,
-                                      COL_USER, COL_UNIT, COL_EVENT, COL_PATH};
+/* The path stays last, where it takes the width left over; the container's
+ * name is in the containers view (the unit here holds its id). */
+static const uint8_t events_cols[] = {COL_TIME, COL_PID,   COL_TID,   COL_COMM, COL_USER,
+                                      COL_UNIT, COL_EVENT, COL_CPATH, COL_PATH};
 static const uint8_t events_extra[] = {COL_PPID, COL_PARENT};
 
 struct evrow {
     int64_t time_ns;
     const struct fa_proc *proc;
     uint64_t seq;
-    uint32_t off, len; /* path in names */
+    uint32_t off, len;   /* path in names */
+    uint32_t coff, clen; /* cpath in names, clen 0 for none */
     int32_t tid;
     uint32_t types;
     uint32_t flags;
@@ -47,13 +50,16 @@ static void events_refresh(struct view *v, const struct store_view *sv)
         if (!(ev.types & FA_BIT(FA_OVERFLOW)) && f && !filter_match_event(f, &ev))
             continue;
         uint32_t off = buf_add_name(&e->names, ev.path, ev.path_len);
-        if (off == UINT32_MAX)
+        uint32_t coff = ev.cpath_len ? buf_add_name(&e->names, ev.cpath, ev.cpath_len) : 0;
+        if (off == UINT32_MAX || coff == UINT32_MAX)
             break;
         e->evs[e->nevs] = (struct evrow){.time_ns = ev.time_ns,
                                          .proc = ev.proc,
                                          .seq = store_log_seq(v->st, i),
                                          .off = off,
                                          .len = (uint32_t)ev.path_len,
+                                         .coff = coff,
+                                         .clen = (uint32_t)ev.cpath_len,
                                          .tid = ev.tid,
                                          .types = ev.types,
                                          .flags = ev.flags};
@@ -85,6 +91,9 @@ static void events_value(const struct view *v, const struct store_view *sv, uint
     case COL_PATH:
         view_val_str(val, e->names.p + r->off, r->len);
         break;
+    case COL_CPATH:
+        view_val_str(val, r->clen ? e->names.p + r->coff : "", r->clen);
+        break;
     default:
         view_proc_value(r->proc, c, val);
         break;
@@ -107,7 +116,9 @@ static struct view_target events_details(const struct view *v, uint32_t i)
                               .flags = r->flags,
                               .proc = r->proc,
                               .path = e->names.p + r->off,
-                              .path_len = r->len};
+                              .path_len = r->len,
+                              .cpath = r->clen ? e->names.p + r->coff : NULL,
+                              .cpath_len = r->clen};
     return (struct view_target){.event = &e->at};
 }
 

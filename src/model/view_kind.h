@@ -51,6 +51,8 @@ enum view_col {
     COL_CMDLINE,
     COL_START,   /* when the process started */
     COL_SUBTREE, /* events of a process and its descendants */
+    COL_CONTAINER,
+    COL_CPATH,
     COL_FIELD,
     COL_VALUE,
     COL_NONE,
@@ -150,7 +152,8 @@ struct view_proc_row { /* a process identity (processes and units views) */
 };
 
 struct view_unit_row {
-    const char *unit; /* a proctab string */
+    const char *unit;      /* a proctab string */
+    const char *container; /* the name of the unit's container, "" for none (proctab) */
     uint64_t hash;
     struct view_sums sum;
     uint32_t procs, files;
@@ -254,6 +257,7 @@ struct view_target {
     const struct fa_proc *proc; /* a process: a VIEW_DETAIL_PROC view */
     const char *unit;           /* a unit: a VIEW_PROCS view of that unit */
     uint8_t by;                 /* or of that comm, exe (VIEW_GROUP_*; NONE: unit) */
+    const char *container;      /* the unit's container name, for the title; or NULL */
 };
 
 /* A kind's column catalogue: enum view_col in order (at most
@@ -328,6 +332,7 @@ extern const struct view_kind_ops view_paths_ops;
 extern const struct view_kind_ops view_procs_ops;
 extern const struct view_kind_ops view_types_ops;
 extern const struct view_kind_ops view_units_ops;
+extern const struct view_kind_ops view_containers_ops;
 extern const struct view_kind_ops view_events_ops;
 extern const struct view_kind_ops view_tree_ops;
 extern const struct view_kind_ops view_proctree_ops;
@@ -357,7 +362,7 @@ void view_rescue(struct view *v, struct u64map *map, uint32_t s, const char *nam
 const char *view_rescued(const struct view *v, const struct u64map *map, uint32_t s);
 
 /* Columns of a process identity (pid, comm, user, unit, exe, ppid, parent,
- * cmdline, start), and its row key. */
+ * cmdline, start, container), and its row key. */
 void view_proc_value(const struct fa_proc *p, enum view_col c, struct view_value *val);
 uint64_t view_proc_key(const struct fa_proc *p);
 /* The field of P that group G folds by (VIEW_GROUP_NONE: the unit). */
@@ -408,7 +413,8 @@ bool view_scan(struct view *v, const struct store_view *sv, struct view_scan_wan
 void view_scan_free(struct view *v);
 
 /* The units view's rows (view_units.c), one per value of the field GROUP
- * names (VIEW_GROUP_*): in v->order, with the processes and files of each. */
-void view_unit_rows(struct view *v, const struct store_view *sv, int group);
+ * names (VIEW_GROUP_*), with CONTAINERS only the units that are containers:
+ * in v->order and v->total, with the processes and files of each. */
+void view_unit_rows(struct view *v, const struct store_view *sv, int group, bool containers);
 
 #endif

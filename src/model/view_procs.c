@@ -37,7 +37,7 @@ static struct view_target procs_details(const struct view *v, uint32_t i)
 static void procs_refresh(struct view *v, const struct store_view *sv)
 {
     if (grouped(v)) { /* the units view's rows, per the group's field */
-        view_unit_rows(v, sv, v->group);
+        view_unit_rows(v, sv, v->group, false);
         return;
     }
     view_scan(v, sv, (struct view_scan_want){.procs = true});

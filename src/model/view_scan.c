@@ -73,7 +73,13 @@ static uint32_t proc_row(struct view *v, const struct fa_proc *proc, bool want_u
         uint64_t *u = u64map_slot(&v->unitmap, h, v->nunits, &added);
         if (u && added) {
             if (buf_reserve(&v->units, &v->units_cap, v->nunits + 1, sizeof *v->units, false)) {
-                v->units[v->nunits] = (struct view_unit_row){.unit = key, .hash = h};
+                v->units[v->nunits] = (struct view_unit_row){
+                    .unit = key,
+                    /* a unit's container; comm and exe rows have none */
+                    .container = group == VIEW_GROUP_COMM || group == VIEW_GROUP_EXE
+                                     ? ""
+                                     : fa_proc_container(proc),
+                    .hash = h};
                 v->nunits++;
             } else {
                 *u = STORE_NONE;

@@ -8,7 +8,7 @@
 
 static const uint8_t units_cols[] = {COL_UNIT, COL_EVENTS, COL_PROCS, COL_FILES, COL_LAST};
 
-void view_unit_rows(struct view *v, const struct store_view *sv, int group)
+void view_unit_rows(struct view *v, const struct store_view *sv, int group, bool containers)
 {
     view_scan(v, sv,
               (struct view_scan_want){.procs = true, .units = true, .group = (uint8_t)group});
@@ -20,15 +20,19 @@ void view_unit_rows(struct view *v, const struct store_view *sv, int group)
         view_sums_add(&u->sum, p->sum.events, p->sum.last, p->sum.rate);
         u->procs++;
     }
-    for (size_t i = 0; i < v->nunits; i++)
+    v->total = 0;
+    for (size_t i = 0; i < v->nunits; i++) {
+        if (containers && !*v->units[i].container)
+            continue;
+        v->total++;
         if (v->units[i].sum.events)
             view_push(v, (uint32_t)i);
-    v->total = v->nunits;
+    }
 }
 
 static void units_refresh(struct view *v, const struct store_view *sv)
 {
-    view_unit_rows(v, sv, VIEW_GROUP_UNIT);
+    view_unit_rows(v, sv, VIEW_GROUP_UNIT, false);
 }
 
 static void units_value(const struct view *v, const struct store_view *sv, uint32_t i,
@@ -55,7 +59,7 @@ static uint64_t units_row_key(const struct view *v, uint32_t i)
 
 const struct view_kind_ops view_units_ops = {
     .name = "units",
-    .aliases = {"unit", "containers", "container"},
+    .aliases = {"unit"},
     .columns = VIEW_COLUMNS(units_cols, COL_EVENTS, true, COL_UNIT),
     .rows = {units_refresh, units_value, units_row_key, units_details},
 };

@@ -35,8 +35,16 @@ struct proctab {
     struct u64map completed; /* id -> the identity it completed */
 };
 
-const struct fa_proc proctab_unknown = {
-    .id = 0, .user = "", .comm = "?", .exe = "", .cmdline = "", .unit = ""};
+const struct fa_proc proctab_unknown = {.id = 0,
+                                        .pid = 0,
+                                        .ppid = 0,
+                                        .uid = 0,
+                                        .user = "",
+                                        .comm = "?",
+                                        .exe = "",
+                                        .cmdline = "",
+                                        .unit = "",
+                                        .container = ""};
 
 static const struct fa_proc *map_get(const struct u64map *m, uint32_t key)
 {
@@ -47,9 +55,10 @@ static const struct fa_proc *map_get(const struct u64map *m, uint32_t key)
 /* A copy of P with its strings in one block; NULL when out of memory. */
 static struct entry *entry_new(const struct fa_proc *p)
 {
-    const char *src[5] = {p->user, p->comm, p->exe, p->cmdline, p->unit};
-    size_t len[5], total = 0;
-    for (int i = 0; i < 5; i++) {
+    const char *src[] = {p->user, p->comm, p->exe, p->cmdline, p->unit, p->container};
+    enum { N = sizeof src / sizeof src[0] };
+    size_t len[N], total = 0;
+    for (int i = 0; i < N; i++) {
         len[i] = src[i] ? strlen(src[i]) : 0;
         total += len[i] + 1;
     }
@@ -58,10 +67,10 @@ static struct entry *entry_new(const struct fa_proc *p)
         return NULL;
     e->proc = *p;
     e->proc.parent = NULL;
-    const char **dst[5] = {&e->proc.user, &e->proc.comm, &e->proc.exe, &e->proc.cmdline,
-                           &e->proc.unit};
+    const char **dst[N] = {&e->proc.user,    &e->proc.comm, &e->proc.exe,
+                           &e->proc.cmdline, &e->proc.unit, &e->proc.container};
     char *q = e->strings;
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < N; i++) {
         if (len[i])
             memcpy(q, src[i], len[i]);
         q[len[i]] = '\0';
@@ -168,7 +177,8 @@ static struct entry *completes(const struct proctab *t, const struct fa_proc *p)
     const struct fa_proc *q = &e->proc;
     bool alike = q->start_ns == p->start_ns && q->ppid == p->ppid && q->uid == p->uid &&
                  same_str(q->user, p->user) && same_str(q->comm, p->comm) &&
-                 same_str(q->exe, p->exe) && same_str(q->unit, p->unit);
+                 same_str(q->exe, p->exe) && same_str(q->unit, p->unit) &&
+                 same_str(q->container, p->container);
     return alike && !q->cmdline[0] ? e : NULL;
 }
 

@@ -7,20 +7,22 @@
 #include <string.h>
 #include <time.h>
 
-/* Fixed part of a PROC record; the five strings follow, each NUL-terminated,
- * in the order user, comm, exe, cmdline, unit. */
+#define PROC_STRINGS 6
+
+/* Fixed part of a PROC record; the strings follow, each NUL-terminated, in
+ * the order user, comm, exe, cmdline, unit, container. */
 struct wire_proc {
     uint32_t kind;
     uint32_t id;
     int32_t pid;
     int32_t ppid;
     uint32_t uid;
-    uint16_t len[5];
-    uint16_t pad;
+    uint16_t len[PROC_STRINGS];
     int64_t start_ns;
 };
 
-/* Fixed part of an EVENT record; the NUL-terminated path follows. */
+/* Fixed part of an EVENT record; the NUL-terminated path follows, then the
+ * NUL-terminated cpath when cpath_len is not 0. */
 struct wire_event {
     uint32_t kind;
     uint32_t proc_id;
@@ -30,7 +32,7 @@ struct wire_event {
     uint32_t types;
     uint32_t flags;
     uint32_t path_len;
-    uint32_t pad;
+    uint32_t cpath_len;
 };
 
 struct wire_notice {
@@ -67,11 +69,11 @@ static size_t clamp(const char *s, size_t max)
 bool wire_put_proc(struct ring *r, enum wire_mode mode, const struct fa_proc *p,
                    const _Atomic bool *stop)
 {
-    const char *str[5] = {p->user, p->comm, p->exe, p->cmdline, p->unit};
+    const char *str[PROC_STRINGS] = {p->user, p->comm, p->exe, p->cmdline, p->unit, p->container};
     struct wire_proc h = {.kind = WIRE_PROC, .id = p->id, .pid = p->pid, .ppid = p->ppid,
                           .uid = p->uid, .start_ns = p->start_ns};
     size_t total = sizeof h;
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < PROC_STRINGS; i++) {
         h.len[i] = (uint16_t)clamp(str[i], WIRE_MAX_FIELD);
         total += h.len[i] + 1;
     }
@@ -80,7 +82,7 @@ bool wire_put_proc(struct ring *r, enum wire_mode mode, const struct fa_proc *p,
         return false;
     memcpy(out, &h, sizeof h);
     char *q = out + sizeof h;
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < PROC_STRINGS; i++) {
         if (h.len[i])
             memcpy(q, str[i], h.len[i]);
         q[h.len[i]] = '\0';
@@ -94,6 +96,7 @@ bool wire_put_event(struct ring *r, enum wire_mode mode, const struct fa_event *
                     const _Atomic bool *stop)
 {
     size_t plen = ev->path_len < WIRE_MAX_PATH ? ev->path_len : WIRE_MAX_PATH;
+    size_t clen = !ev->cpath ? 0 : ev->cpath_len < WIRE_MAX_PATH ? ev->cpath_len : WIRE_MAX_PATH;
     struct wire_event h = {.kind = WIRE_EVENT,
                            .proc_id = ev->proc ? ev->proc->id : 0,
                            .time_ns = ev->time_ns,
@@ -101,14 +104,19 @@ bool wire_put_event(struct ring *r, enum wire_mode mode, const struct fa_event *
                            .tid = ev->tid,
                            .types = ev->types,
                            .flags = ev->flags,
-                           .path_len = (uint32_t)plen};
-    char *out = reserve(r, mode, sizeof h + plen + 1, stop);
+                           .path_len = (uint32_t)plen,
+                           .cpath_len = (uint32_t)clen};
+    char *out = reserve(r, mode, sizeof h + plen + 1 + (clen ? clen + 1 : 0), stop);
     if (!out)
         return false;
     memcpy(out, &h, sizeof h);
     if (plen)
         memcpy(out + sizeof h, ev->path, plen);
     out[sizeof h + plen] = '\0';
+    if (clen) {
+        memcpy(out + sizeof h + plen + 1, ev->cpath, clen);
+        out[sizeof h + plen + 1 + clen] = '\0';
+    }
     ring_commit(r);
     return true;
 }
@@ -142,9 +150,9 @@ static bool decode_proc(const char *p, size_t len, struct proctab *tab)
     struct wire_proc h;
     if (!header_of(p, len, &h, sizeof h))
         return false;
-    const char *str[5];
+    const char *str[PROC_STRINGS];
     size_t off = sizeof h;
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < PROC_STRINGS; i++) {
         if (off + h.len[i] + 1 > len || p[off + h.len[i]] != '\0')
             return false;
         str[i] = p + off;
@@ -152,7 +160,7 @@ static bool decode_proc(const char *p, size_t len, struct proctab *tab)
     }
     struct fa_proc proc = {.id = h.id, .pid = h.pid, .ppid = h.ppid, .uid = h.uid,
                            .user = str[0], .comm = str[1], .exe = str[2], .cmdline = str[3],
-                           .unit = str[4], .start_ns = h.start_ns};
+                           .unit = str[4], .container = str[5], .start_ns = h.start_ns};
     return proctab_add(tab, &proc) != NULL;
 }
 
@@ -160,14 +168,19 @@ static bool decode_event(const char *p, size_t len, struct proctab *tab,
                          const struct wire_sink *sink)
 {
     struct wire_event h;
-    if (!header_of(p, len, &h, sizeof h) || sizeof h + h.path_len + 1 > len)
+    if (!header_of(p, len, &h, sizeof h))
+        return false;
+    size_t cspan = h.cpath_len ? (size_t)h.cpath_len + 1 : 0;
+    if (sizeof h + h.path_len + 1 + cspan > len)
         return false;
     const struct fa_proc *proc = h.proc_id ? proctab_get(tab, h.proc_id) : NULL;
     if (!proc) /* the identity record was lost or never sent: keep the pid we know */
         proc = proctab_placeholder(tab, h.pid);
     struct fa_event ev = {.time_ns = h.time_ns, .tid = h.tid, .types = h.types,
                           .flags = h.flags, .proc = proc, .path = p + sizeof h,
-                          .path_len = h.path_len};
+                          .path_len = h.path_len,
+                          .cpath = cspan ? p + sizeof h + h.path_len + 1 : NULL,
+                          .cpath_len = h.cpath_len};
     if (sink->event)
         sink->event(&ev, sink->ctx);
     return true;

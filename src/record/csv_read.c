@@ -141,12 +141,12 @@ enum replay_status replay_csv_next(struct replay_parser *p, const char *buf, siz
         return REPLAY_SKIP; /* a blank line */
     }
     enum replay_status st;
-    if (nf != RECORD_NFIELDS && nf != RECORD_NFIELDS_V1) {
+    if (!record_nfields_known(nf)) {
         snprintf(p->err, sizeof p->err, "wrong field count: %zu, expected %d", nf, RECORD_NFIELDS);
         st = REPLAY_BAD;
     } else {
-        if (nf == RECORD_NFIELDS_V1)
-            f[RECORD_START] = (struct replay_str){"", 0};
+        for (size_t k = nf; k < RECORD_NFIELDS; k++) /* an older file's record */
+            f[k] = (struct replay_str){"", 0};
         st = replay_convert(p, f, rec);
     }
     if (st != REPLAY_RECORD && qnl > 0) {

@@ -24,7 +24,28 @@ const struct record_field_def record_fields[RECORD_NFIELDS] = {
     [RECORD_EVENT] = FIELD("event", RECORD_PLAIN), /* type names joined by '|' */
     [RECORD_PATH] = FIELD("path", RECORD_BYTES),   /* the file, bytes as the kernel gave them */
     [RECORD_START] = FIELD("start", RECORD_PLAIN), /* when the process started, "" unknown */
+    [RECORD_CONTAINER] = FIELD("container", RECORD_BYTES), /* container name, "" */
+    [RECORD_CPATH] =
+        FIELD("cpath", RECORD_BYTES), /* the path inside the container, "" when the same */
 };
+
+bool record_nfields_known(size_t n)
+{
+    /* The header's versions, oldest first: a new one when fields are added. */
+    static const size_t versions[] = {RECORD_MIN_NFIELDS, RECORD_START + 1, RECORD_CPATH + 1};
+    for (size_t i = 0; i < sizeof versions / sizeof versions[0]; i++)
+        if (n == versions[i])
+            return true;
+    return false;
+}
+
+size_t record_header_len(size_t nfields)
+{
+    size_t len = 0;
+    for (size_t f = 0; f < nfields && f < RECORD_NFIELDS; f++)
+        len += strlen(record_fields[f].name) + (f > 0);
+    return len;
+}
 
 bool export_format_parse(const char *s, enum export_format *out)
 {
@@ -64,4 +85,8 @@ void record_values_of(const struct fa_event *ev, struct record_values *out)
     set_str(out, RECORD_PATH, overflow ? "" : ev->path, overflow ? 0 : ev->path_len);
     set_str(out, RECORD_START, out->start,
             p->start_ns ? iso8601_format(p->start_ns, out->start, sizeof out->start) : 0);
+    const char *container = fa_proc_container(p);
+    set_str(out, RECORD_CONTAINER, container, strlen(container));
+    bool cpath = !overflow && ev->cpath && ev->cpath_len;
+    set_str(out, RECORD_CPATH, cpath ? ev->cpath : "", cpath ? ev->cpath_len : 0);
 }

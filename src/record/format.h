@@ -14,10 +14,13 @@
 
 /* The record header, a contract with other tools: fields are never changed
  * or moved, a new one only ever goes at the end (JSONL: the last key), and
- * replay reads files written before it came. start (when the process
- * started, empty when unknown) came after the first version. */
+ * replay reads files written before it came. Files written before it grew
+ * start with a shorter one, and their records have that many fields:
+ * readers take each. start (when the process started, empty when unknown)
+ * came after the first version; container and cpath after start. */
 #define EXPORT_RECORD_HEADER_V1 "time,pid,tid,ppid,uid,user,comm,exe,unit,event,path"
-#define EXPORT_RECORD_HEADER    EXPORT_RECORD_HEADER_V1 ",start"
+#define EXPORT_RECORD_HEADER_V2 EXPORT_RECORD_HEADER_V1 ",start"
+#define EXPORT_RECORD_HEADER    EXPORT_RECORD_HEADER_V2 ",container,cpath"
 
 /* The encodings of a record file. */
 enum export_format { EXPORT_CSV, EXPORT_JSONL };
@@ -39,9 +42,21 @@ enum record_field {
     RECORD_EVENT,
     RECORD_PATH,
     RECORD_START,
-    RECORD_NFIELDS,
-    RECORD_NFIELDS_V1 = RECORD_START /* files from before start came */
+    RECORD_CONTAINER,
+    RECORD_CPATH,
+    RECORD_NFIELDS
 };
+
+/* The fields of the shortest record a reader takes (EXPORT_RECORD_HEADER_V1);
+ * the ones after them are "" when a record ends before them. */
+#define RECORD_MIN_NFIELDS (RECORD_PATH + 1)
+
+/* Is N the field count of a header the format has had (a record has as
+ * many fields as one of them)? */
+bool record_nfields_known(size_t n);
+
+/* Length of the header line naming the first NFIELDS fields (no line end). */
+size_t record_header_len(size_t nfields);
 
 /* How a field's value is written. */
 enum record_kind {

@@ -11,34 +11,38 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The headers a recording may start with, newest first. */
-static const char *const record_headers[] = {EXPORT_RECORD_HEADER, EXPORT_RECORD_HEADER_V1};
-#define NHEADERS (sizeof record_headers / sizeof record_headers[0])
-
-/* Which header S (N bytes, one whole line or the start of one) is: its
- * length, 0 when N is too short to tell, -1 when it is none. */
-static long header_match(const char *s, size_t n, bool whole)
+/* Is the line S (N bytes, no line end) a record header: the first fields
+ * of EXPORT_RECORD_HEADER in order, as many as a version of it had? */
+static bool is_header(const char *s, size_t n)
 {
-    bool maybe = false;
-    for (size_t i = 0; i < NHEADERS; i++) {
-        size_t hl = strlen(record_headers[i]);
-        if (memcmp(s, record_headers[i], n < hl ? n : hl) != 0)
-            continue;
-        if (n < hl) {
-            maybe = true;
-            continue;
-        }
-        if (n == hl && !whole)
-            return 0; /* the header may go on: wait for the line end */
-        if (n == hl || s[hl] == '\n' || (s[hl] == '\r' && (n == hl + 1 || s[hl + 1] == '\n')))
-            return (long)hl;
-    }
-    return maybe && !whole ? 0 : -1;
+    static const char full[] = EXPORT_RECORD_HEADER;
+    if (n >= sizeof full || memcmp(s, full, n) != 0 || (full[n] != '\0' && full[n] != ','))
+        return false;
+    size_t fields = 1;
+    for (size_t i = 0; i < n; i++)
+        fields += s[i] == ',';
+    return record_nfields_known(fields);
+}
+
+/* Bytes of the header line at BUF with its line end (LF or CRLF; none at
+ * EOF); 0 when BUF does not start with a whole one. */
+static size_t header_line(const char *buf, size_t len, bool eof)
+{
+    size_t max = sizeof EXPORT_RECORD_HEADER + 1;
+    const char *nl = memchr(buf, '\n', len < max ? len : max);
+    if (!nl && eof && len < max)
+        return is_header(buf, len && buf[len - 1] == '\r' ? len - 1 : len) ? len : 0;
+    if (!nl)
+        return 0;
+    size_t n = (size_t)(nl - buf);
+    size_t text = n && buf[n - 1] == '\r' ? n - 1 : n;
+    return is_header(buf, text) ? n + 1 : 0;
 }
 
 enum replay_detect replay_detect(const char *buf, size_t len, bool eof, size_t *skip)
 {
     static const char bom[] = "\xef\xbb\xbf";
+    size_t hl = sizeof EXPORT_RECORD_HEADER - 1;
     size_t b = 0;
     if (len == 0)
         return eof ? REPLAY_DETECT_EMPTY : REPLAY_DETECT_MORE;
@@ -62,16 +66,25 @@ enum replay_detect replay_detect(const char *buf, size_t len, bool eof, size_t *
             return REPLAY_DETECT_MORE;
         return len == 0 ? REPLAY_DETECT_EMPTY : REPLAY_DETECT_UNKNOWN;
     }
-    long hl = header_match(s, n, eof);
-    if (hl == 0)
-        return REPLAY_DETECT_MORE;
-    if (hl < 0)
+    size_t h = header_line(s, n, false);
+    if (h) {
+        *skip = b + h;
+        return REPLAY_DETECT_CSV;
+    }
+    if (memchr(s, '\n', n))
         return REPLAY_DETECT_UNKNOWN;
-    size_t h = (size_t)hl;
-    if (n > h && s[h] == '\r' && n == h + 1 && !eof)
+    /* No line end yet: a header so far, or its whole line at the end. */
+    size_t text = s[n - 1] == '\r' ? n - 1 : n;
+    if (eof) {
+        if (!is_header(s, text))
+            return REPLAY_DETECT_UNKNOWN;
+        *skip = len;
+        return REPLAY_DETECT_CSV;
+    }
+    if (text <= hl && memcmp(s, EXPORT_RECORD_HEADER, text) == 0 &&
+        (text == n || is_header(s, text)))
         return REPLAY_DETECT_MORE;
-    *skip = b + h + (n > h && s[h] == '\n' ? 1 : n > h + 1 ? 2 : n - h);
-    return REPLAY_DETECT_CSV;
+    return REPLAY_DETECT_UNKNOWN;
 }
 
 void replay_parser_init(struct replay_parser *p, enum export_format fmt, uint64_t first_line)
@@ -243,14 +256,15 @@ enum replay_status replay_convert(struct replay_parser *p, const struct replay_s
         types = FA_BIT(FA_OVERFLOW);
     rec->types = types;
     rec->start_ns = 0;
-    if (f[RECORD_START].len &&
-        (!memo_time(p, &f[RECORD_START], &rec->start_ns) || !rec->start_ns))
+    if (f[RECORD_START].len && (!memo_time(p, &f[RECORD_START], &rec->start_ns) || !rec->start_ns))
         return replay_bad(p, "bad start time");
     rec->user = f[RECORD_USER];
     rec->comm = f[RECORD_COMM];
     rec->exe = f[RECORD_EXE];
     rec->unit = f[RECORD_UNIT];
     rec->path = f[RECORD_PATH];
+    rec->container = f[RECORD_CONTAINER];
+    rec->cpath = f[RECORD_CPATH];
     return REPLAY_RECORD;
 }
 
@@ -269,18 +283,12 @@ enum replay_status replay_parse_next(struct replay_parser *p, const char *buf, s
     if (p->fmt == EXPORT_JSONL)
         return replay_jsonl_next(p, buf, len, eof, used, rec);
     /* A header line again: recordings concatenated with cat. */
-    long hl = buf[0] == 't' ? header_match(buf, len, eof) : -1;
-    if (hl == 0)
-        return REPLAY_MORE;
-    size_t h = hl > 0 ? (size_t)hl : 0;
-    if (h &&
-        ((h < len && buf[h] == '\n') || (h + 1 < len && buf[h] == '\r' && buf[h + 1] == '\n'))) {
-        *used = h + (buf[h] == '\n' ? 1 : 2);
+    size_t hl = buf[0] == 't' ? header_line(buf, len, eof) : 0;
+    if (hl) {
+        *used = hl;
         p->line++;
         return REPLAY_SKIP;
     }
-    if (h && !eof && h + 1 >= len)
-        return REPLAY_MORE; /* its line end is still to come */
     return replay_csv_next(p, buf, len, eof, used, rec);
 }
 
@@ -295,6 +303,7 @@ void replay_record_proc(const struct replay_record *rec, uint32_t id, struct fa_
                             .exe = rec->exe.s,
                             .cmdline = "",
                             .unit = rec->unit.s,
+                            .container = rec->container.s,
                             .start_ns = rec->start_ns};
 }
 
@@ -306,5 +315,7 @@ void replay_record_event(const struct replay_record *rec, const struct fa_proc *
                              .types = rec->types,
                              .proc = proc,
                              .path = rec->path.s,
-                             .path_len = rec->path.len};
+                             .path_len = rec->path.len,
+                             .cpath = rec->cpath.s,
+                             .cpath_len = rec->cpath.len};
 }

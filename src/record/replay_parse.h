@@ -13,7 +13,8 @@
  * (a lone low surrogate, Python's "surrogateescape") stands for the raw byte
  * 0x80..0xff, which is how the JSONL writer keeps names that are not UTF-8.
  * Blank lines and a repeated CSV header (concatenated recordings) are skipped
- * without being counted as errors. */
+ * without being counted as errors. Files from before the header grew (its
+ * first RECORD_MIN_NFIELDS fields) read the same, the later fields empty. */
 #ifndef FANOTOP_REPLAY_PARSE_H
 #define FANOTOP_REPLAY_PARSE_H
 
@@ -57,6 +58,7 @@ struct replay_record {
     uint32_t uid;
     uint32_t types; /* FA_BIT() set, 0 for a process line */
     struct replay_str user, comm, exe, unit, path;
+    struct replay_str container, cpath; /* "" in files from before these fields */
 };
 
 enum replay_status {

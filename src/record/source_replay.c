@@ -25,6 +25,8 @@ _Static_assert(REPLAY_BUF > REPLAY_MAX_RECORD, "the read buffer must hold a whol
  * event would cost more than parsing the line. */
 #define COUNT_BATCH 4096
 
+#define IDENT_STRINGS 5
+
 /* The identity last seen for one pid. A record carries the whole tuple on
  * every line; a new identity id is sent only when the tuple changes. */
 struct ident {
@@ -32,9 +34,9 @@ struct ident {
     int32_t ppid;
     uint32_t uid;
     int64_t start_ns;
-    char *str; /* user, comm, exe, unit, each NUL-terminated */
+    char *str; /* user, comm, exe, unit, container, each NUL-terminated */
     size_t cap;
-    size_t len[4];
+    size_t len[IDENT_STRINGS];
 };
 
 struct replay {
@@ -78,13 +80,22 @@ static struct ident *ident_slot(struct replay *rp, int32_t pid)
     return &rp->idents[*idx];
 }
 
+/* REC's identity strings, in the order struct ident keeps them. */
+static void ident_strings(const struct replay_record *rec,
+                          const struct replay_str *s[IDENT_STRINGS])
+{
+    s[0] = &rec->user, s[1] = &rec->comm, s[2] = &rec->exe, s[3] = &rec->unit;
+    s[4] = &rec->container;
+}
+
 static bool ident_same(const struct ident *id, const struct replay_record *rec)
 {
-    const struct replay_str *s[4] = {&rec->user, &rec->comm, &rec->exe, &rec->unit};
+    const struct replay_str *s[IDENT_STRINGS];
+    ident_strings(rec, s);
     if (id->ppid != rec->ppid || id->uid != rec->uid || id->start_ns != rec->start_ns)
         return false;
     const char *p = id->str;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < IDENT_STRINGS; i++) {
         if (id->len[i] != s[i]->len || memcmp(p, s[i]->s, s[i]->len) != 0)
             return false;
         p += id->len[i] + 1;
@@ -102,9 +113,10 @@ static int64_t ident_for(struct replay *rp, struct source *src, const struct rep
         return 0;
     if (id->id && ident_same(id, rec))
         return id->id;
-    const struct replay_str *s[4] = {&rec->user, &rec->comm, &rec->exe, &rec->unit};
+    const struct replay_str *s[IDENT_STRINGS];
+    ident_strings(rec, s);
     size_t need = 0;
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < IDENT_STRINGS; i++)
         need += s[i]->len + 1;
     if (need > id->cap) {
         char *str = realloc(id->str, need);
@@ -114,7 +126,7 @@ static int64_t ident_for(struct replay *rp, struct source *src, const struct rep
         id->cap = need;
     }
     char *p = id->str;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < IDENT_STRINGS; i++) {
         memcpy(p, s[i]->s, s[i]->len + 1);
         id->len[i] = s[i]->len;
         p += s[i]->len + 1;

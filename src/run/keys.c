@@ -7,7 +7,7 @@
 const struct key_help keys_help[] = {
     {NULL, "Views"},
     {"Tab  Shift-Tab", "next / previous view"},
-    {"1 2 3 4 5 6 7", "paths, processes, types, units, events, tree, proctree"},
+    {"1 2 3 4 5 6 7 8", "paths, processes, types, units, events, tree, proctree, containers"},
     {"F5  t", "tree view (again: back to the view before)"},
     {"", "from processes: the process tree (again: back to processes)"},
     {"+  -  *", "trees: expand, collapse, expand all (again: collapse all)"},
@@ -29,7 +29,8 @@ const struct key_help keys_help[] = {
     {NULL, "Finding"},
     {"F3  /", "search the name column as you type (Enter keeps, Esc closes)"},
     {"n  N", "next / previous match"},
-    {"F4  \\", "filter: regexes, field:regex (path comm exe cmd user unit pid), !negate,"},
+    {"F4  \\",
+     "filter: regexes, field:regex (path comm exe cmd user unit container pid), !negate,"},
     {"", "type:write,create (the names of -e) or type:/regex/"},
     {"", "live as you type; Enter keeps it, Esc restores, Up/Down recall earlier ones"},
     {NULL, "Data"},

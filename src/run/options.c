@@ -105,6 +105,7 @@ void options_usage(FILE *out)
           "  -f, --filter=EXPR        start filter, e.g. 'comm:nginx !\\.log$';\n"
           "                           type:LIST takes the names of -e\n"
           "  -v, --view=NAME          paths processes types units events tree proctree\n"
+          "                           containers\n"
           "  -s, --sort=COLUMN        sort column of the start view\n"
           "      --group=FIELD        fold the processes view by comm, exe or unit\n"
           "  -d, --delay=SECONDS      refresh interval (default 1)\n"
@@ -318,7 +319,9 @@ static int parse_one(struct options *opt, int c, const char *arg)
     case 'v':
         if (view_kind_by_name(arg) < 0)
             return usage_error(
-                "unknown view '%s' (paths, processes, types, units, events, tree, proctree)", arg);
+                "unknown view '%s' (paths, processes, types, units, events, tree, proctree, "
+                "containers)",
+                arg);
         opt->view = arg;
         break;
     case 's':

@@ -385,6 +385,7 @@ static const struct {
     {'5', act_view},
     {'6', act_view},
     {'7', act_view},
+    {'8', act_view},
     {'g', act_group},
     {UI_FN(KEY_F(9)), act_signal},
     {'k', act_signal},
