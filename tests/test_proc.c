@@ -420,6 +420,48 @@ static void fake_batch(struct fake_batch *fb, int64_t start, int64_t end, bool e
                                 .events = n};
 }
 
+/* A command started for following: forked, then made another user (-u)
+ * before the kernel's process events were listened to. Noted while it
+ * runs, it is that user, even when it is gone before its first event is
+ * named (a copy of its parent, root, would be wrong). Needs root. */
+static void noted_child_keeps_the_user_it_became(void **state)
+{
+    (void)state;
+    if (geteuid() != 0)
+        skip();
+    int ready[2], go[2];
+    assert_int_equal(pipe(ready), 0);
+    assert_int_equal(pipe(go), 0);
+    pid_t kid = fork();
+    if (kid == 0) {
+        char b;
+        close(ready[0]);
+        close(go[1]);
+        if (setgid(65534) < 0 || setuid(65534) < 0)
+            _exit(1);
+        close(ready[1]);
+        _exit(read(go[0], &b, 1) < 0 ? 1 : 0);
+    }
+    close(ready[1]);
+    close(go[0]);
+    char b;
+    assert_int_equal(read(ready[0], &b, 1), 0); /* its user dropped */
+    struct proc_cache *c = proc_cache_create(getpid());
+    int64_t now = mono();
+    proc_note_fork(c, kid, kid, getpid(), now);
+    close(go[1]);
+    int status;
+    waitpid(kid, &status, 0);
+    assert_int_equal(status, 0);
+    close(ready[0]);
+    struct proc_info *p = proc_lookup(c, kid, FAN_OPEN, now);
+    assert_int_equal(p->ident.pid, kid);
+    assert_int_equal(p->ident.ppid, getpid());
+    assert_int_equal(p->ident.uid, 65534);
+    assert_true(p->ident.start_ns > 0);
+    proc_cache_destroy(c);
+}
+
 /* A fork is read before the first event of its child: the child, gone
  * already, is a copy of its parent as it was at the fork (a later change of
  * the parent's user is not its), and an exec names it. */
@@ -762,6 +804,7 @@ int main(void)
         cmocka_unit_test(gone_process_is_unknown_but_keeps_its_pid),
         cmocka_unit_test(reused_pid_is_detected_by_start_time),
         cmocka_unit_test(gone_child_takes_parent_and_identity_from_its_fork),
+        cmocka_unit_test(noted_child_keeps_the_user_it_became),
         cmocka_unit_test(fork_names_a_gone_child_as_its_parent_was),
         cmocka_unit_test(user_and_name_changes_apply_at_their_place),
         cmocka_unit_test(a_queue_behind_holds_changes_back),

@@ -874,6 +874,12 @@ void proc_note_fork(struct proc_cache *c, pid_t tid, pid_t tgid, pid_t parent, i
     e->fork_new = true;
     e->tgid = tgid;
     e->seen = now;
+    /* Read now, while it runs: a change of user it made since the fork
+     * (the user a followed command runs as) is in /proc, and one it makes
+     * from now on is reported in order. Named later, once it may be gone,
+     * it would be a copy of its parent as that was. */
+    if (tid == tgid)
+        build(c, e, false, now, 0);
 }
 
 pid_t proc_fork_parent(const struct proc_cache *c, pid_t pid)

@@ -70,9 +70,11 @@ void proc_exec(struct proc_cache *c, struct proc_info *p, const char *path, size
                const struct proc_batch *b, size_t rest);
 
 /* Task TID of process TGID was forked by process PARENT before now, as the
- * caller knows (a command it started itself): records the parent, which
- * names the parent (and, through it, the uid and unit) of a process gone
- * before its first event is read. */
+ * caller knows (a command it started itself, before the kernel's process
+ * events were listened to): records the parent, which names the parent of
+ * a process gone before its first event is read, and reads a process from
+ * /proc at once, so that its user and unit are its own, not a copy of its
+ * parent's. */
 void proc_note_fork(struct proc_cache *c, pid_t tid, pid_t tgid, pid_t parent, int64_t now);
 
 /* The parent that PID's fork named, or 0 when none is known. */

@@ -111,10 +111,10 @@ static void child_fail(int fd, int e)
     _exit(127);
 }
 
-/* In the forked child: become USER, wait for the go byte, exec. Only
- * async-signal-safe calls until exec. */
-static void child_run(struct follow *f, char **argv, int go_rd, int err_wr, uid_t uid, gid_t gid,
-                      const char *login)
+/* In the forked child: become USER, close READY_WR (the parent waits for
+ * that), wait for the go byte, exec. Only async-signal-safe calls until exec. */
+static void child_run(struct follow *f, char **argv, int go_rd, int err_wr, int ready_wr, uid_t uid,
+                      gid_t gid, const char *login)
 {
     sigset_t none;
     sigemptyset(&none);
@@ -139,6 +139,7 @@ static void child_run(struct follow *f, char **argv, int go_rd, int err_wr, uid_
         if (initgroups(login, gid) < 0 || setgid(gid) < 0 || setuid(uid) < 0)
             child_fail(err_wr, errno);
     }
+    close(ready_wr);
     struct pollfd p = {.fd = go_rd, .events = POLLIN};
     int rc = poll(&p, 1, FOLLOW_START_TIMEOUT_MS);
     char go = 0;
@@ -223,9 +224,10 @@ struct follow *follow_prepare(const struct options *opt, char *err, size_t errle
         return NULL;
     }
     f->name = strdup(opt->command[0]);
-    int go[2] = {-1, -1}, ep[2] = {-1, -1};
+    int go[2] = {-1, -1}, ep[2] = {-1, -1}, ready[2] = {-1, -1};
     pid_t pid = -1;
-    if (f->name && pipe2(go, O_CLOEXEC) == 0 && pipe2(ep, O_CLOEXEC) == 0) {
+    if (f->name && pipe2(go, O_CLOEXEC) == 0 && pipe2(ep, O_CLOEXEC) == 0 &&
+        pipe2(ready, O_CLOEXEC) == 0) {
         /* Orphans of the followed tree come to us, so their ancestry stays known. */
         prctl(PR_SET_CHILD_SUBREAPER, 1);
         pid = fork();
@@ -237,6 +239,8 @@ struct follow *follow_prepare(const struct options *opt, char *err, size_t errle
                 close(go[i]);
             if (ep[i] >= 0)
                 close(ep[i]);
+            if (ready[i] >= 0)
+                close(ready[i]);
         }
         free(f->name);
         free(login);
@@ -246,13 +250,21 @@ struct follow *follow_prepare(const struct options *opt, char *err, size_t errle
     if (pid == 0) {
         close(go[1]);
         close(ep[0]);
+        close(ready[0]);
         if (opt->record && strcmp(opt->record, "-") == 0)
             dup2(2, 1); /* the command's output must not mix into the record stream */
-        child_run(f, opt->command, go[0], ep[1], uid, gid, login);
+        child_run(f, opt->command, go[0], ep[1], ready[1], uid, gid, login);
     }
     free(login);
     close(go[0]);
     close(ep[1]);
+    close(ready[1]);
+    /* Until the child is the user it runs as (or is gone): capture, started
+     * next, reads it as that user. */
+    char none;
+    while (read(ready[0], &none, 1) < 0 && errno == EINTR)
+        ;
+    close(ready[0]);
     follow_relay_parent(&f->relay);
     f->go_fd = go[1];
     f->err_fd = ep[0];
