@@ -103,6 +103,26 @@ has "$rec" moved_to "$d/conf"
 hasnt "$rec" "$d/other"
 hasnt "$rec" "$d/conf.new"
 
+# Directories made while the kernel's queue overflowed (their events lost)
+# are found by a look through PATH after the overflow, and marked.
+mkdir -p "$tmp/ov/w"
+rec="$SCRATCH/ov.csv"
+fanotop_start "$rec" "$tmp/ov/w"
+kill -STOP "$FPID"
+"$FSOPS" create "$tmp/ov/w" 40000 # more than the default queue holds
+mkdir -p "$tmp/ov/w/lost/deep"
+kill -CONT "$FPID"
+settle "$rec"
+if grep -q ',overflow,' "$rec"; then
+    wait_for marked "$tmp/ov/w/lost/deep"
+    echo x >"$tmp/ov/w/lost/deep/f"
+    fanotop_stop
+    has "$rec" close_write "$tmp/ov/w/lost/deep/f"
+else
+    fanotop_stop
+    echo "no queue overflow (a larger fs.fanotify.max_queued_events?): not checked" >&2
+fi
+
 # A mount root is watched whole: --verbose says so in a notice (without
 # it, only where the filesystem is mounted elsewhere too).
 rec="$SCRATCH/root.csv"

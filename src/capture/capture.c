@@ -75,6 +75,7 @@ struct capture {
     size_t fd_buflen;
     size_t fd_limit; /* RLIMIT_NOFILE as set at start */
     uint64_t mount_fails; /* the resolver's count, as last added to n_errors */
+    bool lost;            /* the FID group overflowed: new directories may be unmarked */
     /* per batch */
     int64_t now_rt, now_mono;
     uint64_t n_events, n_filtered, n_errors, n_overflows;
@@ -331,8 +332,10 @@ static size_t read_group(struct capture *c, struct source *src, int group, bool 
     struct decode_event ev;
     enum decode_status st;
     while ((st = decode_next(c->buf, (size_t)n, &off, &ev)) == DECODE_OK) {
-        if (ev.mask & FAN_Q_OVERFLOW)
+        if (ev.mask & FAN_Q_OVERFLOW) {
             emit_overflow(c, src);
+            c->lost = c->lost || !fd_mode;
+        }
         else
             file_event(c, src, &ev, fd_mode, c->buf, (size_t)n, off);
         if (ev.bad_info)
@@ -443,6 +446,10 @@ static int capture_run(struct source *src, void *impl)
             if (pfd[i].revents & POLLIN)
                 got += read_group(c, src, groups[i], i == PFD_FD, &emptied);
             all_emptied = all_emptied && emptied;
+        }
+        if (c->lost) {
+            marks_overflow(c->marks);
+            c->lost = false;
         }
         resolve_release(c->res);
         if (r > 0 && all_emptied)

@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include "capture/marks.h"
+#include "capture/marks_internal.h"
 
 #include "base/clock.h"
 #include "base/event.h"
@@ -11,10 +11,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <langinfo.h>
 #include <linux/capability.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,58 +31,6 @@
 #define TREE_INTERNAL                                                                              \
     (FAN_CREATE | FAN_MOVED_FROM | FAN_MOVED_TO | FAN_DELETE_SELF | FAN_MOVE_SELF | FAN_ONDIR |    \
      FAN_EVENT_ON_CHILD)
-#define NS_SCAN_NS CLOCK_NS_PER_S /* other mount namespaces: looked at once a second */
-#define ROOT_MAX   48             /* "/proc/PID/root" */
-
-/* One filesystem (superblock) marked. */
-struct target {
-    unsigned major, minor;
-    char *point; /* a directory of the mount it is reached through */
-    char *shown; /* that mount point as its namespace shows it */
-    char *fstype;
-    char *why;     /* the PATH or "all" that makes it the user's (for --verbose) */
-    char how[160]; /* how it is marked, for --verbose */
-    uint64_t fsid;
-    pid_t ns_pid;           /* reached through this process's mount namespace; 0: ours */
-    uint64_t ns_ino;        /* that namespace */
-    bool user;              /* inside the user's scope */
-    bool mount_scope;       /* --mount: fd events through the PATHs' mounts only */
-    bool inode;             /* its PATHs are watched by inode marks */
-    bool root_path;         /* a PATH on it is its mount root */
-    bool fid;               /* marked in the FID group (the resolver knows it) */
-    bool seen_own, seen_ns; /* in the last look at our table, at other namespaces' */
-    bool fresh;             /* found by this look: not marked yet */
-};
-
-struct marks {
-    const struct capture_config *cfg; /* setup only */
-    int fd_group, fid_group;
-    bool target_fid;
-    uint32_t types;
-    bool verbose;
-    bool whole;  /* no PATH: every filesystem is the user's */
-    bool follow; /* following processes: PATHs keep their wide marks */
-    enum capture_scope scope;
-    char **real; /* the PATHs */
-    size_t npaths;
-    struct resolver *res;
-    struct scope *sc;
-    struct target *t;
-    size_t nt;
-    uint64_t *user_fsids; /* of the user's targets, for the hot path */
-    size_t nuser;
-    dev_t *devs; /* the PATHs' devices, for --mount and --filesystem */
-    size_t ndevs;
-    bool dev_check;
-    int mi_fd; /* /proc/self/mountinfo, polled for changes */
-    struct mntns *ns;
-    int64_t next_ns_scan;
-    bool running;
-    void (*notice)(void *ctx, const char *text);
-    void *notice_ctx;
-    char missing[512];   /* filesystems with no FID events, for one notice */
-    uint64_t found_told; /* scope_stats.found_before, as last told */
-};
 
 static uint64_t fan_mask_of(uint32_t types)
 {
@@ -95,11 +41,7 @@ static uint64_t fan_mask_of(uint32_t types)
     return m;
 }
 
-/* A line for the user: on stderr at setup ("fanotop: notice: ..." when
- * NOTICE), as a notice of the capture once running. */
-static void say(struct marks *m, bool notice, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void say(struct marks *m, bool notice, const char *fmt, ...)
+void marks_say(struct marks *m, bool notice, const char *fmt, ...)
 {
     char raw[1024], text[2048];
     va_list ap;
@@ -152,7 +94,7 @@ static const char *fid_reason(int e)
 
 /* ---- targets -------------------------------------------------------------------- */
 
-static struct target *find_target(struct marks *m, unsigned major, unsigned minor)
+struct target *marks_find_target(struct marks *m, unsigned major, unsigned minor)
 {
     for (size_t i = 0; i < m->nt; i++)
         if (m->t[i].major == major && m->t[i].minor == minor)
@@ -160,7 +102,7 @@ static struct target *find_target(struct marks *m, unsigned major, unsigned mino
     return NULL;
 }
 
-static void target_free(struct target *t)
+void marks_target_free(struct target *t)
 {
     free(t->point);
     free(t->shown);
@@ -170,8 +112,8 @@ static void target_free(struct target *t)
 
 /* Reach T through mount E, under ROOT ("" or "/proc/PID/root") of namespace
  * NS (NULL: ours). */
-static bool set_point(struct target *t, const struct mount_entry *e, const char *root,
-                      const struct mntns_entry *ns)
+bool marks_set_point(struct target *t, const struct mount_entry *e, const char *root,
+                     const struct mntns_entry *ns)
 {
     char *point = malloc(strlen(root) + strlen(e->point) + 1);
     char *shown = strdup(e->point);
@@ -192,10 +134,10 @@ static bool set_point(struct target *t, const struct mount_entry *e, const char 
 }
 
 /* The target of mount E, made (fresh) if new; NULL when out of memory. */
-static struct target *target_of(struct marks *m, const struct mount_entry *e, const char *root,
-                                const struct mntns_entry *ns)
+struct target *marks_target_of(struct marks *m, const struct mount_entry *e, const char *root,
+                               const struct mntns_entry *ns)
 {
-    struct target *t = find_target(m, e->major, e->minor);
+    struct target *t = marks_find_target(m, e->major, e->minor);
     if (t)
         return t;
     struct target *v = realloc(m->t, (m->nt + 1) * sizeof *v);
@@ -204,15 +146,15 @@ static struct target *target_of(struct marks *m, const struct mount_entry *e, co
     m->t = v;
     t = &v[m->nt];
     *t = (struct target){.major = e->major, .minor = e->minor, .fresh = true};
-    if (!set_point(t, e, root, ns) || !(t->fstype = strdup(e->fstype))) {
-        target_free(t);
+    if (!marks_set_point(t, e, root, ns) || !(t->fstype = strdup(e->fstype))) {
+        marks_target_free(t);
         return NULL;
     }
     m->nt++;
     return t;
 }
 
-static bool set_why(struct target *t, const char *why)
+bool marks_set_why(struct target *t, const char *why)
 {
     char *w = strdup(why);
     if (!w)
@@ -222,7 +164,7 @@ static bool set_why(struct target *t, const char *why)
     return true;
 }
 
-static void rebuild_user_fsids(struct marks *m)
+void marks_rebuild_user(struct marks *m)
 {
     m->nuser = 0;
     for (size_t i = 0; i < m->nt; i++)
@@ -300,20 +242,20 @@ static bool handles_open(const struct target *t, uint64_t *fsid)
 }
 
 /* T's PATHs cannot be watched by inode marks (E: why): say so, unmark. */
-static void widen(struct marks *m, struct target *t, int e)
+void marks_widen(struct marks *m, struct target *t, int e)
 {
     struct scope_stats st;
     scope_get_stats(m->sc, &st);
     if (e == ENOSPC)
-        say(m, true,
-            "watching the whole filesystem of %s (%s): more than %zu directories "
-            "under the PATHs on it",
-            t->shown, t->fstype, st.limit);
+        marks_say(m, true,
+                  "watching the whole filesystem of %s (%s): more than %zu directories "
+                  "under the PATHs on it",
+                  t->shown, t->fstype, st.limit);
     else
-        say(m, true,
-            "watching the whole filesystem of %s (%s): cannot mark the directories "
-            "under %s one by one: %s",
-            t->shown, t->fstype, t->why, strerror(e));
+        marks_say(m, true,
+                  "watching the whole filesystem of %s (%s): cannot mark the directories "
+                  "under %s one by one: %s",
+                  t->shown, t->fstype, t->why, strerror(e));
     scope_widen(m->sc, t->fsid, true);
     t->inode = false;
 }
@@ -328,14 +270,14 @@ static bool watch_paths(struct marks *m, struct target *t)
             minor(st.st_dev) != t->minor)
             continue;
         if (scope_watch(m->sc, m->real[k], t->fsid) < 0) {
-            widen(m, t, errno);
+            marks_widen(m, t, errno);
             return false;
         }
     }
     return true;
 }
 
-static const char *where(const struct target *t, char *buf, size_t len)
+const char *marks_where(const struct target *t, char *buf, size_t len)
 {
     if (!t->ns_pid)
         return "";
@@ -351,8 +293,8 @@ static const char *where(const struct target *t, char *buf, size_t len)
  * narrow PATH (T->inode), the filesystem mark only names processes and
  * follows renames; the PATHs get inode marks. -1 (ERR) when a PATH cannot be
  * watched at all. */
-static int mark_one(struct marks *m, struct target *t, const struct mount_table *mt,
-                    const char *root, char *err, size_t errlen)
+int marks_mark_one(struct marks *m, struct target *t, const struct mount_table *mt,
+                   const char *root, char *err, size_t errlen)
 {
     uint64_t fd_user = fan_mask_of(m->types & FA_FD_TYPES);
     uint64_t fid_user = fan_mask_of(m->types & FA_FID_TYPES);
@@ -393,10 +335,10 @@ static int mark_one(struct marks *m, struct target *t, const struct mount_table 
                         fsid ? fid_reason(errno) : "its root could not be opened");
     }
     if (fid_only && fid_how) /* else the notice of missing FID events tells */
-        say(m, true,
-            "watching the whole filesystem of %s (%s): its file handles cannot be "
-            "opened, which following new directories needs",
-            t->shown, t->fstype);
+        marks_say(m, true,
+                  "watching the whole filesystem of %s (%s): its file handles cannot be "
+                  "opened, which following new directories needs",
+                  t->shown, t->fstype);
     const char *how = fid_how;
     if (!fid_how || !fast) {
         how = mark_target(m, m->fd_group, fd_mask, t, mt, root, true);
@@ -417,14 +359,13 @@ static int mark_one(struct marks *m, struct target *t, const struct mount_table 
         how = "mount";
     }
     if (t->inode && !watch_paths(m, t))
-        return mark_one(m, t, mt, root, err, errlen);
+        return marks_mark_one(m, t, mt, root, err, errlen);
     if (t->user && t->inode) {
         struct scope_stats st;
         scope_get_stats(m->sc, &st);
         snprintf(t->how, sizeof t->how,
-                 "%s, inode marks under %s, %zu directories in all, file "
-                 "handles",
-                 t->fstype, t->why, st.dirs);
+                 "%s, inode marks under %s, %zu director%s in all, file handles", t->fstype, t->why,
+                 st.dirs, st.dirs == 1 ? "y" : "ies");
     } else if (t->user) {
         snprintf(t->how, sizeof t->how, "%s, %s mark%s%s", t->fstype, how ? how : "no",
                  fid_how && fast ? ", file handles" : "",
@@ -436,14 +377,15 @@ static int mark_one(struct marks *m, struct target *t, const struct mount_table 
 }
 
 /* The --verbose line of T, once marked. */
-static void tell(struct marks *m, const struct target *t, const char *when)
+void marks_tell(struct marks *m, const struct target *t, const char *when)
 {
     char ns[64];
     if (t->user)
-        say(m, false, "watching %s (%s)%s%s", t->shown, t->how, when, where(t, ns, sizeof ns));
+        marks_say(m, false, "watching %s (%s)%s%s", t->shown, t->how, when,
+                  marks_where(t, ns, sizeof ns));
     else if (m->verbose)
-        say(m, false, "naming processes by exec on %s (%s)%s%s", t->shown, t->how, when,
-            where(t, ns, sizeof ns));
+        marks_say(m, false, "naming processes by exec on %s (%s)%s%s", t->shown, t->how, when,
+                  marks_where(t, ns, sizeof ns));
 }
 
 /* ---- setup ------------------------------------------------------------------------ */
@@ -488,8 +430,8 @@ static bool plan_path(struct marks *m, size_t i, struct target *t, const struct 
             /* Marking the filesystem costs more than PATH only where it is
              * a mount of a subdirectory, or mounted elsewhere too. */
             if (!m->follow && (m->verbose || strcmp(e->root, "/") != 0 || elsewhere(mt, e)))
-                say(m, true, "watching the whole filesystem of %s (%s): it is a mount root",
-                    e->point, e->fstype);
+                marks_say(m, true, "watching the whole filesystem of %s (%s): it is a mount root",
+                          e->point, e->fstype);
         }
         /* one PATH that must be watched whole makes its filesystem watched whole */
         t->inode = !m->follow && !t->root_path && m->fid_group >= 0;
@@ -499,15 +441,15 @@ static bool plan_path(struct marks *m, size_t i, struct target *t, const struct 
             if (sub == e || mounts_is_pseudo(sub->fstype) || !mounts_visible(mt, sub, "") ||
                 !mounts_path_under(sub->point, strlen(sub->point), real, strlen(real)))
                 continue;
-            struct target *st = target_of(m, sub, "", NULL);
+            struct target *st = marks_target_of(m, sub, "", NULL);
             if (!st)
                 return false;
-            if (!st->user && !set_point(st, sub, "", NULL))
+            if (!st->user && !marks_set_point(st, sub, "", NULL))
                 return false;
             st->user = true;
             st->root_path = true; /* watched whole from its mount root */
             st->inode = false;
-            if (!set_why(st, m->cfg->paths[i]))
+            if (!marks_set_why(st, m->cfg->paths[i]))
                 return false;
         }
         return true;
@@ -531,18 +473,18 @@ static int plan(struct marks *m, const struct mount_table *mt, char *err, size_t
         const struct mount_entry *e = &mt->v[i];
         if (mounts_is_pseudo(e->fstype) || !mounts_visible(mt, e, ""))
             continue;
-        struct target *t = target_of(m, e, "", NULL);
+        struct target *t = marks_target_of(m, e, "", NULL);
         if (!t)
             goto oom;
         t->seen_own = true;
         /* name FID paths through a mount of the whole filesystem */
         const struct mount_entry *rep = mounts_find(mt, t->point);
         if (rep && strcmp(rep->root, "/") != 0 && strcmp(e->root, "/") == 0 &&
-            !set_point(t, e, "", NULL))
+            !marks_set_point(t, e, "", NULL))
             goto oom;
         if (m->whole) {
             t->user = true;
-            if (!set_why(t, "all"))
+            if (!marks_set_why(t, "all"))
                 goto oom;
         }
     }
@@ -554,15 +496,15 @@ static int plan(struct marks *m, const struct mount_table *mt, char *err, size_t
             *status = 1;
             return -1;
         }
-        struct target *t = target_of(m, e, "", NULL);
+        struct target *t = marks_target_of(m, e, "", NULL);
         if (!t)
             goto oom;
         t->seen_own = true;
         /* FID paths then come out under (the first) PATH */
-        if (!t->user && !set_point(t, e, "", NULL))
+        if (!t->user && !marks_set_point(t, e, "", NULL))
             goto oom;
         t->user = true;
-        if (!set_why(t, cfg->paths[i]))
+        if (!marks_set_why(t, cfg->paths[i]))
             goto oom;
         struct stat st;
         if (stat(real, &st) == 0 && !add_dev(m, st.st_dev))
@@ -582,17 +524,17 @@ static int mark_all(struct marks *m, const struct mount_table *mt, char *err, si
 {
     for (size_t i = 0; i < m->nt; i++) {
         m->t[i].fresh = false;
-        if (mark_one(m, &m->t[i], mt, "", err, errlen) < 0) {
+        if (marks_mark_one(m, &m->t[i], mt, "", err, errlen) < 0) {
             *status = 1;
             return -1;
         }
         if (m->verbose)
-            tell(m, &m->t[i], "");
+            marks_tell(m, &m->t[i], "");
     }
     if (m->missing[0])
-        say(m, true, "no create/delete/move/attrib events on %s", m->missing);
+        marks_say(m, true, "no create/delete/move/attrib events on %s", m->missing);
     m->missing[0] = '\0';
-    rebuild_user_fsids(m);
+    marks_rebuild_user(m);
     return 0;
 }
 
@@ -607,8 +549,6 @@ static bool copy_paths(struct marks *m, char *const *real, size_t n)
     m->npaths = n;
     return true;
 }
-
-static void refresh_ns(struct marks *m);
 
 struct marks *marks_create(const struct marks_init *init, char *err, size_t errlen, int *status)
 {
@@ -653,7 +593,8 @@ struct marks *marks_create(const struct marks_init *init, char *err, size_t errl
     }
     /* Other mount namespaces: looked at once marked, then each second. */
     if (m->whole && !(m->ns = mntns_create()))
-        say(m, true, "filesystems of other mount namespaces are not watched: %s", strerror(errno));
+        marks_say(m, true, "filesystems of other mount namespaces are not watched: %s",
+                  strerror(errno));
     if (plan(m, &mt, err, errlen, status) < 0)
         goto fail;
     if (!(m->user_fsids = calloc(m->nt + 1, sizeof *m->user_fsids))) {
@@ -663,7 +604,7 @@ struct marks *marks_create(const struct marks_init *init, char *err, size_t errl
     if (mark_all(m, &mt, err, errlen, status) < 0)
         goto fail;
     if (m->ns) {
-        refresh_ns(m);
+        marks_refresh_ns(m);
         marks_let_go(m);
     }
     m->cfg = NULL;
@@ -681,7 +622,7 @@ void marks_destroy(struct marks *m)
     if (!m)
         return;
     for (size_t i = 0; i < m->nt; i++)
-        target_free(&m->t[i]);
+        marks_target_free(&m->t[i]);
     free(m->t);
     for (size_t i = 0; m->real && i < m->npaths; i++)
         free(m->real[i]);
@@ -737,218 +678,4 @@ void marks_run(struct marks *m, void (*notice)(void *ctx, const char *text), voi
 int marks_poll_fd(const struct marks *m)
 {
     return m->mi_fd;
-}
-
-/* ---- while running ------------------------------------------------------------------- */
-
-/* A filesystem found after start: whose is it, then mark it. */
-static void mark_new(struct marks *m, struct target *t, const struct mount_table *mt,
-                     const char *root)
-{
-    t->fresh = false;
-    if (m->whole) {
-        t->user = set_why(t, "all");
-    } else if (m->scope == CAPTURE_SCOPE_PATH && !t->ns_pid) {
-        for (size_t k = 0; k < m->npaths && !t->user; k++)
-            if (mounts_path_under(t->shown, strlen(t->shown), m->real[k], strlen(m->real[k])))
-                t->user = set_why(t, m->real[k]); /* mounted below a PATH */
-    }
-    char err[512] = "";
-    if (mark_one(m, t, mt, root, err, sizeof err) < 0 || err[0])
-        say(m, true, "%s", err);
-    else if (m->running ? t->user || m->verbose : m->verbose)
-        tell(m, t, m->running ? ", mounted after start" : "");
-    if (m->missing[0])
-        say(m, true, "no create/delete/move/attrib events on %s", m->missing);
-    m->missing[0] = '\0';
-}
-
-/* T is in none of the mount tables any more. */
-static void let_go(struct marks *m, struct target *t)
-{
-    char ns[64];
-    if (t->user)
-        say(m, false, "no longer watching %s (%s): unmounted%s", t->shown, t->fstype,
-            where(t, ns, sizeof ns));
-    else if (m->verbose)
-        say(m, false, "no longer naming processes by exec on %s (%s): unmounted", t->shown,
-            t->fstype);
-    /* A lazy unmount leaves the filesystem, and our mark, for as long as
-     * something uses it: its events are no longer the user's. */
-    if (t->inode)
-        scope_widen(m->sc, t->fsid, false);
-    if (t->fid)
-        resolve_drop_fs(m->res, t->fsid);
-    target_free(t);
-    *t = m->t[--m->nt];
-}
-
-/* Does MT still have T's mount (the one it is reached through)? */
-static bool shown_in(const struct mount_table *mt, const struct target *t)
-{
-    for (size_t i = 0; i < mt->n; i++)
-        if (mt->v[i].major == t->major && mt->v[i].minor == t->minor &&
-            strcmp(mt->v[i].point, t->shown) == 0)
-            return true;
-    return false;
-}
-
-/* Take in the mount table MT of the namespace under ROOT (of PID; "" and 0
- * for ours): OWN tells which flag it sets. Only a new filesystem, or one
- * whose mount is gone, is looked up on disk (statx of its mount point):
- * each look holds the mount for a moment, and an umount that falls in that
- * moment fails as busy. */
-static void take_table(struct marks *m, const struct mount_table *mt, const char *root,
-                       const struct mntns_entry *ns)
-{
-    bool own = !ns;
-    pid_t pid = ns ? ns->pid : 0;
-    for (size_t i = 0; i < mt->n; i++) {
-        const struct mount_entry *e = &mt->v[i];
-        if (mounts_is_pseudo(e->fstype))
-            continue;
-        struct target *t = find_target(m, e->major, e->minor);
-        bool *seen = t ? (own ? &t->seen_own : &t->seen_ns) : NULL;
-        if (t && !t->fresh) {
-            /* Reach it through our namespace if it is in it, else through
-             * a process that is still there, and through a mount that is. */
-            bool repoint =
-                own ? t->ns_pid != 0 || !shown_in(mt, t)
-                    : !t->seen_own && (!t->ns_pid || (t->ns_pid != pid && kill(t->ns_pid, 0) < 0 &&
-                                                      errno == ESRCH));
-            if (repoint && mounts_visible(mt, e, root) && set_point(t, e, root, ns) && t->fid)
-                resolve_add_fs(m->res, t->fsid, t->point);
-            *seen = true;
-            continue;
-        }
-        if (t || !mounts_visible(mt, e, root))
-            continue;
-        if (!(t = target_of(m, e, root, ns)))
-            continue; /* out of memory: found again by the next look */
-        if (own)
-            t->seen_own = true;
-        else
-            t->seen_ns = true;
-    }
-}
-
-/* Mark the filesystems just found in MT (under ROOT). */
-static void mark_fresh(struct marks *m, const struct mount_table *mt, const char *root)
-{
-    uint64_t *u = realloc(m->user_fsids, (m->nt + 1) * sizeof *u);
-    if (!u)
-        return; /* marked by the next look */
-    m->user_fsids = u;
-    for (size_t i = 0; i < m->nt; i++)
-        if (m->t[i].fresh)
-            mark_new(m, &m->t[i], mt, root);
-    rebuild_user_fsids(m);
-}
-
-void marks_let_go(struct marks *m)
-{
-    for (size_t i = 0; i < m->nt;) {
-        if (!m->t[i].seen_own && !m->t[i].seen_ns)
-            let_go(m, &m->t[i]); /* the last one takes its place */
-        else
-            i++;
-    }
-    rebuild_user_fsids(m);
-}
-
-static void refresh_own(struct marks *m)
-{
-    struct mount_table mt;
-    if (mounts_read_fd(m->mi_fd, &mt) < 0)
-        return;
-    for (size_t i = 0; i < m->nt; i++)
-        m->t[i].seen_own = false;
-    take_table(m, &mt, "", NULL);
-    mark_fresh(m, &mt, "");
-    mounts_free(&mt);
-}
-
-/* The other namespaces, each reached through one of its processes. */
-static void refresh_ns(struct marks *m)
-{
-    long n = mntns_scan(m->ns);
-    if (n < 0)
-        return;
-    bool *before = calloc(m->nt + 1, sizeof *before);
-    if (!before)
-        return;
-    for (size_t i = 0; i < m->nt; i++) {
-        before[i] = m->t[i].seen_ns;
-        m->t[i].seen_ns = false;
-    }
-    size_t known = m->nt;
-    for (long k = 0; k < n; k++) {
-        const struct mntns_entry *ns = mntns_get(m->ns, (size_t)k);
-        char root[ROOT_MAX], path[ROOT_MAX + 16];
-        snprintf(root, sizeof root, "/proc/%d/root", (int)ns->pid);
-        snprintf(path, sizeof path, "/proc/%d/mountinfo", (int)ns->pid);
-        struct mount_table mt;
-        if (mounts_read_file(path, &mt) < 0) {
-            /* its process went meanwhile: what was reached through it
-             * stays until the next look tells */
-            for (size_t i = 0; i < known && i < m->nt; i++)
-                if (m->t[i].ns_ino == ns->ino)
-                    m->t[i].seen_ns = m->t[i].seen_ns || before[i];
-            continue;
-        }
-        take_table(m, &mt, root, ns);
-        mark_fresh(m, &mt, root);
-        mounts_free(&mt);
-    }
-    free(before);
-}
-
-bool marks_due(const struct marks *m, bool changed, int64_t now_mono)
-{
-    return changed || (m->ns && now_mono >= m->next_ns_scan);
-}
-
-bool marks_refresh(struct marks *m, bool changed, int64_t now_mono)
-{
-    if (changed)
-        refresh_own(m);
-    if (m->ns && now_mono >= m->next_ns_scan) {
-        m->next_ns_scan = now_mono + NS_SCAN_NS;
-        refresh_ns(m);
-    }
-    for (size_t i = 0; i < m->nt; i++)
-        if (!m->t[i].seen_own && !m->t[i].seen_ns)
-            return true;
-    return false;
-}
-
-void marks_event(struct marks *m, const struct decode_event *ev)
-{
-    uint64_t fsid = scope_event(m->sc, ev);
-    int e = errno;
-    if (m->verbose && (ev->mask & FAN_CREATE)) {
-        /* Entries made in a new directory before its mark: no event tells
-         * of their making (events on them from now on are seen). */
-        struct scope_stats st;
-        scope_get_stats(m->sc, &st);
-        if (st.found_before > m->found_told)
-            say(m, false,
-                "%" PRIu64 " entries were in new directories under PATH before "
-                "fanotop could watch them: their creation is not recorded",
-                st.found_before - m->found_told);
-        m->found_told = st.found_before;
-    }
-    if (!fsid)
-        return;
-    for (size_t i = 0; i < m->nt; i++) {
-        struct target *t = &m->t[i];
-        if (!t->inode || t->fsid != fsid)
-            continue;
-        widen(m, t, e);
-        char err[512] = "";
-        if (mark_one(m, t, NULL, "", err, sizeof err) < 0)
-            say(m, true, "%s", err);
-        rebuild_user_fsids(m);
-        return;
-    }
 }

@@ -82,4 +82,8 @@ void marks_let_go(struct marks *m);
  * watched whole, with a notice. */
 void marks_event(struct marks *m, const struct decode_event *ev);
 
+/* Capture thread, after a queue overflow of the FID group: directories
+ * whose making was in the lost events are looked for and marked. */
+void marks_overflow(struct marks *m);
+
 #endif

@@ -176,10 +176,16 @@ static bool dot(const char *n)
     return n[0] == '.' && (!n[1] || (n[1] == '.' && !n[2]));
 }
 
-/* Mark the directories below the ones queued, breadth first. With NEW
- * (a directory just made), count what was in them already. 0, or -1 with
+/* How far a look below a directory goes. */
+enum walk {
+    WALK_MARKED, /* into the directories it marks */
+    WALK_MADE,   /* the same, counting what a directory just made held already */
+    WALK_ALL,    /* into every directory: events that told of some were lost */
+};
+
+/* Mark the directories below the ones queued, breadth first. 0, or -1 with
  * errno when one could not be marked. */
-static int scan(struct scope *s, uint64_t fsid, bool new)
+static int scan(struct scope *s, uint64_t fsid, enum walk walk)
 {
     int rc = 0;
     while (rc == 0 && s->nqueue) {
@@ -197,7 +203,7 @@ static int scan(struct scope *s, uint64_t fsid, bool new)
         for (struct dirent *de; !e && (de = readdir(d));) {
             if (dot(de->d_name))
                 continue;
-            s->found_before += new;
+            s->found_before += walk == WALK_MADE;
             int cfd = subdir(dfd, de, mnt);
             if (cfd < 0)
                 continue;
@@ -206,7 +212,7 @@ static int scan(struct scope *s, uint64_t fsid, bool new)
             if (slot < 0)
                 e = errno;
             close(cfd);
-            if (slot >= 0 && added && !push(s, slot))
+            if (slot >= 0 && (added || walk == WALK_ALL) && !push(s, slot))
                 e = ENOMEM;
         }
         closedir(d);
@@ -220,7 +226,7 @@ static int scan(struct scope *s, uint64_t fsid, bool new)
 }
 
 /* Mark directory NAME of the directory open as PFD, and what is below it. */
-static int watch_tree(struct scope *s, int pfd, const char *name, uint64_t fsid, bool new)
+static int watch_tree(struct scope *s, int pfd, const char *name, uint64_t fsid, enum walk walk)
 {
     int fd = openat(pfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
@@ -233,13 +239,13 @@ static int watch_tree(struct scope *s, int pfd, const char *name, uint64_t fsid,
         errno = e;
         return -1;
     }
-    if (!added)
+    if (!added && walk != WALK_ALL)
         return 0;
     if (!push(s, slot)) {
         errno = ENOMEM;
         return -1;
     }
-    return scan(s, fsid, new);
+    return scan(s, fsid, walk);
 }
 
 static int watch_file(struct scope *s, int pfd, const char *name)
@@ -292,7 +298,7 @@ int scope_watch(struct scope *s, const char *real, uint64_t fsid)
     if (fidset_handle_at(&r->parent, pfd, NULL, fsid) &&
         fanotify_mark(s->mk.group, FAN_MARK_ADD | FAN_MARK_ONLYDIR, PARENT_MASK, pfd, ".") == 0 &&
         fstatat(pfd, r->name, &st, AT_SYMLINK_NOFOLLOW) == 0)
-        rc = S_ISDIR(st.st_mode) ? watch_tree(s, pfd, r->name, fsid, false)
+        rc = S_ISDIR(st.st_mode) ? watch_tree(s, pfd, r->name, fsid, WALK_MARKED)
                                  : watch_file(s, pfd, r->name);
     int e = errno;
     close(pfd);
@@ -337,7 +343,8 @@ static uint64_t entry_made(struct scope *s, const struct decode_event *ev)
         return 0; /* the directory is gone already */
     char name[NAME_MAX + 1];
     snprintf(name, sizeof name, "%.*s", (int)ev->name_len, ev->name);
-    int rc = dir ? watch_tree(s, pfd, name, fsid, ev->mask & FAN_CREATE) : watch_file(s, pfd, name);
+    enum walk walk = ev->mask & FAN_CREATE ? WALK_MADE : WALK_MARKED;
+    int rc = dir ? watch_tree(s, pfd, name, fsid, walk) : watch_file(s, pfd, name);
     close(pfd);
     return rc < 0 ? fsid : 0;
 }
@@ -456,6 +463,25 @@ void scope_widen(struct scope *s, uint64_t fsid, bool remove)
             close(fd);
         fidset_remove(s->dirs, slot);
     }
+}
+
+uint64_t scope_rescan(struct scope *s)
+{
+    for (size_t i = 0; i < s->nroots; i++) {
+        struct root *r = s->roots[i];
+        int pfd = r->wide ? -1 : resolve_open(s->res, &r->parent.fid, O_PATH | O_DIRECTORY);
+        if (pfd < 0)
+            continue;
+        struct stat st;
+        int rc = 0;
+        if (fstatat(pfd, r->name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+            rc = S_ISDIR(st.st_mode) ? watch_tree(s, pfd, r->name, r->fsid, WALK_ALL)
+                                     : watch_file(s, pfd, r->name);
+        close(pfd);
+        if (rc < 0)
+            return r->fsid;
+    }
+    return 0;
 }
 
 void scope_get_stats(const struct scope *s, struct scope_stats *out)

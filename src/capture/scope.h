@@ -57,6 +57,11 @@ bool scope_fs_marked(const struct scope *s, uint64_t fsid);
  * marks (the limit crossed, a mark refused), to be watched whole, or 0. */
 uint64_t scope_event(struct scope *s, const struct decode_event *ev);
 
+/* Capture thread, after a queue overflow: events that told of new
+ * directories may be lost, so look through every PATH again and mark what
+ * is not. Returns the FSID to be watched whole (as scope_event), or 0. */
+uint64_t scope_rescan(struct scope *s);
+
 /* FSID is watched whole now, or is gone: remove its inode marks (REMOVE:
  * false when the filesystem is gone with them) and stop marking there. */
 void scope_widen(struct scope *s, uint64_t fsid, bool remove);
