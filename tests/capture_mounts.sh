@@ -28,6 +28,17 @@ wait_err() {
     done
 }
 has() { grep -qE ",[^,]*$2[^,]*,$3\$" "$1" || fail "no $2 of $3 in $(cat "$1")"; }
+# recorded FILE PATH: until FILE has an event on PATH. An event still queued
+# when its filesystem goes is read after it: it keeps its place, but its
+# path can no longer be looked up ("?/NAME"), so the tests wait for theirs.
+recorded() {
+    n=0
+    until grep -qF ",$2" "$1" 2>/dev/null; do
+        n=$((n + 1))
+        [ $n -lt 200 ] || fail "no event on $2 after 10 s"
+        sleep 0.05
+    done
+}
 # No descriptor of fanotop is on a file or directory of MOUNT.
 no_fd_on() {
     for l in /proc/"$FPID"/fd/*; do
@@ -43,7 +54,10 @@ unmount() {
     until umount "$1" 2>"$SCRATCH/umount.err"; do
         no_fd_on "$1"
         n=$((n + 1))
-        [ $n -lt 100 ] || fail "umount of $2 failed while recording: $(cat "$SCRATCH/umount.err")"
+        if [ $n -ge 300 ]; then
+            holders=$(ls -l /proc/[0-9]*/fd 2>/dev/null | grep -F -- "-> $1" || true)
+            fail "umount of $2 failed while recording: $(cat "$SCRATCH/umount.err"); held by: $holders"
+        fi
         sleep 0.1
     done
 }
@@ -56,6 +70,7 @@ echo x >"$SCRATCH/other/f"
 rec="$SCRATCH/path.csv"
 fanotop_start "$rec" "$SCRATCH/watched" "$SCRATCH/kept"
 echo a >"$SCRATCH/watched/a"
+recorded "$rec" "$SCRATCH/watched/a"
 no_fd_on "$SCRATCH/watched"
 no_fd_on "$SCRATCH/other"
 unmount "$SCRATCH/other" "an unwatched tmpfs"
@@ -72,6 +87,7 @@ fanotop_start "$rec" --verbose
 mnt late
 wait_err "^fanotop: watching $SCRATCH/late \\(tmpfs, .*\\), mounted after start$"
 echo c >"$SCRATCH/late/c"
+recorded "$rec" "$SCRATCH/late/c"
 
 mkdir -p "$SCRATCH/ns"
 unshare -m --propagation private sh -c "
@@ -99,6 +115,7 @@ wait_err "^fanotop: no longer watching $SCRATCH/ns \\(tmpfs\\): unmounted in the
 mnt lazy
 wait_err "^fanotop: watching $SCRATCH/lazy \\(tmpfs"
 echo e >"$SCRATCH/lazy/e"
+recorded "$rec" "$SCRATCH/lazy/e"
 exec 7<"$SCRATCH/lazy/e"
 umount -l "$SCRATCH/lazy" || fail "lazy umount failed"
 wait_err "^fanotop: no longer watching $SCRATCH/lazy \\(tmpfs\\): unmounted$"
@@ -108,7 +125,25 @@ wait_err "^fanotop: no longer watching $SCRATCH/late \\(tmpfs\\): unmounted$"
 mnt again
 wait_err "^fanotop: watching $SCRATCH/again \\(tmpfs"
 echo f >"$SCRATCH/again/f"
+recorded "$rec" "$SCRATCH/again/f"
+# Unmounted and mounted again at once: the new tmpfs most likely gets the
+# device number (and so the filesystem id) of the one before. It is a new
+# filesystem all the same, marked anew and told as such.
+dev=$(stat -c %d "$SCRATCH/again")
+umount "$SCRATCH/again" && mount -t tmpfs fanotop-again2 "$SCRATCH/again" ||
+    fail "cannot mount a tmpfs again"
+n=0
+until [ "$(grep -c "^fanotop: watching $SCRATCH/again (tmpfs" "$SCRATCH/fanotop.err")" -ge 2 ]; do
+    n=$((n + 1))
+    [ $n -lt 200 ] || fail "the tmpfs mounted again is not watched: $(cat "$SCRATCH/fanotop.err")"
+    sleep 0.05
+done
+[ "$(stat -c %d "$SCRATCH/again")" = "$dev" ] || echo "note: another device number this time" >&2
+echo g >"$SCRATCH/again/g"
 fanotop_stop
+has "$rec" close_write "$SCRATCH/again/g"
+grep -q "^fanotop: no longer watching $SCRATCH/again (tmpfs): unmounted$" "$SCRATCH/fanotop.err" ||
+    fail "the first tmpfs is not told gone: $(cat "$SCRATCH/fanotop.err")"
 has "$rec" close_write "$SCRATCH/late/c"
 # named as the process in the namespace saw it: here, $SCRATCH/ns is empty
 has "$rec" close_write "$SCRATCH/ns/d"

@@ -51,13 +51,14 @@
  * connector fds, the ring's wake fd, mountinfo, the record or export file,
  * the terminal, /proc files read to name a process, a directory being
  * looked through; and one mount per filesystem during a batch. */
-#define FD_FIXED      32
-#define FD_MIN_EVENTS 32 /* event fds of the smallest fd-group read we accept */
+#define FD_FIXED      24
+#define FD_MIN_EVENTS 16 /* event fds of the smallest fd-group read we accept */
 /* More than one FID-group event with its info records takes (metadata, two
  * handles, a name of at most NAME_MAX bytes); fd-group events have none. */
 #define MAX_EVENT_BYTES 4096
 #define FOLLOW_CHAIN 8   /* gone ancestors told to follow per event */
 #define DRAIN_ROUNDS 64  /* reads of each group before the mount table is taken in */
+#define FD_NOTICE_NS 10000000000LL
 
 struct capture {
     struct follow_tree *follow;
@@ -76,6 +77,9 @@ struct capture {
     size_t fd_limit; /* RLIMIT_NOFILE as set at start */
     uint64_t mount_fails; /* the resolver's count, as last added to n_errors */
     bool lost;            /* the FID group overflowed: new directories may be unmarked */
+    bool out_of_fds;      /* a read or an open found no descriptor free */
+    uint64_t fd_fails;    /* the resolver's count of those */
+    int64_t next_fd_notice;
     /* per batch */
     int64_t now_rt, now_mono;
     uint64_t n_events, n_filtered, n_errors, n_overflows;
@@ -322,6 +326,8 @@ static size_t read_group(struct capture *c, struct source *src, int group, bool 
     size_t largest = fd_mode ? FAN_EVENT_METADATA_LEN : MAX_EVENT_BYTES;
     *emptied = n < 0 || (size_t)n + largest <= want;
     if (n < 0) {
+        if (errno == EMFILE || errno == ENFILE)
+            c->out_of_fds = true;
         if (errno != EAGAIN && errno != EINTR)
             c->n_errors++; /* EMFILE, ENOMEM ...: the kernel keeps or drops; we go on */
         return 0;
@@ -349,22 +355,39 @@ static size_t read_group(struct capture *c, struct source *src, int group, bool 
     return (size_t)n;
 }
 
+/* What the capture thread's helpers (marks.c) call back with. */
+struct run_ctx {
+    struct capture *c;
+    struct source *src;
+    int groups[2];
+};
+
 /* A notice of the capture (a filesystem mounted or gone ...), for the
  * status line or stderr; lost only when the ring is full. */
 static void capture_notice(void *ctx, const char *text)
 {
-    struct source *src = ctx;
-    wire_put_notice(source_ring(src), WIRE_TRY, text, source_stop_flag(src));
+    struct run_ctx *x = ctx;
+    wire_put_notice(source_ring(x->src), WIRE_TRY, text, source_stop_flag(x->src));
 }
 
 /* Mounts the resolver could not open (out of descriptors, unmounted) are
- * per-event trouble: counted with the errors. */
-static void count_mount_fails(struct capture *c)
+ * per-event trouble: counted with the errors. Running out of descriptors
+ * loses events: a notice says so, at most every ten seconds. */
+static void count_losses(struct run_ctx *x, int64_t now)
 {
+    struct capture *c = x->c;
     struct resolve_stats st;
     resolve_get_stats(c->res, &st);
     c->n_errors += st.mount_fails - c->mount_fails;
     c->mount_fails = st.mount_fails;
+    c->out_of_fds = c->out_of_fds || st.out_of_fds > c->fd_fails;
+    c->fd_fails = st.out_of_fds;
+    if (c->out_of_fds && now >= c->next_fd_notice) {
+        capture_notice(x, "out of file descriptors: events are lost or left unnamed "
+                          "(raise the limit with ulimit -n)");
+        c->next_fd_notice = now + FD_NOTICE_NS;
+    }
+    c->out_of_fds = false;
 }
 
 /* Room for event fds in one read of the fd group: what the limit leaves
@@ -378,6 +401,14 @@ static size_t fd_read_len(const struct capture *c)
 }
 
 enum { PFD_FD, PFD_FID, PFD_FORKS, PFD_MOUNTS, PFD_WAKE, PFD_N };
+
+static size_t drain_groups(struct capture *c, struct source *src, const int groups[2]);
+
+static void capture_drain(void *ctx)
+{
+    struct run_ctx *x = ctx;
+    drain_groups(x->c, x->src, x->groups);
+}
 
 /* Read both groups until they are empty (or a busy system has had a fair
  * share of reads); the bytes read. */
@@ -407,9 +438,10 @@ static int capture_run(struct source *src, void *impl)
      * for that call alone). */
     char err[256];
     privs_drop_keep(1ULL << CAP_SYS_ADMIN, err, sizeof err); /* hardening only */
-    marks_run(c->marks, capture_notice, src);
+    struct run_ctx x = {.c = c, .src = src, .groups = {c->fd_group, c->fid_group}};
+    marks_run(c->marks, capture_notice, capture_drain, &x);
     struct pollfd pfd[PFD_N];
-    int groups[2] = {c->fd_group, c->fid_group};
+    const int *groups = x.groups;
     int fds[PFD_N] = {c->fd_group, c->fid_group, c->forks, marks_poll_fd(c->marks),
                       source_wake_fd(src)};
     for (int i = 0; i < PFD_N; i++)
@@ -456,14 +488,10 @@ static int capture_run(struct source *src, void *impl)
             source_sync_done(src, wanted);
         int64_t now = clock_mono_ns();
         bool changed = r > 0 && (pfd[PFD_MOUNTS].revents & (POLLPRI | POLLERR));
-        /* What was queued before an unmount (which has returned, since the
-         * table shows it) is read, and named, while the filesystem is known. */
-        if (marks_due(c->marks, changed, now) && marks_refresh(c->marks, changed, now)) {
-            got += drain_groups(c, src, groups);
-            marks_let_go(c->marks);
-        }
+        if (marks_due(c->marks, changed, now))
+            marks_refresh(c->marks, changed, now);
         resolve_release(c->res);
-        count_mount_fails(c);
+        count_losses(&x, now);
         source_count(src, c->n_events, c->n_overflows, c->n_errors, c->n_filtered);
         c->n_events = c->n_overflows = c->n_errors = c->n_filtered = 0;
         if (now >= next_sweep) {

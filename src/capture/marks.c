@@ -26,6 +26,8 @@
 /* Asked for in the FID group whatever the user's types: directory renames,
  * which make cached directory paths stale. */
 #define FID_INTERNAL (FAN_MOVED_FROM | FAN_MOVED_TO | FAN_ONDIR)
+/* Under a narrow PATH the renames that matter come to the inode marks of
+ * its directories and its ancestors (scope.c): none from the rest. */
 /* What a directory under a PATH watched by inode marks is marked with,
  * besides the user's types: the directories made, moved and removed there. */
 #define TREE_INTERNAL                                                                              \
@@ -97,7 +99,7 @@ static const char *fid_reason(int e)
 struct target *marks_find_target(struct marks *m, unsigned major, unsigned minor)
 {
     for (size_t i = 0; i < m->nt; i++)
-        if (m->t[i].major == major && m->t[i].minor == minor)
+        if (m->t[i].major == major && m->t[i].minor == minor && !m->t[i].stale)
             return &m->t[i];
     return NULL;
 }
@@ -200,8 +202,10 @@ static int add_mark(const struct marks *m, int group, unsigned how, uint64_t mas
 static const char *mark_target(struct marks *m, int group, uint64_t mask, struct target *t,
                                const struct mount_table *mt, const char *root, bool allow_mounts)
 {
-    if (add_mark(m, group, FAN_MARK_FILESYSTEM, mask, t->point) == 0)
+    if (add_mark(m, group, FAN_MARK_FILESYSTEM, mask, t->point) == 0) {
+        t->fs_mark = true;
         return "filesystem";
+    }
     int e = errno;
     if (!allow_mounts || !mt) {
         errno = e;
@@ -314,6 +318,7 @@ int marks_mark_one(struct marks *m, struct target *t, const struct mount_table *
      * take from the whole filesystem. */
     if (t->user && t->inode)
         fid_mask |= fid_user & (FAN_DELETE_SELF | FAN_MOVE_SELF);
+    uint64_t internal = t->inode ? 0 : FID_INTERNAL;
     if (fast) {
         fid_mask |= fd_mask;
         /* a removed name tells which open files are left without one */
@@ -324,7 +329,7 @@ int marks_mark_one(struct marks *m, struct target *t, const struct mount_table *
     if (m->fid_group >= 0 && fid_mask) {
         /* no id: its mount root was not opened */
         fid_how =
-            fsid ? mark_target(m, m->fid_group, fid_mask | FID_INTERNAL, t, mt, root, false) : NULL;
+            fsid ? mark_target(m, m->fid_group, fid_mask | internal, t, mt, root, false) : NULL;
         if (fid_how && resolve_add_fs(m->res, fsid, t->point) < 0) {
             snprintf(err, errlen, "out of memory");
             return -1;
@@ -605,7 +610,6 @@ struct marks *marks_create(const struct marks_init *init, char *err, size_t errl
         goto fail;
     if (m->ns) {
         marks_refresh_ns(m);
-        marks_let_go(m);
     }
     m->cfg = NULL;
     mounts_free(&mt);
@@ -667,9 +671,11 @@ bool marks_dev_outside(const struct marks *m, dev_t dev)
     return m->dev_check;
 }
 
-void marks_run(struct marks *m, void (*notice)(void *ctx, const char *text), void *ctx)
+void marks_run(struct marks *m, void (*notice)(void *ctx, const char *text),
+               void (*drain)(void *ctx), void *ctx)
 {
     m->notice = notice;
+    m->drain = drain;
     m->notice_ctx = ctx;
     m->running = true;
     m->next_ns_scan = clock_mono_ns() + NS_SCAN_NS;

@@ -5,7 +5,12 @@
  * mount table is polled; with no PATH, other mount namespaces' too, each
  * second) and those unmounted are let go, each with a notice. No
  * descriptor is held on any of them. Set up by capture_start, then used by
- * the capture thread only. */
+ * the capture thread only.
+ *
+ * Why a poll and not fanotify's mount events (FAN_MNT_ATTACH, Linux 6.14):
+ * they need a group of their own and a mark per namespace, the namespaces
+ * must still be found from processes, and POLLPRI on mountinfo works on
+ * every kernel. */
 #ifndef FANOTOP_MARKS_H
 #define FANOTOP_MARKS_H
 
@@ -56,8 +61,11 @@ bool marks_dev_outside(const struct marks *m, dev_t dev);
 bool marks_dev_check(const struct marks *m);
 
 /* Capture thread, once running: notices go to NOTICE(CTX, TEXT) from now
- * on, and marks made later raise CAP_SYS_ADMIN just for the call. */
-void marks_run(struct marks *m, void (*notice)(void *ctx, const char *text), void *ctx);
+ * on; DRAIN(CTX) reads what the kernel has queued (called before an
+ * unmounted filesystem is let go); marks made later raise CAP_SYS_ADMIN
+ * just for the call. */
+void marks_run(struct marks *m, void (*notice)(void *ctx, const char *text),
+               void (*drain)(void *ctx), void *ctx);
 
 /* The fd to poll with POLLPRI: readable when our mount table changed. */
 int marks_poll_fd(const struct marks *m);
@@ -67,15 +75,11 @@ int marks_poll_fd(const struct marks *m);
  * each second). */
 bool marks_due(const struct marks *m, bool changed, int64_t now_mono);
 
-/* Capture thread, when marks_due: look, and mark the filesystems mounted
- * since. True when some are gone: read what the kernel has queued, then
- * call marks_let_go (an unmounted filesystem's events, queued before the
- * umount returned, are named no more once it is let go). */
-bool marks_refresh(struct marks *m, bool changed, int64_t now_mono);
+/* Capture thread, when marks_due: look at the mount tables; let go of the
+ * filesystems gone (after a DRAIN, each with a notice), then mark those
+ * mounted since. */
+void marks_refresh(struct marks *m, bool changed, int64_t now_mono);
 
-/* Let go of the filesystems the last marks_refresh found gone, each with
- * a notice. */
-void marks_let_go(struct marks *m);
 /* Capture thread, for each FID-group event before its path is used:
  * directories made or moved under PATH are marked (scope_event), and
  * a filesystem whose PATHs cannot be watched by inode marks any more is

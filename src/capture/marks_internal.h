@@ -33,6 +33,8 @@ struct target {
     bool inode;             /* its PATHs are watched by inode marks */
     bool root_path;         /* a PATH on it is its mount root */
     bool fid;               /* marked in the FID group (the resolver knows it) */
+    bool fs_mark;           /* has a filesystem mark (in either group) */
+    bool stale;             /* that mark is gone with its filesystem */
     bool seen_own, seen_ns; /* in the last look at our table, at other namespaces' */
     bool fresh;             /* found by this look: not marked yet */
 };
@@ -62,6 +64,7 @@ struct marks {
     int64_t next_ns_scan;
     bool running;
     void (*notice)(void *ctx, const char *text);
+    void (*drain)(void *ctx);
     void *notice_ctx;
     char missing[512];   /* filesystems with no FID events, for one notice */
     uint64_t found_told; /* scope_stats.found_before, as last told */
@@ -109,7 +112,12 @@ void marks_target_free(struct target *t);
 /* The hot path's list of the user's filesystem ids, from the targets. */
 void marks_rebuild_user(struct marks *m);
 
-/* Look at the other mount namespaces: mark what they have that is new. */
+/* Look at the other mount namespaces: mark what they have that is new,
+ * let go of what they had. */
 void marks_refresh_ns(struct marks *m);
+
+/* Let go of the filesystems found gone (after a drain, once running), each
+ * with a notice. */
+void marks_let_go(struct marks *m);
 
 #endif

@@ -11,6 +11,52 @@
 #include <sys/fanotify.h>
 #include <sys/stat.h>
 
+/* The devices (as the kernel writes them, major << 20 | minor) of the
+ * filesystem marks in GROUP's fdinfo, added to *DEVS (*N of them). */
+static void fs_marks(int group, unsigned long **devs, size_t *n)
+{
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/self/fdinfo/%d", group);
+    FILE *f = group >= 0 ? fopen(path, "re") : NULL;
+    /* "fanotify sdev:30 mflags:0 mask:..." (an inode mark starts "fanotify ino:") */
+    while (f && fgets(buf, sizeof buf, f)) {
+        if (strncmp(buf, "fanotify sdev:", 14) != 0)
+            continue;
+        unsigned long *v = realloc(*devs, (*n + 1) * sizeof *v);
+        if (!v)
+            break;
+        *devs = v;
+        v[(*n)++] = strtoul(buf + 14, NULL, 16);
+    }
+    if (f)
+        fclose(f);
+}
+
+/* A filesystem's number (major:minor) goes to the next one mounted once it
+ * is gone: a filesystem mark the kernel dropped with its superblock tells
+ * that the filesystem of that number is another one now. */
+static void find_stale(struct marks *m)
+{
+    unsigned long *devs = NULL;
+    size_t n = 0;
+    fs_marks(m->fid_group, &devs, &n);
+    fs_marks(m->fd_group, &devs, &n);
+    for (size_t i = 0; i < m->nt; i++) {
+        struct target *t = &m->t[i];
+        unsigned long dev = (unsigned long)t->major << 20 | t->minor;
+        bool marked = false;
+        for (size_t k = 0; k < n && !marked; k++)
+            marked = devs[k] == dev;
+        t->stale = t->stale || (t->fs_mark && !t->fresh && !marked && n);
+    }
+    free(devs);
+}
+
+static bool gone(const struct target *t)
+{
+    return t->stale || (!t->seen_own && !t->seen_ns);
+}
+
 /* A filesystem found after start: whose is it, then mark it. */
 static void mark_new(struct marks *m, struct target *t, const struct mount_table *mt,
                      const char *root)
@@ -61,9 +107,13 @@ static void let_go(struct marks *m, struct target *t)
                   t->fstype);
     /* A lazy unmount leaves the filesystem, and our mark, for as long as
      * something uses it: its events are no longer the user's. */
-    if (t->inode)
+    bool shared = false; /* another filesystem with that id still marked */
+    for (size_t i = 0; i < m->nt; i++)
+        shared =
+            shared || (&m->t[i] != t && !gone(&m->t[i]) && m->t[i].fid && m->t[i].fsid == t->fsid);
+    if (t->inode && !shared)
         scope_widen(m->sc, t->fsid, false);
-    if (t->fid)
+    if (t->fid && !shared)
         resolve_drop_fs(m->res, t->fsid);
     marks_target_free(t);
     *t = m->t[--m->nt];
@@ -133,8 +183,18 @@ static void mark_fresh(struct marks *m, const struct mount_table *mt, const char
 
 void marks_let_go(struct marks *m)
 {
+    bool any = false;
+    for (size_t i = 0; i < m->nt && !any; i++)
+        any = gone(&m->t[i]);
+    if (!any)
+        return;
+    /* What the kernel queued before an unmount (which has returned, since
+     * the table shows it) is read, and named, while the filesystem is
+     * known; and before another one that took its number is marked. */
+    if (m->running && m->drain)
+        m->drain(m->notice_ctx);
     for (size_t i = 0; i < m->nt;) {
-        if (!m->t[i].seen_own && !m->t[i].seen_ns)
+        if (gone(&m->t[i]))
             let_go(m, &m->t[i]); /* the last one takes its place */
         else
             i++;
@@ -150,6 +210,7 @@ static void refresh_own(struct marks *m)
     for (size_t i = 0; i < m->nt; i++)
         m->t[i].seen_own = false;
     take_table(m, &mt, "", NULL);
+    marks_let_go(m);
     mark_fresh(m, &mt, "");
     mounts_free(&mt);
 }
@@ -187,6 +248,7 @@ void marks_refresh_ns(struct marks *m)
         mounts_free(&mt);
     }
     free(before);
+    marks_let_go(m);
 }
 
 bool marks_due(const struct marks *m, bool changed, int64_t now_mono)
@@ -194,18 +256,16 @@ bool marks_due(const struct marks *m, bool changed, int64_t now_mono)
     return changed || (m->ns && now_mono >= m->next_ns_scan);
 }
 
-bool marks_refresh(struct marks *m, bool changed, int64_t now_mono)
+void marks_refresh(struct marks *m, bool changed, int64_t now_mono)
 {
+    find_stale(m);
     if (changed)
         refresh_own(m);
     if (m->ns && now_mono >= m->next_ns_scan) {
         m->next_ns_scan = now_mono + NS_SCAN_NS;
         marks_refresh_ns(m);
     }
-    for (size_t i = 0; i < m->nt; i++)
-        if (!m->t[i].seen_own && !m->t[i].seen_ns)
-            return true;
-    return false;
+    marks_let_go(m);
 }
 
 /* FSID's PATHs can no longer be watched by inode marks (E: why): mark it

@@ -229,6 +229,26 @@ long long mounts_id_at(int dirfd, const char *path)
     return -1;
 }
 
+/* Linux 6.8: a mount id that is never given again. */
+#ifndef STATX_MNT_ID_UNIQUE
+#define STATX_MNT_ID_UNIQUE 0x4000U
+#endif
+
+uint64_t mounts_unique_id_at(int dirfd, const char *path)
+{
+#if defined(STATX_MNT_ID)
+    struct statx stx;
+    int flags = AT_NO_AUTOMOUNT | AT_STATX_DONT_SYNC | (*path ? 0 : AT_EMPTY_PATH);
+    if (statx(dirfd, path, flags, STATX_MNT_ID_UNIQUE | STATX_MNT_ID, &stx) == 0 &&
+        (stx.stx_mask & (STATX_MNT_ID_UNIQUE | STATX_MNT_ID)))
+        return stx.stx_mnt_id;
+#else
+    (void)dirfd;
+    (void)path;
+#endif
+    return 0;
+}
+
 bool mounts_visible(const struct mount_table *t, const struct mount_entry *m, const char *root)
 {
     if (!*root)

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct mount_entry {
     int id; /* mount id (statx's stx_mnt_id) */
@@ -56,6 +57,10 @@ bool mounts_visible(const struct mount_table *t, const struct mount_entry *m, co
  * DIRFD itself), without asking the filesystem for attributes; -1 when it
  * cannot be told. */
 long long mounts_id_at(int dirfd, const char *path);
+
+/* As mounts_id_at, the id that is never given to another mount where the
+ * kernel has one (Linux 6.8); 0 when it cannot be told. */
+uint64_t mounts_unique_id_at(int dirfd, const char *path);
 
 /* True when PATH (canonical) lies under PREFIX or equals it. */
 bool mounts_path_under(const char *path, size_t path_len, const char *prefix, size_t prefix_len);

@@ -5,6 +5,7 @@
 #include "base/event.h"
 #include "base/hash.h"
 #include "base/hashmap.h"
+#include "capture/mounts.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -50,6 +51,7 @@ struct fid_table {
 struct fs {
     uint64_t fsid;
     char *path;   /* where the mount is reached (a mount point, or through /proc/PID/root) */
+    uint64_t mnt; /* that mount's id: another mounted there later is not it */
     int mount_fd; /* -1 when closed */
 };
 
@@ -181,10 +183,12 @@ int resolve_add_fs(struct resolver *r, uint64_t fsid, const char *mount_path)
     char *p = strdup(mount_path);
     if (!p)
         return -1;
+    uint64_t mnt = mounts_unique_id_at(AT_FDCWD, mount_path);
     struct fs *f = fs_of(r, fsid);
     if (f) {
         free(f->path);
         f->path = p;
+        f->mnt = mnt;
         return 0;
     }
     struct fs *n = realloc(r->fs, (r->nfs + 1) * sizeof *n);
@@ -193,7 +197,7 @@ int resolve_add_fs(struct resolver *r, uint64_t fsid, const char *mount_path)
         return -1;
     }
     r->fs = n;
-    r->fs[r->nfs++] = (struct fs){fsid, p, -1};
+    r->fs[r->nfs++] = (struct fs){fsid, p, mnt, -1};
     return 0;
 }
 
@@ -225,7 +229,7 @@ union handle_buf {
 };
 
 /* The mount fd of FSID, opened if need be; -1 with errno set. The path
- * must still lead to that filesystem: once it is unmounted the path shows
+ * must still lead to that mount: once it is unmounted the path shows
  * another one, whose inodes a handle could name by chance. */
 static int mount_fd_of(struct resolver *r, uint64_t fsid)
 {
@@ -240,13 +244,16 @@ static int mount_fd_of(struct resolver *r, uint64_t fsid)
     int fd = open(f->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
         r->st.mount_fails++;
+        r->st.out_of_fds += errno == EMFILE || errno == ENFILE;
         return -1;
     }
     struct statfs sf;
     uint64_t got = 0;
     if (fstatfs(fd, &sf) == 0)
         memcpy(&got, &sf.f_fsid, sizeof got);
-    if (got != fsid) {
+    /* A filesystem mounted there since may have the same id (tmpfs takes
+     * it from a device number given again): the mount tells them apart. */
+    if (got != fsid || (f->mnt && mounts_unique_id_at(fd, "") != f->mnt)) {
         close(fd);
         r->st.mount_fails++;
         errno = ESTALE;

@@ -79,6 +79,7 @@ struct resolve_stats {
     uint64_t hits, misses, stale;
     uint64_t mount_opens; /* mounts opened for a batch */
     uint64_t mount_fails; /* could not be (out of descriptors, unmounted): counted errors */
+    uint64_t out_of_fds;  /* ... of them for want of a descriptor */
 };
 void resolve_get_stats(const struct resolver *r, struct resolve_stats *out);
 

@@ -20,6 +20,10 @@
 /* A PATH's parent directory tells of its own entries only (no
  * FAN_EVENT_ON_CHILD): PATH itself removed, renamed, made again or moved in. */
 #define PARENT_MASK (FAN_CREATE | FAN_DELETE | FAN_MOVED_FROM | FAN_MOVED_TO | FAN_ONDIR)
+/* The directories above, up to the mount's root, tell of renames of their
+ * entries: a renamed ancestor makes the names of what is below it stale
+ * (the filesystem's own mark asks for no renames under a narrow PATH). */
+#define ANCESTOR_MASK (FAN_MOVED_FROM | FAN_MOVED_TO | FAN_ONDIR)
 
 /* A PATH watched by inode marks. */
 struct root {
@@ -28,6 +32,8 @@ struct root {
     size_t real_len;
     const char *name; /* its last component, in REAL */
     struct fidset_handle parent;
+    struct fidset_handle *up; /* the ancestors above the parent marked */
+    size_t nup;
     bool wide; /* its filesystem is watched whole now */
 };
 
@@ -82,6 +88,7 @@ void scope_destroy(struct scope *s)
     free(s->prefix_len);
     for (size_t i = 0; i < s->nroots; i++) {
         free(s->roots[i]->real);
+        free(s->roots[i]->up);
         free(s->roots[i]);
     }
     free(s->roots);
@@ -276,6 +283,44 @@ static struct root *new_root(struct scope *s, const char *real, uint64_t fsid)
     return s->roots[s->nroots++] = r;
 }
 
+/* Mark R's ancestors above its parent (open as PFD), up to the root of
+ * their mount. */
+static int mark_ancestors(struct scope *s, struct root *r, int pfd)
+{
+    long long mnt = mounts_id_at(pfd, "");
+    struct stat was, st;
+    int cur = fstat(pfd, &was) == 0 ? openat(pfd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+    int rc = 0;
+    /* ".." of a mount's root is in the mount above; of "/", "/" again */
+    while (rc == 0 && cur >= 0 && mounts_id_at(cur, "") == mnt && fstat(cur, &st) == 0 &&
+           (st.st_ino != was.st_ino || st.st_dev != was.st_dev)) {
+        struct fidset_handle *up = realloc(r->up, (r->nup + 1) * sizeof *up);
+        if (!up) {
+            errno = ENOMEM;
+            rc = -1;
+            break;
+        }
+        r->up = up;
+        if (!fidset_handle_at(&up[r->nup], cur, NULL, r->fsid) ||
+            fanotify_mark(s->mk.group, FAN_MARK_ADD | FAN_MARK_ONLYDIR, ANCESTOR_MASK, cur, ".") <
+                0) {
+            rc = -1;
+            break;
+        }
+        /* the handle's bytes moved with the array: point into them again */
+        for (size_t i = 0; i <= r->nup; i++)
+            up[i].fid.fh = up[i].bytes;
+        r->nup++;
+        was = st;
+        int next = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        close(cur);
+        cur = next;
+    }
+    if (cur >= 0)
+        close(cur);
+    return rc;
+}
+
 int scope_watch(struct scope *s, const char *real, uint64_t fsid)
 {
     const char *slash = strrchr(real, '/');
@@ -297,7 +342,7 @@ int scope_watch(struct scope *s, const char *real, uint64_t fsid)
     int rc = -1;
     if (fidset_handle_at(&r->parent, pfd, NULL, fsid) &&
         fanotify_mark(s->mk.group, FAN_MARK_ADD | FAN_MARK_ONLYDIR, PARENT_MASK, pfd, ".") == 0 &&
-        fstatat(pfd, r->name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+        mark_ancestors(s, r, pfd) == 0 && fstatat(pfd, r->name, &st, AT_SYMLINK_NOFOLLOW) == 0)
         rc = S_ISDIR(st.st_mode) ? watch_tree(s, pfd, r->name, fsid, WALK_MARKED)
                                  : watch_file(s, pfd, r->name);
     int e = errno;
@@ -450,6 +495,12 @@ void scope_widen(struct scope *s, uint64_t fsid, bool remove)
         unmark(s, pfd, r->name, FAN_MARK_DONT_FOLLOW, s->mk.file_mask);
         if (pfd >= 0)
             close(pfd);
+        for (size_t k = 0; remove && k < r->nup; k++) {
+            int fd = resolve_open(s->res, &r->up[k].fid, O_PATH | O_DIRECTORY);
+            unmark(s, fd, ".", FAN_MARK_ONLYDIR, ANCESTOR_MASK);
+            if (fd >= 0)
+                close(fd);
+        }
     }
     size_t pos = 0;
     for (long slot; (slot = fidset_next(s->dirs, &pos)) >= 0;) {

@@ -85,7 +85,8 @@ static void summary(const struct record_state *rs)
      * the rest of its filesystem nothing only when this stays small. */
     fprintf(stderr,
             "fanotop: %" PRIu64 " events read were outside the scope (PATH, followed "
-            "processes) or fanotop's own, %" PRIu64 " could not be named\n",
+            "processes) or fanotop's own; %" PRIu64 " per-event errors (a process gone, a "
+            "file, mount or descriptor not to be had)\n",
             st.filtered, st.errors);
 }
 
