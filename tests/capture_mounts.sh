@@ -18,27 +18,16 @@ mnt() {
     echo "umount -l '$SCRATCH/$1' 2>/dev/null" >>"$_cleanup_file"
 }
 # wait_err PATTERN: until fanotop's stderr has a line matching PATTERN.
-wait_err() {
-    n=0
-    until grep -qE -- "$1" "$SCRATCH/fanotop.err"; do
-        n=$((n + 1))
-        [ $n -lt 200 ] || fail "no line '$1' after 10 s: $(cat "$SCRATCH/fanotop.err")"
-        kill -0 "$FPID" 2>/dev/null || fail "fanotop exited: $(cat "$SCRATCH/fanotop.err")"
-        sleep 0.05
-    done
+err_has() {
+    kill -0 "$FPID" 2>/dev/null || fail "fanotop exited: $(cat "$SCRATCH/fanotop.err")"
+    grep -qE -- "$1" "$SCRATCH/fanotop.err"
 }
+wait_err() { wait_for err_has "$1"; }
 has() { grep -qE ",[^,]*$2[^,]*,$3\$" "$1" || fail "no $2 of $3 in $(cat "$1")"; }
 # recorded FILE PATH: until FILE has an event on PATH. An event still queued
 # when its filesystem goes is read after it: it keeps its place, but its
 # path can no longer be looked up ("?/NAME"), so the tests wait for theirs.
-recorded() {
-    n=0
-    until grep -qF ",$2" "$1" 2>/dev/null; do
-        n=$((n + 1))
-        [ $n -lt 200 ] || fail "no event on $2 after 10 s"
-        sleep 0.05
-    done
-}
+recorded() { wait_for grep -qF ",$2" "$1"; }
 # No descriptor of fanotop is on a file or directory of MOUNT.
 no_fd_on() {
     for l in /proc/"$FPID"/fd/*; do
@@ -101,12 +90,7 @@ nspid=$!
 at_exit ": >'$SCRATCH/ns.end'"
 wait_err "^fanotop: watching $SCRATCH/ns \\(tmpfs, .*\\), mounted after start in the mount namespace of pid [0-9]+$"
 : >"$SCRATCH/ns.go"
-n=0
-until [ -e "$SCRATCH/ns.done" ]; do
-    n=$((n + 1))
-    [ $n -lt 200 ] || fail "the process in the other namespace did not write"
-    sleep 0.05
-done
+wait_for [ -e "$SCRATCH/ns.done" ]
 : >"$SCRATCH/ns.end"
 wait $nspid || fail "the unshare -m shell failed"
 wait_err "^fanotop: no longer watching $SCRATCH/ns \\(tmpfs\\): unmounted in the mount namespace"
@@ -132,12 +116,8 @@ recorded "$rec" "$SCRATCH/again/f"
 dev=$(stat -c %d "$SCRATCH/again")
 umount "$SCRATCH/again" && mount -t tmpfs fanotop-again2 "$SCRATCH/again" ||
     fail "cannot mount a tmpfs again"
-n=0
-until [ "$(grep -c "^fanotop: watching $SCRATCH/again (tmpfs" "$SCRATCH/fanotop.err")" -ge 2 ]; do
-    n=$((n + 1))
-    [ $n -lt 200 ] || fail "the tmpfs mounted again is not watched: $(cat "$SCRATCH/fanotop.err")"
-    sleep 0.05
-done
+watched_twice() { [ "$(grep -c "^fanotop: watching $SCRATCH/again (tmpfs" "$SCRATCH/fanotop.err")" -ge 2 ]; }
+wait_for watched_twice
 [ "$(stat -c %d "$SCRATCH/again")" = "$dev" ] || echo "note: another device number this time" >&2
 echo g >"$SCRATCH/again/g"
 fanotop_stop

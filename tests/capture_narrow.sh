@@ -17,16 +17,6 @@ marked() {
     dev=$(printf '%x' $(($(stat -c %Hd "$1") << 20 | $(stat -c %Ld "$1"))))
     cat /proc/"$FPID"/fdinfo/* 2>/dev/null | grep -q "^fanotify ino:$ino sdev:$dev "
 }
-# wait_for CMD...: until CMD succeeds (fanotop marks what appears as it
-# reads the events that tell of it).
-wait_for() {
-    n=0
-    until "$@"; do
-        n=$((n + 1))
-        [ $n -lt 200 ] || fail "still not true after 10 s: $*"
-        sleep 0.05
-    done
-}
 not() { ! "$@"; }
 has() { # has FILE TYPE PATH
     grep -qE ",[^,]*$2[^,]*,$3\$" "$1" || fail "no $2 of $3 in $(cat "$1")"

@@ -15,13 +15,11 @@ at_exit ": >'$dir/go'"
 "$FANOTOP" --record="$SCRATCH/d.csv" "$dir" -- sh -c "$daemon" 2>"$SCRATCH/err" &
 fp=$!
 # The command has exited once its daemon is fanotop's child (its subreaper).
-n=0
-until pgrep -P "$fp" -f "while \\[ ! -e $dir/go" >/dev/null; do
-    n=$((n + 1))
-    [ $n -lt 200 ] || fail "no daemon under fanotop after 10 s"
+adopted() {
     kill -0 "$fp" 2>/dev/null || fail "fanotop ended with its command: $(cat "$SCRATCH/err")"
-    sleep 0.05
-done
+    pgrep -P "$fp" -f "while \\[ ! -e $dir/go" >/dev/null
+}
+wait_for adopted
 kill -0 "$fp" 2>/dev/null || fail "fanotop ended while the daemon still ran: $(cat "$SCRATCH/err")"
 : >"$dir/go"
 wait "$fp" || fail "fanotop exited $?: $(cat "$SCRATCH/err")"
