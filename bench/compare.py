@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Side-by-side benchmark of file-access monitors on the same load, same run.
 
-Run it with `make bench-compare` (about 5 minutes here; BENCH_ARGS=--quick
+Run it with `make bench-compare` (about 10 minutes here; BENCH_ARGS=--quick
 for one minute, --full for every mode with 1 and 2 processes on both
 filesystems, 200000 operations), as root, since every monitor here needs
 fanotify. Other knobs: --fs, --modes, --monitors, --ops, --files, --reps,
