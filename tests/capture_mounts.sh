@@ -66,6 +66,7 @@ unmount "$SCRATCH/other" "an unwatched tmpfs"
 unmount "$SCRATCH/watched" "a watched tmpfs"
 wait_err "^fanotop: no longer watching $SCRATCH/watched \\(tmpfs\\): unmounted$"
 echo b >"$SCRATCH/kept/b"
+recorded "$rec" "$SCRATCH/kept/b"
 fanotop_stop
 has "$rec" close_write "$SCRATCH/watched/a"
 has "$rec" close_write "$SCRATCH/kept/b"
@@ -91,6 +92,7 @@ at_exit ": >'$SCRATCH/ns.end'"
 wait_err "^fanotop: watching $SCRATCH/ns \\(tmpfs, .*\\), mounted after start in the mount namespace of pid [0-9]+$"
 : >"$SCRATCH/ns.go"
 wait_for [ -e "$SCRATCH/ns.done" ]
+recorded "$rec" "$SCRATCH/ns/d" # named while the namespace, and its mount, are there
 : >"$SCRATCH/ns.end"
 wait $nspid || fail "the unshare -m shell failed"
 wait_err "^fanotop: no longer watching $SCRATCH/ns \\(tmpfs\\): unmounted in the mount namespace"
@@ -114,12 +116,13 @@ recorded "$rec" "$SCRATCH/again/f"
 # device number (and so the filesystem id) of the one before. It is a new
 # filesystem all the same, marked anew and told as such.
 dev=$(stat -c %d "$SCRATCH/again")
-umount "$SCRATCH/again" && mount -t tmpfs fanotop-again2 "$SCRATCH/again" ||
-    fail "cannot mount a tmpfs again"
+unmount "$SCRATCH/again" "a tmpfs to mount again"
+mount -t tmpfs fanotop-again2 "$SCRATCH/again" || fail "cannot mount a tmpfs again"
 watched_twice() { [ "$(grep -c "^fanotop: watching $SCRATCH/again (tmpfs" "$SCRATCH/fanotop.err")" -ge 2 ]; }
 wait_for watched_twice
 [ "$(stat -c %d "$SCRATCH/again")" = "$dev" ] || echo "note: another device number this time" >&2
 echo g >"$SCRATCH/again/g"
+recorded "$rec" "$SCRATCH/again/g"
 fanotop_stop
 has "$rec" close_write "$SCRATCH/again/g"
 grep -q "^fanotop: no longer watching $SCRATCH/again (tmpfs): unmounted$" "$SCRATCH/fanotop.err" ||
@@ -144,6 +147,7 @@ ulimit -Sn 19 # fanotop inherits it (a subshell would run the cleanups at its ex
 fanotop_start "$rec"
 ulimit -Sn "$soft"
 echo g >"$SCRATCH/soft/g"
+recorded "$rec" "$SCRATCH/soft/g"
 fanotop_stop
 has "$rec" close_write "$SCRATCH/soft/g"
 exit 0
