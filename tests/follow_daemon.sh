@@ -8,8 +8,10 @@ need_root
 
 dir=$(mount_tmpfs)
 # The daemon waits for $dir/go, which the test makes once the command
-# (sh) has exited; it then writes $dir/X and ends.
-daemon="(setsid sh -c 'while [ ! -e $dir/go ]; do sleep 0.05; done; echo d >$dir/X' &)"
+# (sh) has exited; it then writes $dir/X and ends. It gives up after 30 s
+# and keeps no descriptor of the test's (the capture tests' lock, fd 9):
+# one left behind must not hold up other tests.
+daemon="(setsid sh -c 'i=0; while [ ! -e $dir/go ] && [ \$i -lt 600 ]; do sleep 0.05; i=\$((i + 1)); done; echo d >$dir/X' 9>&- &)"
 at_exit ": >'$dir/go'"
 
 "$FANOTOP" --record="$SCRATCH/d.csv" "$dir" -- sh -c "$daemon" 2>"$SCRATCH/err" &
@@ -35,6 +37,7 @@ grep -qE '^fanotop: sh exited; still running: [0-9]+ \(sh\)' "$SCRATCH/err" ||
     fail "no line naming the daemon: $(cat "$SCRATCH/err")"
 tail -n 1 "$SCRATCH/err" | grep -q 'still running' || fail "not the last line: $(cat "$SCRATCH/err")"
 : >"$dir/go"
+wait_for [ -s "$dir/X" ] # the daemon's write, made after fanotop ended
 ! grep -q "$dir/X" "$SCRATCH/s.csv" || fail "--stop-at-exit recorded past the command's exit"
 
 expect_status 2 "$FANOTOP" --stop-at-exit --record=/dev/null "$dir"
