@@ -354,8 +354,8 @@ int marks_mark_one(struct marks *m, struct target *t, const struct mount_table *
         for (size_t k = 0; k < m->npaths && mt; k++) {
             const struct mount_entry *e = mounts_find(mt, m->real[k]);
             if (e && e->major == t->major && e->minor == t->minor &&
-                add_mark(m, fid_how && fast ? m->fid_group : m->fd_group, FAN_MARK_MOUNT,
-                         fd_user, e->point) < 0) {
+                add_mark(m, fid_how && fast ? m->fid_group : m->fd_group, FAN_MARK_MOUNT, fd_user,
+                         e->point) < 0) {
                 snprintf(err, errlen, "cannot watch %s: %s", m->real[k], strerror(errno));
                 return -1;
             }
