@@ -123,7 +123,7 @@ _fanotop()
 
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W '--mount --filesystem --events= --unlimited-queue
-            --ring-size= --verbose --user= --pid= --record= --format= --duration=
+            --ring-size= --verbose --user= --pid= --stop-at-exit --record= --format= --duration=
             --count= --replay= --replay-speed= --batch --iterations= --csv-raw
             --filter= --view= --sort= --group= --delay= --no-mouse --no-color --no-config
             --max-rows= --max-pairs= --log-depth= --pause-backlog= --help --help-keys --version --' -- "$cur"))

@@ -1,6 +1,8 @@
 # Least privilege: once capture runs, every thread of fanotop holds only the
 # documented capabilities (chown, dac_override, dac_read_search, kill,
-# sys_ptrace = 0x80027) and no_new_privs is set.
+# sys_ptrace = 0x80027) and no_new_privs is set; the capture thread alone
+# keeps sys_admin permitted (not effective), to mark filesystems mounted
+# later: 0x280027.
 . "$TESTS_DIR/lib.sh"
 need_root
 
@@ -21,9 +23,11 @@ grep -q probe "$SCRATCH/out.csv" || fail "capture never started"
 foreign=0
 case "${SAN_CFLAGS:-}" in *thread*) foreign=1 ;; esac
 threads=0
+spare=0
 for st in /proc/$pid/task/*/status; do
     threads=$((threads + 1))
     eff=$(awk '/^CapEff/ {print $2}' "$st")
+    prm=$(awk '/^CapPrm/ {print $2}' "$st")
     bnd=$(awk '/^CapBnd/ {print $2}' "$st")
     nnp=$(awk '/^NoNewPrivs/ {print $2}' "$st")
     if [ "$eff" != 0000000000080027 ] && [ $foreign -gt 0 ]; then
@@ -34,8 +38,14 @@ for st in /proc/$pid/task/*/status; do
     [ "$eff" = 0000000000080027 ] || fail "$st: CapEff $eff, want 0000000000080027"
     [ "$bnd" = 0000000000080027 ] || fail "$st: CapBnd $bnd, want 0000000000080027"
     [ "$nnp" = 1 ] || fail "$st: NoNewPrivs $nnp"
+    case $prm in
+    0000000000080027) ;;
+    0000000000280027) spare=$((spare + 1)) ;;
+    *) fail "$st: CapPrm $prm, want 0000000000080027 (0000000000280027 for the capture thread)" ;;
+    esac
 done
 [ "$threads" -ge 2 ] || fail "expected a capture thread besides main, found $threads threads"
+[ "$spare" = 1 ] || fail "$spare threads keep sys_admin permitted, want the capture thread alone"
 kill -INT $pid
 wait $pid || fail "fanotop exited $? after SIGINT"
 exit 0

@@ -29,6 +29,16 @@ int privs_drop_all(char *err, size_t errlen);
  * otherwise the real uid and gid. Files fanotop writes must be theirs. */
 void privs_invoker(uid_t *uid, gid_t *gid);
 
+/* As privs_drop, but the capabilities of SPARE (bit N = capability N) stay
+ * in this thread's permitted set, not effective: the thread raises them
+ * with privs_raise around the one call that needs them (the capture thread
+ * keeps CAP_SYS_ADMIN so, to mark filesystems mounted after start). */
+int privs_drop_keep(unsigned long long spare, char *err, size_t errlen);
+
+/* Make capability CAP effective (ON) or not again, in this thread; it must
+ * be permitted. 0, or -1 with errno set. */
+int privs_raise(int cap, bool on);
+
 /* Effective capability mask of this thread (bit N = capability N), for tests
  * and --verbose. */
 unsigned long long privs_effective(void);

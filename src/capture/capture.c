@@ -4,24 +4,28 @@
  * close and exec too; one in fd mode (the kernel hands us an open fd per
  * event) for those on the other filesystems. Both are read with poll() and
  * large read()s on one thread, which names the process and the path and
- * pushes records into the ring. */
+ * pushes records into the ring. What is marked, and how, is marks.c's. */
 #include "config.h"
 
 #include "capture/capture.h"
 #include "base/clock.h"
 #include "base/safeout.h"
 
-#include "capture/decode.h"
 #include "base/event.h"
+#include "base/privs.h"
+#include "capture/decode.h"
 #include "capture/follow_tree.h"
+#include "capture/marks.h"
 #include "capture/mounts.h"
 #include "capture/nspath.h"
 #include "capture/proc.h"
 #include "capture/resolve.h"
+#include "capture/scope.h"
 #include "pipe/wire.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -46,15 +50,18 @@
 #define GATHER_MIN   (READ_BUF / 16)
 #define SWEEP_NS     10000000000LL
 #define LOOKAHEAD    16  /* events searched for the DELETE that names a DELETE_SELF */
-#define FD_RESERVE   256 /* fds kept free for everything but event fds */
+/* Descriptors besides event fds: stdio, the groups, the /proc and proc
+ * connector fds, the ring's wake fd, mountinfo, the record or export file,
+ * the terminal, /proc files read to name a process, a directory being
+ * looked through; and one mount per filesystem during a batch. */
+#define FD_FIXED      24
+#define FD_MIN_EVENTS 16 /* event fds of the smallest fd-group read we accept */
 /* More than one FID-group event with its info records takes (metadata, two
  * handles, a name of at most NAME_MAX bytes); fd-group events have none. */
 #define MAX_EVENT_BYTES 4096
 #define FOLLOW_CHAIN 8   /* gone ancestors told to follow per event */
-
-/* Asked for in the FID group whatever the user's types: directory renames,
- * which make cached directory paths stale. */
-#define FID_INTERNAL (FAN_MOVED_FROM | FAN_MOVED_TO | FAN_ONDIR)
+#define DRAIN_ROUNDS 64  /* reads of each group before the mount table is taken in */
+#define FD_NOTICE_NS 10000000000LL
 
 struct capture {
     struct follow_tree *follow;
@@ -68,33 +75,21 @@ struct capture {
     struct proc_cache *procs;
     struct resolver *res;
     struct nspath *views; /* paths as processes in containers see them */
-    /* scope: events must lie under one of these (none = everywhere) */
-    char **prefix;
-    size_t *prefix_len;
-    size_t nprefix;
-    /* exec events on filesystems marked only to name processes are checked
-     * against the user's devices (SCOPE_MOUNT, SCOPE_FILESYSTEM) */
-    dev_t *devs;
-    size_t ndevs;
-    uint64_t *user_fsids; /* the user's filesystems, for events of the FID group */
-    size_t nuser_fsids;
-    bool exec_dev_check;
+    struct marks *marks;
+    struct scope *scope; /* events must lie in it */
     unsigned char *buf;
     size_t fd_buflen;
+    size_t fd_limit; /* RLIMIT_NOFILE as set at start */
+    uint64_t mount_fails; /* the resolver's count, as last added to n_errors */
+    bool lost;            /* the FID group overflowed: new directories may be unmarked */
+    bool out_of_fds;      /* a read or an open found no descriptor free */
+    uint64_t fd_fails;    /* the resolver's count of those */
+    int64_t next_fd_notice;
     /* per batch */
     int64_t now_rt, now_mono;
     uint64_t n_events, n_filtered, n_errors, n_overflows;
     char path[WIRE_MAX_PATH + 1];
     char cpath[WIRE_MAX_PATH + 1];
-};
-
-/* One filesystem (superblock) to mark. */
-struct target {
-    unsigned major, minor;
-    const struct mount_entry *rep; /* the mount used to reach it */
-    bool user;                     /* inside the user's scope */
-    bool mount_scope;              /* --mount: fd events through rep's mount only */
-    const char *why;               /* for --verbose */
 };
 
 static void set_err(char *err, size_t errlen, int *status, int code, const char *fmt, ...)
@@ -108,39 +103,18 @@ static void set_err(char *err, size_t errlen, int *status, int code, const char 
     *status = code;
 }
 
-static uint64_t fan_mask_of(uint32_t types)
-{
-    uint64_t m = 0;
-    for (int t = 0; t < FA_NTYPES; t++)
-        if (types & FA_BIT(t))
-            m |= fa_types[t].fan_mask;
-    return m;
-}
-
 /* ---- the capture thread ----------------------------------------------------- */
-
-static bool in_prefix(const struct capture *c, const char *path, size_t len)
-{
-    if (!c->nprefix)
-        return true;
-    for (size_t i = 0; i < c->nprefix; i++)
-        if (mounts_path_under(path, len, c->prefix[i], c->prefix_len[i]))
-            return true;
-    return false;
-}
 
 /* An fd-mode exec-only event from a filesystem marked just to name processes? */
 static bool exec_outside(const struct capture *c, const struct decode_event *ev)
 {
-    if (!c->exec_dev_check || (ev->mask & (FAN_OPEN | FAN_ACCESS | FAN_MODIFY | FAN_CLOSE)))
+    if (!marks_dev_check(c->marks) ||
+        (ev->mask & (FAN_OPEN | FAN_ACCESS | FAN_MODIFY | FAN_CLOSE)))
         return false;
     struct stat st;
     if (ev->fd < 0 || fstat(ev->fd, &st) < 0)
         return true;
-    for (size_t i = 0; i < c->ndevs; i++)
-        if (c->devs[i] == st.st_dev)
-            return false;
-    return true;
+    return marks_dev_outside(c->marks, st.st_dev);
 }
 
 /* Is a FID-group event from a filesystem of the user's? The others are
@@ -150,10 +124,7 @@ static bool fid_user_fs(const struct capture *c, const struct decode_event *ev)
     const struct decode_fid *f = ev->has_dfid ? &ev->dfid : ev->has_fid ? &ev->fid : NULL;
     if (!f)
         return true; /* nothing to tell by: keep it, marked unresolved */
-    for (size_t i = 0; i < c->nuser_fsids; i++)
-        if (c->user_fsids[i] == f->fsid)
-            return true;
-    return false;
+    return marks_user_fsid(c->marks, f->fsid);
 }
 
 /* The ancestors of a process are named once, oldest first, before its own
@@ -322,6 +293,9 @@ static void file_event(struct capture *c, struct source *src, const struct decod
         /* A renamed directory makes every cached path below it stale. */
         if ((mask & FAN_ONDIR) && (mask & (FAN_MOVED_FROM | FAN_MOVED_TO | FAN_MOVE_SELF)))
             resolve_forget(c->res);
+        /* Directories made or moved under PATH are marked before the
+         * events in them can come. */
+        marks_event(c->marks, ev);
         if ((mask & FAN_DELETE) && !(mask & FAN_ONDIR) && c->target_fid && ev->has_fid)
             resolve_unlinked(c->res, &ev->fid);
         /* FAN_ONDIR is asked for directory renames; their opens and reads
@@ -349,7 +323,7 @@ static void file_event(struct capture *c, struct source *src, const struct decod
         return;
     if (!exec)
         len = event_path(c, ev, types, fd_mode, buf, buflen, next, &flags);
-    if (!in_prefix(c, c->path, len) || (fd_mode && exec_outside(c, ev))) {
+    if (!scope_covers(c->scope, c->path, len) || (fd_mode && exec_outside(c, ev))) {
         c->n_filtered++;
         return;
     }
@@ -379,6 +353,8 @@ static size_t read_group(struct capture *c, struct source *src, int q, int group
     size_t largest = fd_mode ? FAN_EVENT_METADATA_LEN : MAX_EVENT_BYTES;
     *emptied = n < 0 || (size_t)n + largest <= want;
     if (n < 0) {
+        if (errno == EMFILE || errno == ENFILE)
+            c->out_of_fds = true;
         if (errno != EAGAIN && errno != EINTR)
             c->n_errors++; /* EMFILE, ENOMEM ...: the kernel keeps or drops; we go on */
         return 0;
@@ -399,8 +375,10 @@ static size_t read_group(struct capture *c, struct source *src, int q, int group
     enum decode_status st;
     while ((st = decode_next(c->buf, (size_t)n, &off, &ev)) == DECODE_OK) {
         batch.events++;
-        if (ev.mask & FAN_Q_OVERFLOW)
+        if (ev.mask & FAN_Q_OVERFLOW) {
             emit_overflow(c, src);
+            c->lost = c->lost || !fd_mode;
+        }
         else
             file_event(c, src, &ev, fd_mode, &batch, off);
         if (ev.bad_info)
@@ -415,72 +393,158 @@ static size_t read_group(struct capture *c, struct source *src, int q, int group
     return (size_t)n;
 }
 
+/* What the capture thread's helpers (marks.c) call back with. */
+struct run_ctx {
+    struct capture *c;
+    struct source *src;
+};
+
+/* A notice of the capture (a filesystem mounted or gone ...), for the
+ * status line or stderr; lost only when the ring is full. */
+static void capture_notice(void *ctx, const char *text)
+{
+    struct run_ctx *x = ctx;
+    wire_put_notice(source_ring(x->src), WIRE_TRY, text, source_stop_flag(x->src));
+}
+
+/* Mounts the resolver could not open (out of descriptors, unmounted) are
+ * per-event trouble: counted with the errors. Running out of descriptors
+ * loses events: a notice says so, at most every ten seconds. */
+static void count_losses(struct run_ctx *x, int64_t now)
+{
+    struct capture *c = x->c;
+    struct resolve_stats st;
+    resolve_get_stats(c->res, &st);
+    c->n_errors += st.mount_fails - c->mount_fails;
+    c->mount_fails = st.mount_fails;
+    c->out_of_fds = c->out_of_fds || st.out_of_fds > c->fd_fails;
+    c->fd_fails = st.out_of_fds;
+    if (c->out_of_fds && now >= c->next_fd_notice) {
+        capture_notice(x, "out of file descriptors: events are lost or left unnamed "
+                          "(raise the limit with ulimit -n)");
+        c->next_fd_notice = now + FD_NOTICE_NS;
+    }
+    c->out_of_fds = false;
+}
+
+/* Room for event fds in one read of the fd group: what the limit leaves
+ * after the descriptors everything else may hold at once. */
+static size_t fd_read_len(const struct capture *c)
+{
+    size_t other = FD_FIXED + marks_count(c->marks);
+    size_t fds = c->fd_limit > other + FD_MIN_EVENTS ? c->fd_limit - other : FD_MIN_EVENTS;
+    size_t len = fds * FAN_EVENT_METADATA_LEN;
+    return len < READ_BUF ? len : READ_BUF;
+}
+
+/* The FID group first: it carries the exec events, which name the
+ * programs whose events the fd group may hold too. Each group's index is
+ * also its queue's for the process cache (c->queue). */
+enum { PFD_FID, PFD_FD, PFD_FORKS, PFD_MOUNTS, PFD_WAKE, PFD_N };
+
+static size_t drain_groups(struct capture *c, struct source *src);
+
+static void capture_drain(void *ctx)
+{
+    struct run_ctx *x = ctx;
+    drain_groups(x->c, x->src);
+}
+
+/* Read both groups until they are empty (or a busy system has had a fair
+ * share of reads); the bytes read. */
+static size_t drain_groups(struct capture *c, struct source *src)
+{
+    size_t got = 0;
+    for (int round = 0; round < DRAIN_ROUNDS; round++) {
+        bool all = true;
+        for (int i = PFD_FID; i <= PFD_FD; i++) {
+            bool emptied = true;
+            if (c->queue[i] >= 0)
+                got += read_group(c, src, i, c->queue[i], i == PFD_FD, &emptied);
+            all = all && emptied;
+        }
+        resolve_release(c->res);
+        if (all)
+            break;
+    }
+    return got;
+}
+
 static int capture_run(struct source *src, void *impl)
 {
     struct capture *c = impl;
-    struct pollfd pfd[4];
-    int groups[2];
-    bool fd_mode[2];
-    nfds_t n = 0;
-    /* The FID group first: it carries the exec events, which name the
-     * programs whose events the fd group may hold too. */
-    if (c->fid_group >= 0) {
-        groups[n] = c->fid_group;
-        fd_mode[n] = false;
-        pfd[n++] = (struct pollfd){.fd = c->fid_group, .events = POLLIN};
-    }
-    if (c->fd_group >= 0) {
-        groups[n] = c->fd_group;
-        fd_mode[n] = true;
-        pfd[n++] = (struct pollfd){.fd = c->fd_group, .events = POLLIN};
-    }
-    nfds_t ngroups = n;
-    for (nfds_t i = 0; i < 2; i++)
-        c->queue[i] = i < ngroups ? groups[i] : -1;
-    if (c->forks >= 0)
-        pfd[n++] = (struct pollfd){.fd = c->forks, .events = POLLIN};
-    bool wake = source_wake_fd(src) >= 0; /* polled last */
-    if (wake)
-        pfd[n++] = (struct pollfd){.fd = source_wake_fd(src), .events = POLLIN};
+    /* Capabilities are per thread: this one keeps CAP_SYS_ADMIN permitted,
+     * not effective, to mark filesystems mounted later (marks.c raises it
+     * for that call alone). */
+    char err[256];
+    privs_drop_keep(1ULL << CAP_SYS_ADMIN, err, sizeof err); /* hardening only */
+    c->queue[PFD_FID] = c->fid_group;
+    c->queue[PFD_FD] = c->fd_group;
+    struct run_ctx x = {.c = c, .src = src};
+    marks_run(c->marks, capture_notice, capture_drain, &x);
+    struct pollfd pfd[PFD_N];
+    int fds[PFD_N] = {c->fid_group, c->fd_group, c->forks, marks_poll_fd(c->marks),
+                      source_wake_fd(src)};
+    for (int i = 0; i < PFD_N; i++)
+        pfd[i] = (struct pollfd){.fd = fds[i], .events = i == PFD_MOUNTS ? POLLPRI : POLLIN};
     int64_t next_sweep = clock_mono_ns() + SWEEP_NS;
-    for (nfds_t i = 0; i < ngroups; i++)
-        proc_queue_polled(c->procs, (int)i, false, next_sweep - SWEEP_NS);
+    for (int i = PFD_FID; i <= PFD_FD; i++)
+        if (c->queue[i] >= 0)
+            proc_queue_polled(c->procs, i, false, next_sweep - SWEEP_NS);
     while (!source_should_stop(src)) {
         /* Queues found empty, by poll or by reads that took all they held,
          * mean that every event queued before has been read and is in the
-         * ring: that answers the sync requests made before the look. */
+         * ring: that answers the sync requests made before the look. The
+         * mount table's poll fd is not a queue: a change must not hold it. */
         uint64_t wanted = source_sync_wanted(src);
         int64_t looked = clock_mono_ns();
-        int r = poll(pfd, n, 0);
-        if (r == 0) {
+        int r = poll(pfd, PFD_N, 0);
+        int in = pfd[PFD_FD].revents | pfd[PFD_FID].revents | pfd[PFD_FORKS].revents |
+                 pfd[PFD_WAKE].revents;
+        bool queued = r > 0 && (in & POLLIN);
+        if (!queued) {
             source_sync_done(src, wanted);
-            looked = clock_mono_ns();
-            r = poll(pfd, n, POLL_MS);
+            if (r == 0) {
+                looked = clock_mono_ns();
+                r = poll(pfd, PFD_N, POLL_MS);
+            }
         }
         if (r < 0 && errno != EINTR)
             return 1;
-        if (wake && (pfd[n - 1].revents & POLLIN))
+        if (r > 0 && (pfd[PFD_WAKE].revents & POLLIN))
             source_sync_poll(src);
         /* Process changes first: a child's fork is reported before its file
          * events, and a change before a queue found empty comes before
          * every event read from it later. */
         if (c->forks >= 0)
             proc_events_read(c->procs, clock_mono_ns());
-        for (nfds_t i = 0; r >= 0 && i < ngroups; i++)
-            proc_queue_polled(c->procs, (int)i, pfd[i].revents & POLLIN, looked);
+        for (int i = PFD_FID; r >= 0 && i <= PFD_FD; i++)
+            if (c->queue[i] >= 0)
+                proc_queue_polled(c->procs, i, pfd[i].revents & POLLIN, looked);
         size_t got = 0;
         bool all_emptied = true;
-        for (nfds_t i = 0; r > 0 && i < ngroups; i++) {
+        c->fd_buflen = fd_read_len(c);
+        for (int i = PFD_FID; r > 0 && i <= PFD_FD; i++) {
             bool emptied = true;
             if (pfd[i].revents & POLLIN)
-                got += read_group(c, src, (int)i, groups[i], fd_mode[i], &emptied);
+                got += read_group(c, src, i, c->queue[i], i == PFD_FD, &emptied);
             all_emptied = all_emptied && emptied;
         }
+        if (c->lost) {
+            marks_overflow(c->marks);
+            c->lost = false;
+        }
+        resolve_release(c->res);
         if (r > 0 && all_emptied)
             source_sync_done(src, wanted);
+        int64_t now = clock_mono_ns();
+        bool changed = r > 0 && (pfd[PFD_MOUNTS].revents & (POLLPRI | POLLERR));
+        if (marks_due(c->marks, changed, now))
+            marks_refresh(c->marks, changed, now);
+        resolve_release(c->res);
+        count_losses(&x, now);
         source_count(src, c->n_events, c->n_overflows, c->n_errors, c->n_filtered);
         c->n_events = c->n_overflows = c->n_errors = c->n_filtered = 0;
-        int64_t now = clock_mono_ns();
         if (now >= next_sweep) {
             proc_cache_sweep(c->procs, now);
             next_sweep = now + SWEEP_NS;
@@ -502,15 +566,10 @@ static void capture_destroy(void *impl)
         close(c->fd_group);
     if (c->fid_group >= 0)
         close(c->fid_group);
+    marks_destroy(c->marks);
     proc_cache_destroy(c->procs);
     resolve_destroy(c->res);
     nspath_destroy(c->views);
-    for (size_t i = 0; i < c->nprefix; i++)
-        free(c->prefix[i]);
-    free(c->prefix);
-    free(c->prefix_len);
-    free(c->devs);
-    free(c->user_fsids);
     free(c->buf);
     free(c);
 }
@@ -518,71 +577,13 @@ static void capture_destroy(void *impl)
 static const struct source_ops capture_ops = {
     .run = capture_run,
     .destroy = capture_destroy,
-    .drop_privileges = true,
+    .drop_privileges = false, /* capture_run drops them, keeping one spare */
     /* The kernel's queue overflows when the reader gets no CPU while the
      * watched load has it all: the reader goes first, and sleeps when idle. */
     .nice = CAPTURE_NICE,
 };
 
 /* ---- setup ------------------------------------------------------------------- */
-
-/* Is mount M reachable through its mount point (not covered by another)? */
-static bool visible(const struct mount_table *mt, const struct mount_entry *m)
-{
-    return mounts_find(mt, m->point) == m;
-}
-
-static struct target *target_of(struct target **v, size_t *n, const struct mount_entry *m)
-{
-    for (size_t i = 0; i < *n; i++)
-        if ((*v)[i].major == m->major && (*v)[i].minor == m->minor)
-            return &(*v)[i];
-    struct target *nv = realloc(*v, (*n + 1) * sizeof *nv);
-    if (!nv)
-        return NULL;
-    *v = nv;
-    nv[*n] = (struct target){.major = m->major, .minor = m->minor, .rep = m};
-    return &nv[(*n)++];
-}
-
-/* fanotify_mark, without FAN_OPEN_EXEC on kernels before 5.0 that refuse it
- * (then processes are named from /proc only). */
-static int add_mark(int group, unsigned how, uint64_t mask, const char *path)
-{
-    if (fanotify_mark(group, FAN_MARK_ADD | how, mask, AT_FDCWD, path) == 0)
-        return 0;
-    if (errno != EINVAL || !(mask & FAN_OPEN_EXEC) || mask == FAN_OPEN_EXEC)
-        return -1;
-    return fanotify_mark(group, FAN_MARK_ADD | how, mask & ~(uint64_t)FAN_OPEN_EXEC, AT_FDCWD,
-                         path);
-}
-
-/* Mark T's filesystem in GROUP with MASK: the whole filesystem if the kernel
- * lets us, else each visible mount of it (like fatrace). Returns "filesystem",
- * "mounts" or NULL with errno set. */
-static const char *mark_target(int group, uint64_t mask, const struct target *t,
-                               const struct mount_table *mt, bool allow_mounts)
-{
-    if (add_mark(group, FAN_MARK_FILESYSTEM, mask, t->rep->point) == 0)
-        return "filesystem";
-    int e = errno;
-    if (!allow_mounts) {
-        errno = e;
-        return NULL;
-    }
-    bool any = false;
-    for (size_t i = 0; i < mt->n; i++) {
-        const struct mount_entry *m = &mt->v[i];
-        if (m->major != t->major || m->minor != t->minor || !visible(mt, m))
-            continue;
-        if (add_mark(group, FAN_MARK_MOUNT, mask, m->point) == 0)
-            any = true;
-        else
-            e = errno;
-    }
-    errno = e;
-    return any ? "mounts" : NULL;
-}
 
 static int init_group(unsigned flags, unsigned event_flags, bool *tid)
 {
@@ -595,287 +596,39 @@ static int init_group(unsigned flags, unsigned event_flags, bool *tid)
     return fanotify_init(flags, event_flags); /* before Linux 4.20: pids only */
 }
 
-static bool add_prefix(struct capture *c, const char *p)
+/* Descriptors: the fd group's reads take one per event, and a batch opens
+ * each filesystem it names. Raise the soft limit as far as the hard one
+ * allows (and the hard one, with CAP_SYS_RESOURCE); below the least that
+ * works, fail with one line rather than lose events in silence. */
+static int size_fds(struct capture *c, char *err, size_t errlen, int *status)
 {
-    for (size_t i = 0; i < c->nprefix; i++)
-        if (strcmp(c->prefix[i], p) == 0)
-            return true;
-    char **np = realloc(c->prefix, (c->nprefix + 1) * sizeof *np);
-    if (!np)
-        return false;
-    c->prefix = np;
-    size_t *nl = realloc(c->prefix_len, (c->nprefix + 1) * sizeof *nl);
-    if (!nl)
-        return false;
-    c->prefix_len = nl;
-    if (!(c->prefix[c->nprefix] = strdup(p)))
-        return false;
-    c->prefix_len[c->nprefix++] = strlen(p);
-    return true;
-}
-
-static bool add_dev(struct capture *c, dev_t d)
-{
-    for (size_t i = 0; i < c->ndevs; i++)
-        if (c->devs[i] == d)
-            return true;
-    dev_t *nd = realloc(c->devs, (c->ndevs + 1) * sizeof *nd);
-    if (!nd)
-        return false;
-    c->devs = nd;
-    c->devs[c->ndevs++] = d;
-    return true;
-}
-
-/* Room for one event fd per metadata record of a full read, plus a reserve. */
-static size_t size_fd_buffer(void)
-{
+    size_t nfs = marks_count(c->marks);
+    size_t want = FD_FIXED + nfs + READ_BUF / FAN_EVENT_METADATA_LEN;
+    size_t least = FD_FIXED + nfs + FD_MIN_EVENTS;
     struct rlimit rl;
-    size_t want = READ_BUF / FAN_EVENT_METADATA_LEN + FD_RESERVE * 2;
-    if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
-        return 4096;
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0) {
+        c->fd_limit = least;
+        return 0;
+    }
     if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
-        struct rlimit nr = rl;
-        nr.rlim_cur = want;
+        struct rlimit nr = {.rlim_cur = want, .rlim_max = rl.rlim_max};
         if (nr.rlim_max != RLIM_INFINITY && nr.rlim_max < want)
             nr.rlim_max = want; /* needs CAP_SYS_RESOURCE; falls back below */
-        if (setrlimit(RLIMIT_NOFILE, &nr) < 0 && rl.rlim_max != rl.rlim_cur) {
-            nr = rl;
-            nr.rlim_cur = rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &nr) < 0) {
+            nr = (struct rlimit){.rlim_cur = rl.rlim_max, .rlim_max = rl.rlim_max};
             setrlimit(RLIMIT_NOFILE, &nr);
         }
         getrlimit(RLIMIT_NOFILE, &rl);
     }
-    if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= want)
-        return READ_BUF;
-    /* A small limit: read fewer events at once rather than run out of fds. */
-    size_t fds = rl.rlim_cur > FD_RESERVE * 2 ? rl.rlim_cur - FD_RESERVE * 2 : 64;
-    return fds * FAN_EVENT_METADATA_LEN;
-}
-
-/* Append "what" to a one-line notice list. */
-static void notice_add(char *buf, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void notice_add(char *buf, size_t len, const char *fmt, ...)
-{
-    size_t used = strlen(buf);
-    if (used + 1 >= len)
-        return;
-    if (used)
-        snprintf(buf + used, len - used, ", "), used = strlen(buf);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf + used, len - used, fmt, ap);
-    va_end(ap);
-}
-
-static const char *fid_reason(int e)
-{
-    switch (e) {
-    case ENODEV:
-        return "the filesystem has no id";
-    case EOPNOTSUPP:
-        return "the filesystem cannot encode file handles";
-    case EXDEV:
-        return "the filesystem id is not unique";
-    case EINVAL:
-        return "not supported here";
-    default:
-        return strerror(e);
-    }
-}
-
-struct capture_setup {
-    const struct capture_config *cfg;
-    struct capture *c;
-    struct mount_table mt;
-    struct target *t;
-    size_t nt;
-    char **real; /* canonical PATHs */
-};
-
-static void setup_free(struct capture_setup *s)
-{
-    for (size_t i = 0; s->real && i < s->cfg->npaths; i++)
-        free(s->real[i]);
-    free(s->real);
-    free(s->t);
-    mounts_free(&s->mt);
-}
-
-/* Which filesystems to mark and what the user's scope is. */
-static int plan(struct capture_setup *s, char *err, size_t errlen, int *status)
-{
-    const struct capture_config *cfg = s->cfg;
-    struct capture *c = s->c;
-    for (size_t i = 0; i < s->mt.n; i++) {
-        const struct mount_entry *m = &s->mt.v[i];
-        if (mounts_is_pseudo(m->fstype) || !visible(&s->mt, m))
-            continue;
-        struct target *t = target_of(&s->t, &s->nt, m);
-        if (!t)
-            goto oom;
-        if (t->rep != m && strcmp(t->rep->root, "/") != 0 && strcmp(m->root, "/") == 0)
-            t->rep = m; /* name FID paths through a mount of the whole filesystem */
-        if (!cfg->npaths) {
-            t->user = true;
-            t->why = "all";
-        }
-    }
-    for (size_t i = 0; i < cfg->npaths; i++) {
-        const char *real = s->real[i];
-        const struct mount_entry *m = mounts_find(&s->mt, real);
-        if (!m) {
-            set_err(err, errlen, status, 1, "cannot watch %s: no mount holds it", cfg->paths[i]);
-            return -1;
-        }
-        struct target *t = target_of(&s->t, &s->nt, m);
-        if (!t)
-            goto oom;
-        if (!t->user)
-            t->rep = m; /* FID paths then come out under (the first) PATH */
-        t->user = true;
-        t->why = cfg->paths[i];
-        struct stat st;
-        if (stat(real, &st) == 0 && !add_dev(c, st.st_dev))
-            goto oom;
-        switch (cfg->scope) {
-        case CAPTURE_SCOPE_PATH:
-            if (!add_prefix(c, real))
-                goto oom;
-            /* Everything under PATH includes filesystems mounted below it. */
-            for (size_t j = 0; j < s->mt.n; j++) {
-                const struct mount_entry *sub = &s->mt.v[j];
-                if (sub == m || mounts_is_pseudo(sub->fstype) || !visible(&s->mt, sub) ||
-                    !mounts_path_under(sub->point, strlen(sub->point), real, strlen(real)))
-                    continue;
-                struct target *st2 = target_of(&s->t, &s->nt, sub);
-                if (!st2)
-                    goto oom;
-                if (!st2->user)
-                    st2->rep = sub;
-                st2->user = true;
-                st2->why = cfg->paths[i];
-            }
-            break;
-        case CAPTURE_SCOPE_MOUNT:
-            t->mount_scope = true;
-            c->exec_dev_check = true;
-            if (!add_prefix(c, m->point))
-                goto oom;
-            break;
-        case CAPTURE_SCOPE_FILESYSTEM:
-            c->exec_dev_check = true;
-            break;
-        }
-    }
-    return 0;
-oom:
-    set_err(err, errlen, status, 1, "out of memory");
-    return -1;
-}
-
-/* Give the resolver MFD (T's mount, opened for it) to open T's handles
- * through; remember a user filesystem's id. MFD is the resolver's, also on
- * failure. */
-static int add_fid_fs(struct capture *c, const struct target *t, int mfd)
-{
-    struct statfs sf;
-    uint64_t fsid = 0;
-    if (fstatfs(mfd, &sf) == 0)
-        memcpy(&fsid, &sf.f_fsid, sizeof fsid);
-    if (resolve_add_fs(c->res, fsid, mfd) < 0)
-        return -1;
-    if (!t->user)
+    c->fd_limit = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > want ? want : rl.rlim_cur;
+    if (c->fd_limit >= least)
         return 0;
-    uint64_t *n = realloc(c->user_fsids, (c->nuser_fsids + 1) * sizeof *n);
-    if (!n)
-        return -1;
-    c->user_fsids = n;
-    c->user_fsids[c->nuser_fsids++] = fsid;
-    return 0;
-}
-
-/* Mark target T. Where the filesystem can report file handles, the FID
- * group takes every event of T, exec included: one queue keeps an exec
- * before the events of the program it starts, and the kernel opens no
- * file per event; with --mount, the fd events through a mount mark (which
- * cannot report directory events: those come from the filesystem mark).
- * Elsewhere fd events go to the fd group. */
-static int mark_one(struct capture_setup *s, struct target *t, char *missing, size_t mlen,
-                    char *err, size_t errlen, int *status)
-{
-    const struct capture_config *cfg = s->cfg;
-    struct capture *c = s->c;
-    uint64_t fd_user = fan_mask_of(c->types & FA_FD_TYPES);
-    uint64_t fid_user = fan_mask_of(c->types & FA_FID_TYPES);
-    bool fs_user = t->user && !t->mount_scope;
-    uint64_t fd_mask = FAN_OPEN_EXEC | (fs_user ? fd_user : 0);
-    uint64_t fid_mask = t->user ? fid_user : 0;
-    /* open_by_handle_at refuses an O_PATH mount fd */
-    int mfd = c->fid_group >= 0 ? open(t->rep->point, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-    bool fast = mfd >= 0 && resolve_handles_open(mfd);
-    if (fast) {
-        fid_mask |= fd_mask;
-        /* a removed name tells which open files are left without one */
-        if (t->user && fd_user && c->target_fid)
-            fid_mask |= FAN_DELETE;
-    }
-    const char *fid_how = NULL;
-    if (c->fid_group >= 0 && fid_mask) {
-        fid_how = mark_target(c->fid_group, fid_mask | FID_INTERNAL, t, &s->mt, false);
-        if (fid_how && (mfd < 0 || add_fid_fs(c, t, mfd) < 0)) {
-            set_err(err, errlen, status, 1, "cannot open %s: %s", t->rep->point,
-                    strerror(errno));
-            return -1;
-        }
-        if (fid_how)
-            mfd = -1; /* the resolver's now */
-        if (!fid_how && fid_user && t->user)
-            notice_add(missing, mlen, "%s (%s: %s)", t->rep->point, t->rep->fstype,
-                       fid_reason(errno));
-    }
-    if (mfd >= 0)
-        close(mfd);
-    const char *how = fid_how;
-    if (!fid_how || !fast) {
-        how = mark_target(c->fd_group, fd_mask, t, &s->mt, true);
-        if (!how && t->user && cfg->npaths) {
-            set_err(err, errlen, status, 1, "cannot watch %s: %s", t->why, strerror(errno));
-            return -1;
-        }
-    }
-    if (t->mount_scope && fd_user) {
-        for (size_t k = 0; k < cfg->npaths; k++) {
-            const struct mount_entry *m = mounts_find(&s->mt, s->real[k]);
-            if (m && m->major == t->major && m->minor == t->minor &&
-                add_mark(fid_how && fast ? c->fid_group : c->fd_group, FAN_MARK_MOUNT, fd_user,
-                         m->point) < 0) {
-                set_err(err, errlen, status, 1, "cannot watch %s: %s", cfg->paths[k],
-                        strerror(errno));
-                return -1;
-            }
-        }
-        how = "mount";
-    }
-    if (cfg->verbose && t->user)
-        safeout_say("watching %s (%s, %s mark%s%s)", t->rep->point, t->rep->fstype,
-                    how ? how : "no", fid_how && fast ? ", file handles" : "",
-                    fid_how || !fid_user ? "" : ", no FID events");
-    else if (cfg->verbose && how)
-        safeout_say("naming processes by exec on %s (%s)", t->rep->point, t->rep->fstype);
-    return 0;
-}
-
-static int mark_all(struct capture_setup *s, char *err, size_t errlen, int *status)
-{
-    char missing[512] = "";
-    for (size_t i = 0; i < s->nt; i++)
-        if (mark_one(s, &s->t[i], missing, sizeof missing, err, errlen, status) < 0)
-            return -1;
-    if (missing[0])
-        safeout_say("notice: no create/delete/move/attrib events on %s", missing);
-    return 0;
+    snprintf(err, errlen,
+             "too few file descriptors: watching %zu filesystems needs at least %zu, the limit "
+             "is %zu (raise it with ulimit -n)",
+             nfs, least, c->fd_limit);
+    *status = 1;
+    return -1;
 }
 
 /* Events a group made now holds at most (the kernel drops the rest); 0: no bound. */
@@ -922,19 +675,24 @@ static int open_groups(struct capture *c, const struct capture_config *cfg, char
     return 0;
 }
 
+static void free_paths(char **real, size_t n)
+{
+    for (size_t i = 0; real && i < n; i++)
+        free(real[i]);
+    free(real);
+}
+
 struct source *capture_start(const struct capture_config *cfg, struct ring *r, char *err,
                              size_t errlen, int *status)
 {
-    struct capture_setup s = {.cfg = cfg};
     struct capture *c = calloc(1, sizeof *c);
-    s.real = calloc(cfg->npaths + 1, sizeof *s.real);
-    if (!c || !s.real) {
+    char **real = calloc(cfg->npaths + 1, sizeof *real);
+    if (!c || !real) {
         free(c);
-        free(s.real);
+        free(real);
         set_err(err, errlen, status, 1, "out of memory");
         return NULL;
     }
-    s.c = c;
     c->fd_group = c->fid_group = c->forks = -1;
     c->follow = cfg->follow;
     c->self = getpid();
@@ -942,8 +700,8 @@ struct source *capture_start(const struct capture_config *cfg, struct ring *r, c
 
     /* Usage errors first: a PATH that is not there. */
     for (size_t i = 0; i < cfg->npaths; i++) {
-        s.real[i] = realpath(cfg->paths[i], NULL);
-        if (!s.real[i]) {
+        real[i] = realpath(cfg->paths[i], NULL);
+        if (!real[i]) {
             set_err(err, errlen, status, 2, "cannot watch %s: %s", cfg->paths[i], strerror(errno));
             goto fail;
         }
@@ -951,10 +709,6 @@ struct source *capture_start(const struct capture_config *cfg, struct ring *r, c
     uint64_t limit = queue_limit(cfg); /* read before the groups take it */
     if (open_groups(c, cfg, err, errlen, status) < 0)
         goto fail;
-    if (mounts_read(&s.mt) < 0) {
-        set_err(err, errlen, status, 1, "cannot read /proc/self/mountinfo: %s", strerror(errno));
-        goto fail;
-    }
     c->res = resolve_create();
     c->procs = proc_cache_create(c->self);
     c->views = nspath_create(); /* none (out of memory): no container paths */
@@ -962,7 +716,17 @@ struct source *capture_start(const struct capture_config *cfg, struct ring *r, c
         set_err(err, errlen, status, 1, "cannot set up path resolution: %s", strerror(errno));
         goto fail;
     }
-    if (plan(&s, err, errlen, status) < 0 || mark_all(&s, err, errlen, status) < 0)
+    struct marks_init mi = {.cfg = cfg,
+                            .real = real,
+                            .fd_group = c->fd_group,
+                            .fid_group = c->fid_group,
+                            .target_fid = c->target_fid,
+                            .types = c->types,
+                            .res = c->res};
+    if (!(c->marks = marks_create(&mi, err, errlen, status)))
+        goto fail;
+    c->scope = marks_scope(c->marks);
+    if (size_fds(c, err, errlen, status) < 0)
         goto fail;
     /* Subscribed now, while we may (root): forks, execs and changes of user
      * and name, each put at its place among the file events. */
@@ -978,13 +742,12 @@ struct source *capture_start(const struct capture_config *cfg, struct ring *r, c
         safeout_say("no process events from the kernel (proc connector): changes of user "
                     "and name show at exec only, parents of short-lived processes may be "
                     "unknown");
-    c->fd_buflen = size_fd_buffer();
     c->buf = malloc(READ_BUF);
     if (!c->buf) {
         set_err(err, errlen, status, 1, "out of memory");
         goto fail;
     }
-    setup_free(&s);
+    free_paths(real, cfg->npaths);
     struct source *src = source_start(&capture_ops, c, r);
     if (!src) {
         set_err(err, errlen, status, 1, "cannot start the capture thread");
@@ -992,7 +755,7 @@ struct source *capture_start(const struct capture_config *cfg, struct ring *r, c
     }
     return src;
 fail:
-    setup_free(&s);
+    free_paths(real, cfg->npaths);
     capture_destroy(c);
     return NULL;
 }

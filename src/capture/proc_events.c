@@ -133,6 +133,13 @@ static void apply_fork(struct proc_cache *c, struct entry *e, const struct proc_
 void proc_meet_exec(struct entry *e, struct proc_change *ch)
 {
     ch->met = true;
+    /* Applied here, at its exec open: the events after it in the same
+     * batch may read /proc again (reread) without waiting for it. */
+    if (!ch->done) {
+        ch->done = true;
+        if (e->pending)
+            e->pending--;
+    }
     if (e->execs)
         e->execs--;
     free(e->snap);

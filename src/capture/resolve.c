@@ -5,12 +5,14 @@
 #include "base/event.h"
 #include "base/hash.h"
 #include "base/hashmap.h"
+#include "capture/mounts.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 /* Directory handles seen by a busy system are few; a bounded cache that is
@@ -43,9 +45,14 @@ struct fid_table {
     size_t used, max;
 };
 
+/* A filesystem's handles open through a directory of one of its mounts,
+ * opened on first use in a batch and closed at its end: a descriptor held
+ * between reads would keep its mount from being unmounted. */
 struct fs {
     uint64_t fsid;
-    int mount_fd;
+    char *path;   /* where the mount is reached (a mount point, or through /proc/PID/root) */
+    uint64_t mnt; /* that mount's id: another mounted there later is not it */
+    int mount_fd; /* -1 when closed */
 };
 
 struct resolver {
@@ -154,28 +161,65 @@ void resolve_destroy(struct resolver *r)
         return;
     table_free(&r->dirs);
     table_free(&r->gone);
+    resolve_release(r);
     for (size_t i = 0; i < r->nfs; i++)
-        close(r->fs[i].mount_fd);
+        free(r->fs[i].path);
     free(r->fs);
     if (r->proc_fd >= 0)
         close(r->proc_fd);
     free(r);
 }
 
-int resolve_add_fs(struct resolver *r, uint64_t fsid, int mount_fd)
+static struct fs *fs_of(const struct resolver *r, uint64_t fsid)
 {
-    if (resolve_knows_fs(r, fsid)) {
-        close(mount_fd);
+    for (size_t i = 0; i < r->nfs; i++)
+        if (r->fs[i].fsid == fsid)
+            return &r->fs[i];
+    return NULL;
+}
+
+int resolve_add_fs(struct resolver *r, uint64_t fsid, const char *mount_path)
+{
+    char *p = strdup(mount_path);
+    if (!p)
+        return -1;
+    uint64_t mnt = mounts_unique_id_at(AT_FDCWD, mount_path);
+    struct fs *f = fs_of(r, fsid);
+    if (f) {
+        free(f->path);
+        f->path = p;
+        f->mnt = mnt;
         return 0;
     }
     struct fs *n = realloc(r->fs, (r->nfs + 1) * sizeof *n);
     if (!n) {
-        close(mount_fd);
+        free(p);
         return -1;
     }
     r->fs = n;
-    r->fs[r->nfs++] = (struct fs){fsid, mount_fd};
+    r->fs[r->nfs++] = (struct fs){fsid, p, mnt, -1};
     return 0;
+}
+
+void resolve_drop_fs(struct resolver *r, uint64_t fsid)
+{
+    struct fs *f = fs_of(r, fsid);
+    if (!f)
+        return;
+    if (f->mount_fd >= 0)
+        close(f->mount_fd);
+    free(f->path);
+    *f = r->fs[--r->nfs];
+}
+
+void resolve_release(struct resolver *r)
+{
+    for (size_t i = 0; i < r->nfs; i++) {
+        if (r->fs[i].mount_fd >= 0) {
+            close(r->fs[i].mount_fd);
+            r->fs[i].mount_fd = -1;
+        }
+    }
 }
 
 /* A struct file_handle with room for any handle. */
@@ -184,17 +228,44 @@ union handle_buf {
     char raw[sizeof(struct file_handle) + MAX_HANDLE_SZ];
 };
 
-static int mount_fd_of(const struct resolver *r, uint64_t fsid)
+/* The mount fd of FSID, opened if need be; -1 with errno set. The path
+ * must still lead to that mount: once it is unmounted the path shows
+ * another one, whose inodes a handle could name by chance. */
+static int mount_fd_of(struct resolver *r, uint64_t fsid)
 {
-    for (size_t i = 0; i < r->nfs; i++)
-        if (r->fs[i].fsid == fsid)
-            return r->fs[i].mount_fd;
-    return -1;
+    struct fs *f = fs_of(r, fsid);
+    if (!f) {
+        errno = ESTALE;
+        return -1;
+    }
+    if (f->mount_fd >= 0)
+        return f->mount_fd;
+    /* open_by_handle_at refuses an O_PATH mount fd */
+    int fd = open(f->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        r->st.mount_fails++;
+        r->st.out_of_fds += errno == EMFILE || errno == ENFILE;
+        return -1;
+    }
+    struct statfs sf;
+    uint64_t got = 0;
+    if (fstatfs(fd, &sf) == 0)
+        memcpy(&got, &sf.f_fsid, sizeof got);
+    /* A filesystem mounted there since may have the same id (tmpfs takes
+     * it from a device number given again): the mount tells them apart. */
+    if (got != fsid || (f->mnt && mounts_unique_id_at(fd, "") != f->mnt)) {
+        close(fd);
+        r->st.mount_fails++;
+        errno = ESTALE;
+        return -1;
+    }
+    r->st.mount_opens++;
+    return f->mount_fd = fd;
 }
 
 bool resolve_knows_fs(const struct resolver *r, uint64_t fsid)
 {
-    return mount_fd_of(r, fsid) >= 0;
+    return fs_of(r, fsid) != NULL;
 }
 
 bool resolve_handles_open(int mount_fd)

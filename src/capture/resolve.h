@@ -18,10 +18,19 @@ struct resolver *resolve_create(void);
 void resolve_destroy(struct resolver *r);
 
 /* Teach R a filesystem for FID events: its FSID (8 bytes, statfs f_fsid) and
- * MOUNT_FD, an fd of the mount handles are opened through (paths come out
- * relative to that mount). R owns MOUNT_FD from now on, also on failure. A
- * second fd for a known FSID is closed and ignored. 0, or -1 out of memory. */
-int resolve_add_fs(struct resolver *r, uint64_t fsid, int mount_fd);
+ * MOUNT_PATH, a directory of the mount its handles are opened through (paths
+ * come out as that mount shows them; through /proc/PID/root, as that
+ * process's mount namespace does). A known FSID takes the new path. The
+ * mount is opened when first needed and closed by resolve_release, so no
+ * descriptor keeps it from being unmounted. 0, or -1 out of memory. */
+int resolve_add_fs(struct resolver *r, uint64_t fsid, const char *mount_path);
+
+/* Forget FSID (its filesystem is unmounted): its handles stay unnamed. */
+void resolve_drop_fs(struct resolver *r, uint64_t fsid);
+
+/* Close the mounts opened since the last call: call it after each batch of
+ * events, and after setup. */
+void resolve_release(struct resolver *r);
 
 /* Do handles of the filesystem of MOUNT_FD (an O_RDONLY directory) open
  * again? overlayfs without nfs_export, and some FUSE filesystems, report
@@ -68,6 +77,9 @@ void resolve_forget(struct resolver *r);
 /* Handle cache counters, for tests and benchmarks. */
 struct resolve_stats {
     uint64_t hits, misses, stale;
+    uint64_t mount_opens; /* mounts opened for a batch */
+    uint64_t mount_fails; /* could not be (out of descriptors, unmounted): counted errors */
+    uint64_t out_of_fds;  /* ... of them for want of a descriptor */
 };
 void resolve_get_stats(const struct resolver *r, struct resolve_stats *out);
 
