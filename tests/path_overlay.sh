@@ -1,0 +1,62 @@
+# An overlay (lower, upper and work directories on a scratch tmpfs, mounted
+# by the test) and processes working in it, chrooted and by plain paths:
+# every access is recorded once, named by the merged path as the host sees
+# it; none by the path of a layer file the overlay used for it, nor of its
+# work directory; a file created in the overlay is created there, a lower
+# file removed is deleted there.
+. "$TESTS_DIR/lib.sh"
+need_root
+. "$TESTS_DIR/capture_common.sh"
+PATHOPS=$top_builddir/tests/pathops
+[ -x "$PATHOPS" ] || fail "tests/pathops not built"
+command -v chroot >/dev/null 2>&1 || skip "chroot not installed"
+grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null ||
+    skip "no overlay filesystem"
+
+check() { "$PY" "$TESTS_DIR/path_check.py" "$@" || fail "$*"; }
+
+t=$(mount_tmpfs)
+mkdir -p "$t/lower/bin" "$t/upper" "$t/work" "$t/merged"
+echo hello >"$t/lower/hello"
+echo gone >"$t/lower/gone"
+# A copy of cat with its own name, and what it loads, for the chroot.
+cp /bin/cat "$t/lower/bin/ovlcat"
+cp "$PATHOPS" "$t/lower/bin/pathops"
+for lib in $( (ldd /bin/cat; ldd "$PATHOPS") | grep -o '/[^ ]*'); do
+    mkdir -p "$t/lower$(dirname "$lib")"
+    cp -n "$lib" "$t/lower$lib"
+done
+mount -t overlay overlay \
+    -o "lowerdir=$t/lower,upperdir=$t/upper,workdir=$t/work" "$t/merged" ||
+    skip "cannot mount an overlay"
+echo "umount -l '$t/merged' 2>/dev/null" >>"$_cleanup_file"
+
+rec="$SCRATCH/overlay.csv"
+fanotop_start "$rec" "$t"
+chroot "$t/merged" /bin/ovlcat /hello >/dev/null || fail "chroot cat failed"
+"$t/merged/bin/ovlcat" "$t/merged/hello" >/dev/null || fail "plain cat failed"
+chroot "$t/merged" /bin/pathops write /made-inside || fail "chroot write failed"
+"$PATHOPS" write "$t/merged/made-outside"
+"$PATHOPS" unlink "$t/merged/gone"
+fanotop_stop
+
+m=$t/merged
+check has "$rec" "$m/bin/ovlcat" open_exec
+check has "$rec" "$m/hello" open,access,close_nowrite
+check has "$rec" "$m/made-inside" create,open,modify,close_write
+check has "$rec" "$m/made-outside" create,open,modify,close_write
+check has "$rec" "$m/gone" delete
+for layer in lower upper; do
+    check none-under "$rec" "$t/$layer" ovlcat
+    check none-under "$rec" "$t/$layer" pathops
+done
+check none-under "$rec" "$t/work"
+# one record per access: the reads of hello, one per cat
+"$PY" - "$rec" "$m/hello" <<'PY' || fail "an access recorded twice"
+import csv, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1], newline=""))
+        if r["comm"] == "ovlcat" and r["path"] == sys.argv[2] and "access" in r["event"]]
+if len(rows) != 2:
+    sys.exit("%d reads of %s by ovlcat, want 2: %r" % (len(rows), sys.argv[2], rows))
+PY
+exit 0
