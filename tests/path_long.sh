@@ -8,10 +8,7 @@
 . "$TESTS_DIR/lib.sh"
 need_root
 . "$TESTS_DIR/capture_common.sh"
-PATHOPS=$top_builddir/tests/pathops
-[ -x "$PATHOPS" ] || fail "tests/pathops not built"
-
-check() { "$PY" "$TESTS_DIR/path_check.py" "$@" || fail "$*"; }
+. "$TESTS_DIR/path_common.sh"
 
 long() { # long BASE DEPTH FORMAT
     d=$1/deep$2

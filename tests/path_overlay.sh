@@ -7,22 +7,20 @@
 . "$TESTS_DIR/lib.sh"
 need_root
 . "$TESTS_DIR/capture_common.sh"
-PATHOPS=$top_builddir/tests/pathops
-[ -x "$PATHOPS" ] || fail "tests/pathops not built"
+. "$TESTS_DIR/path_common.sh"
 command -v chroot >/dev/null 2>&1 || skip "chroot not installed"
 grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null ||
     skip "no overlay filesystem"
-
-check() { "$PY" "$TESTS_DIR/path_check.py" "$@" || fail "$*"; }
 
 t=$(mount_tmpfs)
 mkdir -p "$t/lower/bin" "$t/upper" "$t/work" "$t/merged"
 echo hello >"$t/lower/hello"
 echo gone >"$t/lower/gone"
 # A copy of cat with its own name, and what it loads, for the chroot.
+sh=$(readlink -f /bin/sh)
 cp /bin/cat "$t/lower/bin/ovlcat"
-cp "$PATHOPS" "$t/lower/bin/pathops"
-for lib in $( (ldd /bin/cat; ldd "$PATHOPS") | grep -o '/[^ ]*'); do
+cp "$sh" "$t/lower/bin/sh"
+for lib in $( (ldd /bin/cat; ldd "$sh") | grep -o '/[^ ]*'); do
     mkdir -p "$t/lower$(dirname "$lib")"
     cp -n "$lib" "$t/lower$lib"
 done
@@ -35,7 +33,7 @@ rec="$SCRATCH/overlay.csv"
 fanotop_start "$rec" "$t"
 chroot "$t/merged" /bin/ovlcat /hello >/dev/null || fail "chroot cat failed"
 "$t/merged/bin/ovlcat" "$t/merged/hello" >/dev/null || fail "plain cat failed"
-chroot "$t/merged" /bin/pathops write /made-inside || fail "chroot write failed"
+chroot "$t/merged" /bin/sh -c 'echo x >/made-inside' || fail "chroot write failed"
 "$PATHOPS" write "$t/merged/made-outside"
 "$PATHOPS" unlink "$t/merged/gone"
 fanotop_stop
@@ -44,11 +42,13 @@ m=$t/merged
 check has "$rec" "$m/bin/ovlcat" open_exec
 check has "$rec" "$m/hello" open,access,close_nowrite
 check has "$rec" "$m/made-inside" create,open,modify,close_write
+check has "$rec" "$m/bin/sh" open_exec
 check has "$rec" "$m/made-outside" create,open,modify,close_write
 check has "$rec" "$m/gone" delete
 for layer in lower upper; do
     check none-under "$rec" "$t/$layer" ovlcat
     check none-under "$rec" "$t/$layer" pathops
+    check none-under "$rec" "$t/$layer" sh
 done
 check none-under "$rec" "$t/work"
 # one record per access: the reads of hello, one per cat

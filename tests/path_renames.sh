@@ -6,8 +6,7 @@
 . "$TESTS_DIR/lib.sh"
 need_root
 . "$TESTS_DIR/capture_common.sh"
-PATHOPS=$top_builddir/tests/pathops
-[ -x "$PATHOPS" ] || fail "tests/pathops not built"
+. "$TESTS_DIR/path_common.sh"
 
 race() { # race BASE GAP_US [fanotop options]
     base=$1 gap=$2

@@ -5,8 +5,7 @@
 . "$TESTS_DIR/lib.sh"
 need_root
 . "$TESTS_DIR/capture_common.sh"
-PATHOPS=$top_builddir/tests/pathops
-[ -x "$PATHOPS" ] || fail "tests/pathops not built"
+. "$TESTS_DIR/path_common.sh"
 
 tmpfile() { # tmpfile DIR
     d=$1/t

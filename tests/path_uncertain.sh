@@ -6,8 +6,7 @@
 . "$TESTS_DIR/lib.sh"
 need_root
 . "$TESTS_DIR/capture_common.sh"
-PATHOPS=$top_builddir/tests/pathops
-[ -x "$PATHOPS" ] || fail "tests/pathops not built"
+. "$TESTS_DIR/path_common.sh"
 knob=/proc/sys/fs/fanotify/max_queued_events
 limit=$(cat "$knob" 2>/dev/null || echo 16384)
 [ "$limit" -le 100000 ] || skip "the kernel's queue limit ($limit) is too large to fill"

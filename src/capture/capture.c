@@ -38,10 +38,12 @@
 
 /* Asked for in the FID group whatever the user's types: renames, which say
  * where a directory was before (one event with both names since Linux 5.17,
- * else a pair that does not say which directory moved), and creations, which
- * place new directories and name files made with O_TMPFILE once linked. */
-#define FID_RENAMES (FAN_RENAME | FAN_CREATE | FAN_ONDIR)
-#define FID_MOVES   (FAN_MOVED_FROM | FAN_MOVED_TO | FAN_CREATE | FAN_ONDIR)
+ * else a pair that does not say which directory moved); on the user's
+ * filesystems creations too, which place new directories and name files
+ * made with O_TMPFILE once linked. */
+#define FID_RENAMES (FAN_RENAME | FAN_ONDIR)
+#define FID_MOVES   (FAN_MOVED_FROM | FAN_MOVED_TO | FAN_ONDIR)
+#define FID_USER    FAN_CREATE
 /* The events that the window indexes for those searches. */
 #define FIDQ_WATCH                                                                                 \
     (FAN_RENAME | FAN_MOVED_FROM | FAN_MOVED_TO | FAN_DELETE | FAN_CREATE | FAN_Q_OVERFLOW)
@@ -412,12 +414,14 @@ static int mark_one(struct capture_setup *s, struct target *t, char *missing, si
     }
     const char *fid_how = NULL;
     if (c->fid_group >= 0 && fid_mask) {
-        fid_how =
-            c->renames ? mark_target(c->fid_group, fid_mask | FID_RENAMES, t, &s->mt, false) : NULL;
+        uint64_t internal = t->user ? FID_USER : 0;
+        fid_how = c->renames ? mark_target(c->fid_group, fid_mask | FID_RENAMES | internal, t,
+                                           &s->mt, false)
+                             : NULL;
         if (!fid_how && (!c->renames || errno == EINVAL)) {
             /* before Linux 5.17: no FAN_RENAME */
             c->renames = false;
-            fid_how = mark_target(c->fid_group, fid_mask | FID_MOVES, t, &s->mt, false);
+            fid_how = mark_target(c->fid_group, fid_mask | FID_MOVES | internal, t, &s->mt, false);
         }
         if (fid_how && (mfd < 0 || add_fid_fs(s, t, mfd) < 0)) {
             set_err(err, errlen, status, 1, "cannot open %s: %s", hm->point, strerror(errno));
