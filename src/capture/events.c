@@ -92,7 +92,7 @@ static bool fid_user_fs(const struct capture *c, const struct decode_event *ev)
  * after its last name went, which is what fills a disk du cannot account for. */
 static void mark_path(struct capture *c, uint32_t flags)
 {
-    if (flags & FA_EV_UNCERTAIN) {
+    if ((flags & FA_EV_UNCERTAIN) && !(flags & FA_EV_UNRESOLVED)) {
         buf_putc(&c->path, '?');
         if (!buf_failed(&c->path)) {
             memmove(c->path.p + 1, c->path.p, c->path.len - 1);

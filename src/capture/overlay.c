@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
@@ -230,6 +231,18 @@ void overlay_seen(struct overlays *o, pid_t pid, const char *path, size_t len, i
         *v = (uint64_t)now;
 }
 
+/* stat(2) from what the kernel has cached: a root on a FUSE filesystem
+ * (fuse-overlayfs) is not asked of its daemon, which may not answer. */
+static int stat_cached(const char *path, struct stat *st)
+{
+    struct statx x;
+    if (statx(AT_FDCWD, path, AT_STATX_DONT_SYNC, STATX_BASIC_STATS, &x) < 0)
+        return -1;
+    st->st_dev = makedev(x.stx_dev_major, x.stx_dev_minor);
+    st->st_ino = x.stx_ino;
+    return 0;
+}
+
 /* Is PID's root directory on an overlay (a container's processes)? */
 static bool root_on_overlay(struct overlays *o, pid_t pid, int64_t now)
 {
@@ -240,7 +253,7 @@ static bool root_on_overlay(struct overlays *o, pid_t pid, int64_t now)
     snprintf(proc, sizeof proc, "/proc/%d/root", (int)pid);
     struct stat st;
     bool on = false;
-    if (stat(proc, &st) == 0)
+    if (stat_cached(proc, &st) == 0)
         for (size_t i = 0; i < o->ndevs && !on; i++)
             on = o->devs[i] == st.st_dev;
     if (u64map_count(&o->roots) >= SEEN_MAX)
@@ -395,5 +408,6 @@ bool overlay_hidden_fd(const struct overlays *o, int fd, const char *path)
     bool layer = false;
     for (size_t i = 0; i < o->nlayer_devs && !layer; i++)
         layer = o->layer_devs[i] == fst.st_dev;
-    return layer && (stat(path, &pst) < 0 || pst.st_dev != fst.st_dev || pst.st_ino != fst.st_ino);
+    return layer &&
+           (stat_cached(path, &pst) < 0 || pst.st_dev != fst.st_dev || pst.st_ino != fst.st_ino);
 }
