@@ -436,6 +436,7 @@ static bool kernel_place(struct resolver *r, const struct decode_fid *fid, struc
 /* The first change of an object's name queued after the current event. */
 struct change {
     const struct decode_fid *want;
+    bool renames;  /* moves say what moved: one that does not is not ours */
     bool found;    /* DIR and NAME: where it was before */
     bool linked;   /* it was given a name (a file made with O_TMPFILE) */
     bool blind;    /* a directory moved without saying which (before Linux 5.17) */
@@ -453,7 +454,7 @@ static bool visit_change(const struct decode_event *ev, uint64_t index, void *ct
     if (m & FAN_Q_OVERFLOW)
         return c->overflow = true;
     if (!ev->has_fid) {
-        if ((m & FAN_ONDIR) && (m & (FAN_MOVED_FROM | FAN_MOVED_TO)))
+        if (!c->renames && (m & FAN_ONDIR) && (m & (FAN_MOVED_FROM | FAN_MOVED_TO)))
             return c->blind = true;
         return false;
     }
@@ -482,7 +483,7 @@ static bool visit_change(const struct decode_event *ev, uint64_t index, void *ct
 static void first_change(struct resolver *r, const struct decode_fid *want, uint64_t until,
                          struct change *c, bool *sure)
 {
-    *c = (struct change){.want = want};
+    *c = (struct change){.want = want, .renames = r->renames};
     *sure = true;
     if (!r->q)
         return;
@@ -492,7 +493,7 @@ static void first_change(struct resolver *r, const struct decode_fid *want, uint
     fidq_scan(r->q, until, visit_change, c);
     if (c->found || c->linked)
         return;
-    if (c->overflow || (c->blind && !r->renames) || fidq_end(r->q) < until)
+    if (c->overflow || c->blind || fidq_end(r->q) < until)
         *sure = false;
 }
 
