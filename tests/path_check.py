@@ -5,6 +5,7 @@ on failure; a line of figures on success). Records are CSV or JSON Lines,
 read as capture_check.py reads them. A path that starts with "?" is not a
 certain name: "?" and what is known follow (README: Output formats).
 """
+import csv
 import os
 import sys
 
@@ -12,6 +13,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from capture_check import load, types  # noqa: E402
 
 WRITES = {"modify", "close_write"}
+csv.field_size_limit(1 << 30)  # paths of any length
 
 
 def race(rows, manifest, inside):

@@ -4,7 +4,8 @@
 # whether the directories were made while fanotop watched or before it
 # started, in CSV and JSON Lines, and stays exact through replay, a
 # re-record of the replay and the CSV export of the paths and tree views.
-# On a scratch tmpfs and on a directory of the root filesystem.
+# Past 256 KiB a path is "?/NAME", still in PATH scope. On a scratch tmpfs
+# and on a directory of the root filesystem.
 . "$TESTS_DIR/lib.sh"
 need_root
 . "$TESTS_DIR/capture_common.sh"
@@ -45,8 +46,23 @@ PY
     done
 }
 
+# Past the longest path fanotop names (256 KiB: 1400 names of 200 bytes):
+# "?/NAME", kept in PATH scope, for it is known to lie below PATH.
+too_long() { # too_long BASE
+    d=$1/deeper
+    mkdir -p "$d"
+    "$PATHOPS" deep "$d" 1400 200 >/dev/null || fail "pathops deep failed"
+    rec="$SCRATCH/too-long.csv"
+    fanotop_start "$rec" "$d"
+    "$PATHOPS" deep "$d" 1400 200 >/dev/null || fail "pathops deep failed"
+    fanotop_stop
+    check has "$rec" "?/leaf" open,modify,close_write,access,close_nowrite
+    rm -rf "$d"
+}
+
 tmp=$(mount_tmpfs)
 root=$(rootfs_dir)
+too_long "$tmp"
 long "$tmp" 21 csv
 long "$tmp" 40 jsonl
 long "$tmp" 400 jsonl

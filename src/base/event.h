@@ -52,6 +52,7 @@ enum {
     FA_EV_DIR = 1u << 2,        /* the object is a directory */
     FA_EV_UNCERTAIN = 1u << 3,  /* the path is the file's later name: where it was at the
                                    event is not known for certain (shown after a "?") */
+    FA_EV_UNDER_PATH = 1u << 4, /* not named, but known to lie under a watched PATH */
 };
 
 /* A process identity as the capture side last saw it. Strings are owned by

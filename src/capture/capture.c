@@ -180,6 +180,17 @@ static bool add_dev(struct capture *c, dev_t d)
     return true;
 }
 
+/* A directory PATH: what cannot be named below it is still known to be in
+ * scope (a file PATH's events are named by its directory). */
+static void add_anchor(struct capture *c, const char *real)
+{
+    int fd = open(real, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        resolve_add_anchor(c->res, fd);
+        close(fd);
+    }
+}
+
 /* Room for one event fd per metadata record of a full read, plus a reserve. */
 static size_t size_fd_buffer(void)
 {
@@ -296,6 +307,7 @@ static int plan(struct capture_setup *s, char *err, size_t errlen, int *status)
         case CAPTURE_SCOPE_PATH:
             if (!add_prefix(c, real))
                 goto oom;
+            add_anchor(c, real);
             /* Everything under PATH includes filesystems mounted below it. */
             for (size_t j = 0; j < s->mt.n; j++) {
                 const struct mount_entry *sub = &s->mt.v[j];

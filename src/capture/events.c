@@ -314,8 +314,10 @@ static void file_event(struct capture *c, struct source *src, const struct decod
             return;
         }
     }
-    /* A name not known for certain is in scope by the name it has now. */
-    if (!in_prefix(c, c->path.p, c->path.len) || (fd_mode && exec_outside(c, ev))) {
+    /* A name not known for certain is in scope by the name it has now; one
+     * not known at all, when it is known to lie under a PATH. */
+    if ((!in_prefix(c, c->path.p, c->path.len) && !(flags & FA_EV_UNDER_PATH)) ||
+        (fd_mode && exec_outside(c, ev))) {
         c->n_filtered++;
         return;
     }

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/fanotify.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -63,10 +64,18 @@ struct fs {
     bool root_ok;
 };
 
+/* A directory given as a PATH: what lies below it is in scope. */
+struct anchor {
+    uint64_t fsid;
+    union handle_buf h;
+};
+
 struct resolver {
     int proc_fd; /* /proc/self/fd: one readlinkat per name instead of a path walk */
     struct fs *fs;
     size_t nfs;
+    struct anchor *anchors;
+    size_t nanchors;
     struct dirlink dirs;   /* directory handle -> where it is */
     struct fid_table gone; /* files that lost a name, O_TMPFILE files */
     struct hostpath names; /* filesystem paths -> host paths */
@@ -174,6 +183,7 @@ void resolve_destroy(struct resolver *r)
     dirlink_free(&r->dirs);
     table_free(&r->gone);
     hostpath_free(&r->names);
+    free(r->anchors);
     for (size_t i = 0; i < r->nfs; i++)
         close(r->fs[i].mount_fd);
     free(r->fs);
@@ -217,6 +227,24 @@ bool resolve_add_mount(struct resolver *r, uint64_t fsid, int id, const char *ro
                        const char *point)
 {
     return hostpath_add(&r->names, fsid, id, root, point);
+}
+
+bool resolve_add_anchor(struct resolver *r, int dirfd)
+{
+    struct anchor a;
+    struct statfs sf;
+    int mnt_id;
+    a.h.fh.handle_bytes = MAX_HANDLE_SZ;
+    if (fstatfs(dirfd, &sf) < 0 ||
+        name_to_handle_at(dirfd, "", &a.h.fh, &mnt_id, AT_EMPTY_PATH) < 0)
+        return false;
+    memcpy(&a.fsid, &sf.f_fsid, sizeof a.fsid);
+    struct anchor *n = realloc(r->anchors, (r->nanchors + 1) * sizeof *n);
+    if (!n)
+        return false;
+    r->anchors = n;
+    n[r->nanchors++] = a;
+    return true;
 }
 
 void resolve_set_scope(struct resolver *r, hostpath_scope_fn in_scope, void *ctx)
@@ -585,6 +613,25 @@ static bool recheck_chain(struct resolver *r, uint32_t x)
     return false;
 }
 
+/* Does directory node X lie at or below an anchor? Its chain is placed up
+ * to the first anchor, as far as it can be, past the length of a path. */
+static bool under_anchor(struct resolver *r, uint32_t x)
+{
+    if (!r->nanchors)
+        return false;
+    for (size_t n = 0; x != DIRLINK_NONE && n < RESOLVE_PATH_MAX / 2; n++) {
+        struct decode_fid f = dirlink_fid(&r->dirs, x);
+        for (size_t i = 0; i < r->nanchors; i++)
+            if (r->anchors[i].fsid == f.fsid && fid_is(&f, &r->anchors[i].h.fh))
+                return true;
+        if (r->dirs.v[x].kind == DIRLINK_UNKNOWN && !place(r, x))
+            return false;
+        const struct dirlink_node *e = &r->dirs.v[x];
+        x = e->kind == DIRLINK_LINK ? e->parent : DIRLINK_NONE;
+    }
+    return false;
+}
+
 enum dir_result { DIR_WHOLE, DIR_PART, DIR_TOO_LONG };
 
 /* The path of directory node X within its filesystem into r->rel, placing
@@ -633,6 +680,8 @@ static void dir_path(struct resolver *r, const struct decode_fid *dir, struct bu
     } else {
         bool unsure = false;
         enum dir_result res = dir_rel(r, x, &unsure);
+        if (res != DIR_WHOLE && under_anchor(r, x))
+            *flags |= FA_EV_UNDER_PATH;
         if (res == DIR_TOO_LONG) {
             unnamed(out, flags);
             return;

@@ -23,8 +23,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Longest path named; a longer one gives "?/NAME" and FA_EV_UNRESOLVED. The
- * kernel names none longer than a page: these are built from names. */
+/* Longest path named; a longer one gives "?/NAME" and FA_EV_UNRESOLVED (and
+ * FA_EV_UNDER_PATH below an anchor). The kernel names none longer than a
+ * page: these are built from names. */
 #define RESOLVE_PATH_MAX (256 * 1024)
 
 struct resolver;
@@ -51,6 +52,11 @@ bool resolve_add_mount(struct resolver *r, uint64_t fsid, int id, const char *ro
 /* Of the names a file has through several mounts, give one IN_SCOPE(CTX,
  * path, len) accepts, when there is one. */
 void resolve_set_scope(struct resolver *r, hostpath_scope_fn in_scope, void *ctx);
+
+/* The directory open at DIRFD (not kept) is a PATH of the user's: a path
+ * that cannot be named but lies below it gets FA_EV_UNDER_PATH. False when
+ * it has no handle, or out of memory. */
+bool resolve_add_anchor(struct resolver *r, int dirfd);
 
 /* The FID group's window (not owned): the events after the current one are
  * searched for renames. RENAMES: the group reports FAN_RENAME with target
