@@ -16,16 +16,20 @@ long() { # long BASE DEPTH FORMAT
     rm -rf "$d"
     mkdir -p "$d"
     rec="$SCRATCH/long.$3"
+    rm -f "$rec" "$SCRATCH/long-again.$3"
     # made while watched: each directory placed by its create event
     fanotop_start "$rec" --format="$3" "$d"
     "$PATHOPS" deep "$d" "$2" 200 | sed -n 's/^path //p' >"$SCRATCH/long.path" ||
         fail "pathops deep failed"
+    wait_for "$rec" /leaf
     fanotop_stop
     [ "$(wc -c <"$SCRATCH/long.path")" -gt 4097 ] || fail "the path is not longer than a page"
     check has-file "$rec" "$SCRATCH/long.path" open,modify,close_write,access,close_nowrite
     # there before: named from the kernel, name by name
+    rec="$SCRATCH/long-again.$3"
     fanotop_start "$rec" --format="$3" "$d"
     "$PATHOPS" deep "$d" "$2" 200 >/dev/null || fail "pathops deep failed"
+    wait_for "$rec" /leaf
     fanotop_stop
     check has-file "$rec" "$SCRATCH/long.path" open,modify,close_write,access,close_nowrite
     # replayed, recorded again, exported
@@ -37,6 +41,7 @@ long() { # long BASE DEPTH FORMAT
             2>"$SCRATCH/view.err" || fail "batch $view failed: $(cat "$SCRATCH/view.err")"
         "$PY" - "$SCRATCH/view.csv" "$SCRATCH/long.path" <<'PY' || fail "$view export cut the path"
 import csv, sys
+csv.field_size_limit(1 << 30)
 want = open(sys.argv[2], "rb").read().decode("utf-8", "surrogateescape").rstrip("\n")
 cells = [c for row in csv.reader(open(sys.argv[1], newline="", encoding="utf-8",
                                       errors="surrogateescape")) for c in row]
@@ -53,8 +58,10 @@ too_long() { # too_long BASE
     mkdir -p "$d"
     "$PATHOPS" deep "$d" 1400 200 >/dev/null || fail "pathops deep failed"
     rec="$SCRATCH/too-long.csv"
+    rm -f "$rec"
     fanotop_start "$rec" "$d"
     "$PATHOPS" deep "$d" 1400 200 >/dev/null || fail "pathops deep failed"
+    wait_for "$rec" ",?/leaf"
     fanotop_stop
     check has "$rec" "?/leaf" open,modify,close_write,access,close_nowrite
     rm -rf "$d"
