@@ -1,7 +1,7 @@
 # A FUSE daemon that stops answering: fanotop watches a FUSE filesystem (a
-# one-file filesystem the test builds with libfuse) and a scratch tmpfs; an
-# event on the FUSE file is queued, then the daemon is stopped (SIGSTOP)
-# before fanotop reads it. Events of the tmpfs are still recorded, a notice
+# one-file filesystem the test builds with libfuse) and a scratch tmpfs; the
+# FUSE file's events are recorded while the daemon answers; then one is
+# queued and the daemon stopped (SIGSTOP) before fanotop reads it. Events of the tmpfs are still recorded, a notice
 # says a filesystem does not answer, and SIGTERM ends fanotop while the
 # daemon is still stopped.
 . "$TESTS_DIR/lib.sh"
@@ -36,6 +36,11 @@ rec="$SCRATCH/fuse.csv"
 # The worker waiting in the kernel is left to the exit: LeakSanitizer would
 # wait at the exit to stop it (and count its memory).
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" fanotop_start "$rec" "$fuse" "$tmp"
+# While the daemon answers, its events are named (by the worker) like any.
+cat "$fuse/hello" >/dev/null || fail "cannot read the FUSE file"
+wait_for "$rec" "$fuse/hello"
+"$PY" "$TESTS_DIR/path_check.py" has "$rec" "$fuse/hello" open,access,close_nowrite ||
+    fail "the FUSE file's events are missing"
 stop_all "$FPID"
 cat "$fuse/hello" >/dev/null || fail "cannot read the FUSE file"
 stop_all "$daemon"

@@ -359,12 +359,14 @@ static bool read_slow(struct capture *c, struct source *src, size_t *got)
 {
     void *ctx[2] = {c, src};
     uint64_t lost = 0, overflows = 0;
+    c->now_rt = clock_real_ns();
+    c->now_mono = clock_mono_ns();
     *got += slowfs_drain(c->slow, slow_event, ctx, &lost, &overflows);
     while (lost--)
         ring_count_loss(source_ring(src));
     while (overflows--)
         emit_overflow(c, src);
-    if (slowfs_stalled(c->slow, clock_mono_ns(), &c->n_stalls)) {
+    if (slowfs_stalled(c->slow, c->now_mono, &c->n_stalls)) {
         c->n_errors++;
         char msg[160];
         snprintf(msg, sizeof msg,
