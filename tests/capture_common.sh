@@ -53,3 +53,18 @@ settle() {
         sleep 0.5
     done
 }
+
+# stop_all PID: SIGSTOP, then wait until every thread of PID has stopped
+# (the signal is delivered after kill returns).
+stop_all() {
+    kill -STOP "$1"
+    while :; do
+        all=1
+        for t in /proc/"$1"/task/*; do
+            s=$(sed 's/.*) //' "$t/stat" | cut -d' ' -f1)
+            [ "$s" = T ] || [ "$s" = t ] || all=0
+        done
+        [ $all = 1 ] && return
+        sleep 0.01
+    done
+}

@@ -629,6 +629,40 @@ static void exec_event_names_the_program_at_its_open(void **state)
     proc_cache_destroy(c);
 }
 
+/* A batch of the other queue named while one is (read on demand between
+ * two of its events) leaves the exec that the first batch shows at its
+ * open: the events before the open keep the old program, in both. */
+static void a_batch_named_inside_another_keeps_the_exec_at_its_open(void **state)
+{
+    (void)state;
+    char comm[32];
+    own_comm(comm, sizeof comm);
+    struct proc_cache *c = proc_cache_create(getpid());
+    int64_t t0 = mono();
+    proc_queue_polled(c, 0, false, t0);
+    proc_queue_polled(c, 1, false, t0);
+    pid_t kid = child_execs_sleep(c, t0, comm);
+    struct fake_batch fb, inner;
+    fake_batch(&fb, t0 + 2000, t0 + 2100, true, &kid, 1);
+    proc_batch_begin(c, 0, &fb.b);
+    assert_string_equal(proc_lookup(c, kid, FAN_MODIFY, t0 + 2100)->ident.comm, comm);
+    fake_batch(&inner, t0 + 2200, t0 + 2300, true, NULL, 0);
+    inner.b.events = 1;
+    proc_batch_begin(c, 1, &inner.b);
+    assert_string_equal(proc_lookup(c, kid, FAN_MODIFY, t0 + 2300)->ident.comm, comm);
+    proc_batch_end(c, 1, &inner.b);
+    struct proc_info *p = proc_lookup(c, kid, FAN_MODIFY, t0 + 2300); /* still before the open */
+    assert_string_equal(p->ident.comm, comm);
+    p = proc_lookup(c, kid, FAN_OPEN_EXEC, t0 + 2300);
+    proc_exec(c, p, "/usr/bin/sleep", 14, &fb.b, fb.b.len);
+    assert_string_equal(p->ident.comm, "sleep");
+    assert_string_equal(p->ident.cmdline, "sleep 30");
+    proc_batch_end(c, 0, &fb.b);
+    assert_string_equal(proc_lookup(c, kid, FAN_MODIFY, t0 + 2300)->ident.comm, "sleep");
+    reap(kid);
+    proc_cache_destroy(c);
+}
+
 /* A chain of execs by one process gone before /proc was read, with the
  * kernel's exec events read first: script wrap (interpreter env) -> bash ->
  * cat, the repeated loader opens merged away by the kernel. The last open
@@ -766,6 +800,7 @@ int main(void)
         cmocka_unit_test(user_and_name_changes_apply_at_their_place),
         cmocka_unit_test(a_queue_behind_holds_changes_back),
         cmocka_unit_test(exec_event_names_the_program_at_its_open),
+        cmocka_unit_test(a_batch_named_inside_another_keeps_the_exec_at_its_open),
         cmocka_unit_test(exec_chain_of_a_gone_process),
         cmocka_unit_test(a_thread_tid_taken_by_a_new_process),
         cmocka_unit_test(fork_of_a_pid_met_earlier_is_a_new_process),

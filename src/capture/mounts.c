@@ -10,8 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Decode mountinfo's octal escapes (\040 for a space ...) in place. */
-static void unescape(char *s)
+void mounts_unescape(char *s)
 {
     char *w = s;
     for (char *r = s; *r; r++) {
@@ -74,21 +73,23 @@ static bool parse_line(char *line, struct mount_entry *m)
         return false;
     char *fstype = field(&p);
     char *source = field(&p);
+    char *super = field(&p);
     if (!fstype)
         return false;
     m->id = (int)id;
     m->parent = (int)parent;
     m->major = (unsigned)maj;
     m->minor = (unsigned)min;
-    unescape(f[3]);
-    unescape(f[4]);
-    unescape(fstype);
+    mounts_unescape(f[3]);
+    mounts_unescape(f[4]);
+    mounts_unescape(fstype);
     if (source)
-        unescape(source);
+        mounts_unescape(source);
     m->root = f[3];
     m->point = f[4];
     m->fstype = fstype;
     m->source = source ? source : "";
+    m->super = super ? super : "";
     return true;
 }
 
@@ -201,7 +202,10 @@ const struct mount_entry *mounts_find(const struct mount_table *t, const char *p
 {
 #if defined(STATX_MNT_ID)
     struct statx stx;
-    if (statx(AT_FDCWD, path, 0, STATX_MNT_ID, &stx) == 0 && (stx.stx_mask & STATX_MNT_ID)) {
+    /* AT_STATX_DONT_SYNC: a FUSE or network filesystem's cached attributes
+     * do, and asking its daemon could wait for as long as it does not answer */
+    if (statx(AT_FDCWD, path, AT_STATX_DONT_SYNC, STATX_MNT_ID, &stx) == 0 &&
+        (stx.stx_mask & STATX_MNT_ID)) {
         /* The last entry with that id: ids are unique, but be safe on overmounts. */
         for (size_t i = t->n; i-- > 0;)
             if ((uint64_t)t->v[i].id == stx.stx_mnt_id)

@@ -15,6 +15,7 @@ struct mount_entry {
     const char *point;     /* mount point, escapes (\040 ...) decoded */
     const char *fstype;    /* "ext4", "tmpfs", "fuse.sshfs" ... */
     const char *source;
+    const char *super; /* the superblock's options, still escaped ("rw,lowerdir=...") */
 };
 
 struct mount_table {
@@ -27,6 +28,9 @@ struct mount_table {
  * with mounts_free. Malformed lines are skipped. Returns 0, or -1 when out of
  * memory. */
 int mounts_parse(const char *text, size_t len, struct mount_table *t);
+
+/* Decode mountinfo's octal escapes (\040 for a space ...) in place. */
+void mounts_unescape(char *s);
 
 /* Read and parse /proc/self/mountinfo; -1 with errno on failure. */
 int mounts_read(struct mount_table *t);

@@ -258,16 +258,18 @@ void proc_queue_polled(struct proc_cache *c, int q, bool waiting, int64_t since)
     settle(c, since);
 }
 
-/* Mark the exec changes in (AFTER, UNTIL] whose process B shows opening a
- * program for exec: they apply at that open (proc_exec) or after B. One
- * before AFTER came before all of B: its open too. */
-static void mark_at_exec(struct proc_cache *c, const struct proc_batch *b, int64_t after,
+/* Mark the exec changes in (AFTER, UNTIL] whose process B (of queue Q)
+ * shows opening a program for exec: they apply at that open (proc_exec) or
+ * after B. One before AFTER came before all of B: its open too. A batch of
+ * the other queue named while B's are (an overlay's twin read on demand)
+ * leaves B's marks alone. */
+static void mark_at_exec(struct proc_cache *c, int q, const struct proc_batch *b, int64_t after,
                          int64_t until)
 {
     bool any = false;
     for (size_t i = c->head; i < c->n && !any; i++)
-        any = !c->pend[i].done && c->pend[i].kind == CHANGE_EXEC && c->pend[i].t > after &&
-              c->pend[i].t <= until;
+        any = !c->pend[i].done && !c->pend[i].at_exec && c->pend[i].kind == CHANGE_EXEC &&
+              c->pend[i].t > after && c->pend[i].t <= until;
     if (!any)
         return;
     pid_t pids[EXEC_PIDS];
@@ -290,11 +292,13 @@ static void mark_at_exec(struct proc_cache *c, const struct proc_batch *b, int64
     }
     for (size_t i = c->head; i < c->n; i++) {
         struct proc_change *ch = &c->pend[i];
-        if (ch->done || ch->kind != CHANGE_EXEC || ch->t <= after || ch->t > until)
+        if (ch->done || ch->at_exec || ch->kind != CHANGE_EXEC || ch->t <= after || ch->t > until)
             continue;
-        for (size_t k = 0; k < np && !ch->at_exec; k++)
-            ch->at_exec = pids[k] == ch->pid;
-        ch->at_exec = ch->at_exec || all;
+        bool shown = all;
+        for (size_t k = 0; k < np && !shown; k++)
+            shown = pids[k] == ch->pid;
+        if (shown)
+            ch->at_exec = (uint8_t)(q + 1);
     }
 }
 
@@ -312,7 +316,7 @@ void proc_batch_begin(struct proc_cache *c, int q, const struct proc_batch *b)
         if (r != q && o->used && o->waiting && o->empty_at < until)
             until = o->empty_at;
     }
-    mark_at_exec(c, b, c->queues[q].empty_at, execs);
+    mark_at_exec(c, q, b, c->queues[q].empty_at, execs);
     apply_until(c, until, execs, b->end);
 }
 
@@ -346,8 +350,8 @@ void proc_batch_end(struct proc_cache *c, int q, const struct proc_batch *b)
     if (q < 0 || q >= PROC_QUEUES)
         return;
     for (size_t i = c->head; i < c->n; i++)
-        if (c->pend[i].at_exec) {
-            c->pend[i].at_exec = false;
+        if (c->pend[i].at_exec == q + 1) {
+            c->pend[i].at_exec = 0;
             if (!c->pend[i].done)
                 apply(c, &c->pend[i], b->end);
         }

@@ -49,16 +49,17 @@ enum proc_change_kind { CHANGE_FORK, CHANGE_EXEC, CHANGE_UID, CHANGE_COMM };
 
 /* One process event of the kernel, waiting for its place among fanotify's. */
 struct proc_change {
-    int64_t t;    /* when it happened (the kernel's monotonic clock) */
-    uint64_t seq; /* order of reading */
-    pid_t pid;    /* the process (FORK: the child) */
-    pid_t parent; /* FORK: the process that forked */
-    uint32_t gen; /* the process's generation it belongs to (FORK: the one it starts) */
-    uint32_t uid; /* UID: the effective uid */
-    uint8_t kind; /* enum proc_change_kind */
-    bool done;    /* applied (or void) */
-    bool at_exec; /* EXEC: the batch being named shows its exec open: applied there */
-    bool met;     /* EXEC: applied at its exec open already */
+    int64_t t;       /* when it happened (the kernel's monotonic clock) */
+    uint64_t seq;    /* order of reading */
+    pid_t pid;       /* the process (FORK: the child) */
+    pid_t parent;    /* FORK: the process that forked */
+    uint32_t gen;    /* the process's generation it belongs to (FORK: the one it starts) */
+    uint32_t uid;    /* UID: the effective uid */
+    uint8_t kind;    /* enum proc_change_kind */
+    bool done;       /* applied (or void) */
+    uint8_t at_exec; /* EXEC: 1 + the queue whose batch being named shows its exec
+                      * open (applied there, or at that batch's end); 0: none */
+    bool met;        /* EXEC: applied at its exec open already */
     char comm[PROC_COMM_MAX + 1]; /* COMM */
     struct proc_snap *snap;       /* EXEC: /proc right after it, NULL when gone or past it */
 };

@@ -1,0 +1,662 @@
+/* The capture thread: it reads the groups (and takes what the worker for
+ * filesystems served by a daemon named), and turns each event into a record:
+ * the process at that point of the queue, the path at that point, the
+ * scope, then the ring. */
+#include "config.h"
+
+#include "capture/capture_impl.h"
+
+#include "base/clock.h"
+#include "base/event.h"
+#include "capture/decode.h"
+#include "capture/follow_tree.h"
+#include "capture/mounts.h"
+#include "capture/overlay.h"
+#include "capture/proc.h"
+#include "capture/resolve.h"
+#include "capture/slowfs.h"
+#include "pipe/wire.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/fanotify.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define POLL_MS      100 /* how soon a stop request is noticed */
+#define CAPTURE_NICE (-10)
+/* A read that returns little means we keep up event by event, paying a
+ * wakeup per handful of events: wait this long before reading again, so
+ * events gather into large batches (and the kernel merges more of them).
+ * Far below what fills a queue of 16384 events at any rate seen here. */
+#define GATHER_NS    1000000
+#define GATHER_MIN   (CAPTURE_READ_BUF / 16)
+#define SWEEP_NS     10000000000LL
+#define FOLLOW_CHAIN 8 /* gone ancestors told to follow per event */
+
+static bool in_prefix(const struct capture *c, const char *path, size_t len)
+{
+    /* PATH is canonical; so are the names the kernel and the resolver
+     * give, but for "?..." (not a certain name), which lies under none */
+    if (!c->nprefix)
+        return true;
+    for (size_t i = 0; i < c->nprefix; i++)
+        if (mounts_path_under(path, len, c->prefix[i], c->prefix_len[i]))
+            return true;
+    return false;
+}
+
+bool capture_in_scope(void *ctx, const char *path, size_t len)
+{
+    return in_prefix(ctx, path, len);
+}
+
+/* An fd-mode exec-only event from a filesystem marked just to name processes? */
+static bool user_dev(const struct capture *c, dev_t dev)
+{
+    for (size_t i = 0; i < c->ndevs; i++)
+        if (c->devs[i] == dev)
+            return true;
+    return false;
+}
+
+static bool exec_outside(const struct capture *c, const struct decode_event *ev)
+{
+    if (!c->exec_dev_check || (ev->mask & (FAN_OPEN | FAN_ACCESS | FAN_MODIFY | FAN_CLOSE)))
+        return false;
+    struct stat st;
+    return ev->fd < 0 || fstat(ev->fd, &st) < 0 || !user_dev(c, st.st_dev);
+}
+
+/* Is a FID-group event from a filesystem of the user's? The others are
+ * marked only for exec events, to name processes. */
+static bool fid_user_fs(const struct capture *c, const struct decode_event *ev)
+{
+    const struct decode_fid *f = ev->has_dfid ? &ev->dfid : ev->has_fid ? &ev->fid : NULL;
+    if (!f)
+        return true; /* nothing to tell by: keep it, marked unresolved */
+    for (size_t i = 0; i < c->nuser_fsids; i++)
+        if (c->user_fsids[i] == f->fsid)
+            return true;
+    return false;
+}
+
+/* The marks of c->path in the record: "?" before a name that is the
+ * file's later one (where it was at the event is not known), and, the way
+ * the kernel and lsof mark it, " (deleted)" after the name of a file written
+ * after its last name went, which is what fills a disk du cannot account for. */
+static void mark_path(struct capture *c, uint32_t flags)
+{
+    if ((flags & FA_EV_UNCERTAIN) && !(flags & FA_EV_UNRESOLVED)) {
+        buf_putc(&c->path, '?');
+        if (!buf_failed(&c->path)) {
+            memmove(c->path.p + 1, c->path.p, c->path.len - 1);
+            c->path.p[0] = '?';
+        }
+    }
+    if (flags & FA_EV_DELETED)
+        buf_put_str(&c->path, " (deleted)");
+}
+
+static void emit(struct capture *c, struct source *src, struct proc_info *p, pid_t tid,
+                 uint32_t types, uint32_t flags)
+{
+    mark_path(c, flags);
+    if (buf_failed(&c->path)) {
+        c->n_errors++;
+        buf_reset(&c->path);
+        return;
+    }
+    struct ring *r = source_ring(src);
+    const _Atomic bool *stop = source_stop_flag(src);
+    /* Counted whether or not the ring takes it: --verbose accounts for every
+     * captured event as written, lost in the ring, or not selected. */
+    c->n_events++;
+    /* The identity goes first; if the ring had no room it is sent again
+     * before this process's next event, and this event, which could not be
+     * named, is the one loss counted (ring losses count events). */
+    if (p && !p->sent) {
+        p->sent = wire_put_proc(r, WIRE_TRY, &p->ident, stop);
+        if (!p->sent) {
+            ring_count_loss(r);
+            return;
+        }
+    }
+    struct fa_event ev = {.time_ns = c->now_rt,
+                          .tid = tid,
+                          .types = types,
+                          .flags = flags,
+                          .proc = p ? &p->ident : NULL,
+                          .path = c->path.p,
+                          .path_len = c->path.len};
+    wire_put_event(r, WIRE_DROP, &ev, stop);
+}
+
+static void emit_overflow(struct capture *c, struct source *src)
+{
+    struct fa_event ev = {
+        .time_ns = c->now_rt, .types = FA_BIT(FA_OVERFLOW), .path = "", .path_len = 0};
+    wire_put_event(source_ring(src), WIRE_DROP, &ev, source_stop_flag(src));
+    c->n_overflows++;
+}
+
+/* The process of an event, or NULL when it is ours or not followed (counted). */
+static struct proc_info *event_proc(struct capture *c, pid_t tid, uint64_t mask, bool counted)
+{
+    struct proc_info *p = proc_lookup(c->procs, tid, mask, c->now_mono);
+    if (!p) {
+        c->n_errors++;
+        return NULL;
+    }
+    if (p->self) {
+        c->n_filtered += counted;
+        return NULL;
+    }
+    return p;
+}
+
+static bool followed(struct capture *c, const struct proc_info *p)
+{
+    if (!c->follow)
+        return true;
+    /* Members of a followed tree may be gone with their parents before
+     * their events are read (a subshell that backgrounds a command and
+     * exits), where follow cannot see them in /proc: tell it the ancestry
+     * that fork events gave, oldest first. */
+    pid_t chain[FOLLOW_CHAIN][2];
+    size_t n = 0;
+    for (pid_t q = p->ident.ppid, pp; q > 1 && n < FOLLOW_CHAIN; q = pp) {
+        if ((pp = proc_fork_parent(c->procs, q)) <= 0)
+            break;
+        chain[n][0] = q;
+        chain[n++][1] = pp;
+    }
+    while (n-- > 0)
+        follow_tree_match(c->follow, chain[n][0], chain[n][1]);
+    if (follow_tree_match(c->follow, p->ident.pid, p->ident.ppid))
+        return true;
+    c->n_filtered++;
+    return false;
+}
+
+/* The path an event of TYPES names, the way its group reports it, into
+ * c->path. An access of an open file passes the file's handle along: a file
+ * that lost its last name, or one made with O_TMPFILE, is told by it. */
+static void event_path(struct capture *c, const struct decode_event *ev, uint32_t types,
+                       bool fd_mode, uint32_t *flags)
+{
+    if (fd_mode)
+        resolve_fd(c->res, ev->fd, &c->path, flags);
+    else if (ev->has_dfid)
+        resolve_dfid(c->res, &ev->dfid, ev->name, ev->name_len,
+                     (types & FA_FD_TYPES) && ev->has_fid ? &ev->fid : NULL, &c->path, flags);
+    else if (ev->has_fid)
+        resolve_fid(c->res, &ev->fid, &c->path, flags);
+    else {
+        *flags |= FA_EV_UNRESOLVED;
+        buf_reset(&c->path);
+        buf_putc(&c->path, '?');
+    }
+}
+
+/* An exec names its process even when it is not shown; by the path alone
+ * (a name not known for certain names none): fanotop opens no other
+ * program's file. B: the batch it is in (NULL: none), REST: the offset
+ * there of the events after it. */
+static void name_by_exec(struct capture *c, struct proc_info *p, uint32_t flags,
+                         const struct proc_batch *b, size_t rest)
+{
+    bool named = !(flags & (FA_EV_UNRESOLVED | FA_EV_UNCERTAIN));
+    proc_exec(c->procs, p, named ? c->path.p : NULL, named ? c->path.len : 0, b, rest);
+}
+
+/* event_path, and true for an overlay's twin of an event on its merged
+ * tree that the fd group names by a path that is not the file's. Every
+ * other event named by its open fd is an access through the overlay if it
+ * lies in a merged tree. */
+static bool overlay_path(struct capture *c, const struct decode_event *ev, uint32_t types,
+                         bool fd_mode, uint32_t *flags)
+{
+    event_path(c, ev, types, fd_mode, flags);
+    if (!c->ovl || !fd_mode || (*flags & FA_EV_UNRESOLVED))
+        return false;
+    if (overlay_hidden_fd(c->ovl, ev->fd, c->path.p))
+        return true;
+    overlay_seen(c->ovl, ev->pid, c->path.p, c->path.len, c->now_mono);
+    return false;
+}
+
+static size_t read_fd_group(struct capture *c, struct source *src, bool *emptied);
+
+/* Is c->path, the name of an FID-group event, a file of an overlay's layer
+ * whose overlay's own event (on its merged tree) the fd group may hold? The
+ * overlay queues it there just after the layer twin. */
+static bool overlay_twin_due(const struct capture *c)
+{
+    return c->ovl && c->fd_group >= 0 && overlay_in_layer(c->ovl, c->path.p, c->path.len);
+}
+
+/* Read the fd group now, between two events of the FID group's window:
+ * the current one's name and times are kept. */
+static void read_twins(struct capture *c, struct source *src)
+{
+    buf_reset(&c->path2);
+    buf_put(&c->path2, c->path.p, c->path.len);
+    int64_t rt = c->now_rt, mono = c->now_mono;
+    bool emptied;
+    read_fd_group(c, src, &emptied);
+    c->now_rt = rt;
+    c->now_mono = mono;
+    buf_reset(&c->path);
+    buf_put(&c->path, c->path2.p, c->path2.len);
+}
+
+/* The types of FID-group event of PID named c->path that an overlay does
+ * not show otherwise (see overlay_layer_event): an access not explained
+ * yet reads the fd group first. */
+static uint32_t overlay_layer(struct capture *c, struct source *src, pid_t pid, uint32_t types)
+{
+    uint32_t kept = overlay_layer_event(c->ovl, pid, types, &c->path, c->now_mono);
+    if (!(kept & FA_FD_TYPES) || !overlay_twin_due(c))
+        return kept & c->types;
+    read_twins(c, src);
+    return overlay_layer_event(c->ovl, pid, types, &c->path, c->now_mono) & c->types;
+}
+
+/* A rename, told to the overlays before its two ends' events (and before
+ * it moves anything in the resolver). */
+static void overlay_note_rename(struct capture *c, const struct decode_event *ev)
+{
+    uint32_t flags = 0;
+    resolve_dfid(c->res, &ev->old_dfid, ev->old_name, ev->old_name_len, NULL, &c->path2, &flags);
+    resolve_dfid(c->res, &ev->new_dfid, ev->new_name, ev->new_name_len, NULL, &c->path, &flags);
+    if (flags & FA_EV_UNRESOLVED)
+        return;
+    /* what moved is told by its inode, which stays what it is */
+    struct stat st;
+    int fd = ev->has_fid ? resolve_open(c->res, &ev->fid, O_PATH) : -1;
+    bool whiteout = fd >= 0 && fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == 0;
+    if (fd >= 0)
+        close(fd);
+    overlay_rename(c->ovl, ev->pid, c->path2.p, c->path2.len, c->path.p, c->path.len, whiteout);
+}
+
+/* One event of either group (in the FID group's window, its current one):
+ * B[REST..) holds the events read after it in the same batch. */
+static void file_event(struct capture *c, struct source *src, const struct decode_event *ev,
+                       bool fd_mode, const struct proc_batch *b, size_t rest)
+{
+    uint64_t mask = ev->mask;
+    uint32_t types = decode_types(mask) & c->types;
+    if (!fd_mode) {
+        /* FAN_ONDIR is asked for directory renames; their opens and reads
+         * are not file access (the fd group never reports them). */
+        if (mask & FAN_ONDIR)
+            types &= ~(uint32_t)FA_FD_TYPES;
+        if (types && !fid_user_fs(c, ev))
+            types = 0;
+    }
+    bool exec = (mask & FAN_OPEN_EXEC) && !(mask & FAN_ONDIR);
+    if (!types && !exec)
+        return;
+    struct proc_info *p = event_proc(c, ev->pid, mask, types != 0);
+    if (!p)
+        return;
+    uint32_t flags = decode_flags(mask);
+    bool twin = false;
+    if (exec) {
+        twin = overlay_path(c, ev, types | FA_BIT(FA_OPEN_EXEC), fd_mode, &flags);
+        if (!twin)
+            name_by_exec(c, p, flags, b, rest);
+    }
+    if (!types || !followed(c, p))
+        return;
+    if (!exec)
+        twin = overlay_path(c, ev, types, fd_mode, &flags);
+    if (twin) {
+        c->n_filtered++;
+        return;
+    }
+    if (c->ovl && !fd_mode && !(flags & FA_EV_UNRESOLVED)) {
+        types = overlay_layer(c, src, ev->pid, types);
+        if (!types) {
+            c->n_filtered++;
+            return;
+        }
+    }
+    /* A name not known for certain is in scope by the name it has now; one
+     * not known at all, when it is known to lie under a PATH. */
+    if ((!in_prefix(c, c->path.p, c->path.len) && !(flags & FA_EV_UNDER_PATH)) ||
+        (fd_mode && exec_outside(c, ev))) {
+        c->n_filtered++;
+        return;
+    }
+    emit(c, src, p, ev->pid, types, flags);
+}
+
+/* An event of a filesystem served by a daemon, named by the worker. */
+static void slow_event(const struct slowfs_event *sev, void *ctx)
+{
+    struct capture *c = ((void **)ctx)[0];
+    struct source *src = ((void **)ctx)[1];
+    uint32_t types = decode_types(sev->mask) & c->types;
+    bool exec = sev->mask & FAN_OPEN_EXEC;
+    if (!types && !exec)
+        return;
+    struct proc_info *p = event_proc(c, sev->tid, sev->mask, types != 0);
+    if (!p)
+        return;
+    buf_reset(&c->path);
+    buf_put(&c->path, sev->path, sev->path_len);
+    uint32_t flags = sev->flags | decode_flags(sev->mask);
+    if (exec)
+        name_by_exec(c, p, flags, NULL, 0); /* the worker's events come in no batch */
+    if (!types || !followed(c, p))
+        return;
+    if (!in_prefix(c, c->path.p, c->path.len) ||
+        (c->exec_dev_check && sev->dev && !user_dev(c, sev->dev))) {
+        c->n_filtered++;
+        return;
+    }
+    emit(c, src, p, sev->tid, types, flags);
+}
+
+/* Take what the worker named; tell a stall once. True when it is idle with
+ * nothing waiting. */
+static bool read_slow(struct capture *c, struct source *src, size_t *got)
+{
+    void *ctx[2] = {c, src};
+    uint64_t lost = 0, overflows = 0;
+    c->now_rt = clock_real_ns();
+    c->now_mono = clock_mono_ns();
+    *got += slowfs_drain(c->slow, slow_event, ctx, &lost, &overflows);
+    while (lost--)
+        ring_count_loss(source_ring(src));
+    while (overflows--)
+        emit_overflow(c, src);
+    if (slowfs_stalled(c->slow, c->now_mono, &c->n_stalls)) {
+        c->n_errors++;
+        char msg[160];
+        snprintf(msg, sizeof msg,
+                 "a filesystem served by a daemon or a network does not answer: its events "
+                 "wait, the others go on (%llu so far)",
+                 (unsigned long long)c->n_stalls);
+        wire_put_notice(source_ring(src), WIRE_DROP, msg, source_stop_flag(src));
+    }
+    return slowfs_idle(c->slow);
+}
+
+/* The queue (proc.h) that GROUP is, or -1. */
+static int queue_of(const struct capture *c, int group)
+{
+    for (int i = 0; i < 2; i++)
+        if (c->queue[i] == group && group >= 0)
+            return i;
+    return -1;
+}
+
+/* Tell the process cache whether each queue but Q holds events now. The
+ * FID group's events read and not named yet (the current one included)
+ * are still in its queue. */
+static void look_again(struct capture *c, int q)
+{
+    int64_t t = clock_mono_ns();
+    for (int i = 0; i < 2; i++) {
+        struct pollfd one = {.fd = c->queue[i], .events = POLLIN};
+        if (i == q || one.fd < 0 || poll(&one, 1, 0) < 0)
+            continue;
+        bool held = (one.revents & POLLIN) ||
+                    (one.fd == c->fid_group && (c->fid_span || fidq_pending(c->fidq)));
+        proc_queue_polled(c->procs, i, held, t);
+    }
+}
+
+/* Before the events of batch B of queue Q are named: the process changes
+ * read since, each put before B's events, after them or among them by its
+ * time; and whether the other queue, if it holds events now, may hold some
+ * from before them. */
+static void batch_begin(struct capture *c, int q, const struct proc_batch *b)
+{
+    if (proc_events_read(c->procs, clock_mono_ns()) || proc_changes_waiting(c->procs))
+        look_again(c, q);
+    proc_batch_begin(c->procs, q, b);
+}
+
+/* Read one batch from the fd group; returns the bytes read (0 when none).
+ * *EMPTIED tells whether the read took all that was queued: the kernel stops
+ * filling the buffer only at an event that does not fit. */
+static size_t read_fd_group(struct capture *c, struct source *src, bool *emptied)
+{
+    size_t want = c->fd_buflen;
+    int64_t start = clock_mono_ns();
+    ssize_t n = read(c->fd_group, c->buf, want);
+    *emptied = n < 0 || (size_t)n + FAN_EVENT_METADATA_LEN <= want;
+    if (n < 0) {
+        if (errno != EAGAIN && errno != EINTR)
+            c->n_errors++; /* EMFILE, ENOMEM ...: the kernel keeps or drops; we go on */
+        return 0;
+    }
+    c->now_rt = clock_real_ns();
+    c->now_mono = clock_mono_ns();
+    int q = queue_of(c, c->fd_group);
+    struct proc_batch batch = {
+        .start = start, .end = c->now_mono, .emptied = *emptied, .buf = c->buf, .len = (size_t)n};
+    batch_begin(c, q, &batch);
+    size_t off = 0;
+    struct decode_event ev;
+    enum decode_status st;
+    while ((st = decode_next(c->buf, (size_t)n, &off, &ev)) == DECODE_OK) {
+        batch.events++;
+        if (ev.mask & FAN_Q_OVERFLOW)
+            emit_overflow(c, src);
+        else
+            file_event(c, src, &ev, true, &batch, off);
+        if (ev.bad_info)
+            c->n_errors++;
+        /* Every event fd is closed here, exactly once, whatever happened above. */
+        if (ev.fd >= 0)
+            close(ev.fd);
+    }
+    if (st == DECODE_BAD)
+        c->n_errors++;
+    proc_batch_end(c->procs, q, &batch);
+    return (size_t)n;
+}
+
+/* The FID group's read whose events are named is over for the process cache. */
+static void fid_batch_end(struct capture *c)
+{
+    if (!c->fid_span)
+        return;
+    /* its events may be gone from the window by now */
+    c->fid_batch.buf = NULL;
+    c->fid_batch.len = 0;
+    proc_batch_end(c->procs, queue_of(c, c->fid_group), &c->fid_batch);
+    c->fid_span = 0;
+}
+
+/* The current event of the FID group's window came from read SP: a read
+ * not named before (one the naming of an earlier event read ahead, or
+ * several reads of one batch) is a batch of its own for the process cache,
+ * begun now, when the events of the reads before it are named. */
+static void fid_batch_at(struct capture *c, const struct fidq_span *sp)
+{
+    if (!sp || sp->seq == c->fid_span)
+        return;
+    fid_batch_end(c);
+    c->fid_span = sp->seq;
+    c->fid_batch = (struct proc_batch){.start = sp->start,
+                                       .end = sp->end,
+                                       .emptied = sp->emptied,
+                                       .buf = sp->buf,
+                                       .len = sp->len,
+                                       .events = sp->events};
+    c->now_rt = sp->end_rt;
+    c->now_mono = sp->end;
+    batch_begin(c, queue_of(c, c->fid_group), &c->fid_batch);
+}
+
+/* Read one batch from the FID group and handle every event in the window,
+ * which the naming of one may have read further into. */
+static size_t read_fid_group(struct capture *c, struct source *src, bool *emptied)
+{
+    size_t n = fidq_read(c->fidq, &c->n_errors);
+    struct decode_event ev;
+    while (fidq_next(c->fidq, &ev, &c->n_errors)) {
+        size_t rest = 0;
+        const struct fidq_span *sp = fidq_current_span(c->fidq, &rest);
+        fid_batch_at(c, sp);
+        if (ev.mask & FAN_Q_OVERFLOW)
+            emit_overflow(c, src);
+        else if (c->ovl && (ev.mask & FAN_RENAME) && ev.has_old && ev.has_new)
+            overlay_note_rename(c, &ev);
+        else
+            file_event(c, src, &ev, false, sp ? &c->fid_batch : NULL, rest);
+        /* after its own name: a rename moves what comes after it */
+        resolve_track(c->res, &ev);
+        if (ev.bad_info)
+            c->n_errors++;
+    }
+    fid_batch_end(c);
+    *emptied = fidq_emptied(c->fidq);
+    return n;
+}
+
+/* Which group to read first. The FID group: it carries the exec events of
+ * every filesystem with handles, which name the programs whose events the
+ * fd group may hold too (ramfs, overlays), so an exec is named before the
+ * new program's events there. An access through an overlay is named in the
+ * fd group and folds its layer twin in the FID group, which the kernel
+ * queues first: a twin not explained yet reads the fd group on demand
+ * (overlay_layer), so that order holds for overlays all the same, and the
+ * process cache is told each of those reads as a batch of its own. */
+static int capture_run(struct source *src, void *impl)
+{
+    struct capture *c = impl;
+    struct pollfd pfd[5];
+    bool fd_mode[2];
+    nfds_t n = 0;
+    if (c->fid_group >= 0) {
+        fd_mode[n] = false;
+        pfd[n++] = (struct pollfd){.fd = c->fid_group, .events = POLLIN};
+    }
+    if (c->fd_group >= 0) {
+        fd_mode[n] = true;
+        pfd[n++] = (struct pollfd){.fd = c->fd_group, .events = POLLIN};
+    }
+    nfds_t ngroups = n;
+    for (nfds_t i = 0; i < 2; i++)
+        c->queue[i] = i < ngroups ? pfd[i].fd : -1;
+    if (c->forks >= 0)
+        pfd[n++] = (struct pollfd){.fd = c->forks, .events = POLLIN};
+    if (c->slow_group >= 0) {
+        /* Started here: it has this thread's capabilities and signal mask. */
+        c->slow = slowfs_start(c->slow_group);
+        c->slow_group = -1;
+        if (!c->slow)
+            wire_put_notice(source_ring(src), WIRE_DROP,
+                            "cannot start the worker for filesystems served by a daemon: their "
+                            "events are not shown",
+                            source_stop_flag(src));
+    }
+    if (c->slow)
+        pfd[n++] = (struct pollfd){.fd = slowfs_wake_fd(c->slow), .events = POLLIN};
+    bool wake = source_wake_fd(src) >= 0; /* polled last */
+    if (wake)
+        pfd[n++] = (struct pollfd){.fd = source_wake_fd(src), .events = POLLIN};
+    int64_t next_sweep = clock_mono_ns() + SWEEP_NS;
+    for (nfds_t i = 0; i < ngroups; i++)
+        proc_queue_polled(c->procs, (int)i, false, next_sweep - SWEEP_NS);
+    while (!source_should_stop(src)) {
+        /* Queues found empty, by poll or by reads that took all they held,
+         * mean that every event queued before has been read and is in the
+         * ring: that answers the sync requests made before the look. */
+        uint64_t wanted = source_sync_wanted(src);
+        int64_t looked = clock_mono_ns();
+        int r = poll(pfd, n, 0);
+        if (r == 0) {
+            if (!c->slow || slowfs_idle(c->slow))
+                source_sync_done(src, wanted);
+            looked = clock_mono_ns();
+            r = poll(pfd, n, POLL_MS);
+        }
+        if (r < 0 && errno != EINTR)
+            return 1;
+        if (wake && (pfd[n - 1].revents & POLLIN))
+            source_sync_poll(src);
+        /* Process changes first: a child's fork is reported before its file
+         * events, and a change before a queue found empty comes before
+         * every event read from it later. */
+        if (c->forks >= 0)
+            proc_events_read(c->procs, clock_mono_ns());
+        for (nfds_t i = 0; r >= 0 && i < ngroups; i++)
+            proc_queue_polled(c->procs, (int)i, pfd[i].revents & POLLIN, looked);
+        size_t got = 0;
+        bool all_emptied = true;
+        for (nfds_t i = 0; r > 0 && i < ngroups; i++) {
+            bool emptied = true;
+            if (pfd[i].revents & POLLIN)
+                got +=
+                    fd_mode[i] ? read_fd_group(c, src, &emptied) : read_fid_group(c, src, &emptied);
+            all_emptied = all_emptied && emptied;
+        }
+        if (c->slow && !read_slow(c, src, &got))
+            all_emptied = false;
+        if (r > 0 && all_emptied)
+            source_sync_done(src, wanted);
+        source_count(src, c->n_events, c->n_overflows, c->n_errors, c->n_filtered);
+        c->n_events = c->n_overflows = c->n_errors = c->n_filtered = 0;
+        int64_t now = clock_mono_ns();
+        if (now >= next_sweep) {
+            proc_cache_sweep(c->procs, now);
+            next_sweep = now + SWEEP_NS;
+        }
+        if (got && got < GATHER_MIN) {
+            struct timespec ts = {0, GATHER_NS};
+            nanosleep(&ts, NULL);
+        }
+    }
+    return 0;
+}
+
+void capture_destroy(void *impl)
+{
+    struct capture *c = impl;
+    if (!c)
+        return;
+    if (c->fd_group >= 0)
+        close(c->fd_group);
+    if (c->fid_group >= 0)
+        close(c->fid_group);
+    if (c->slow_group >= 0)
+        close(c->slow_group);
+    slowfs_stop(c->slow);
+    proc_cache_destroy(c->procs);
+    resolve_destroy(c->res);
+    fidq_destroy(c->fidq);
+    overlay_free(c->ovl);
+    buf_free(&c->path);
+    buf_free(&c->path2);
+    for (size_t i = 0; i < c->nprefix; i++)
+        free(c->prefix[i]);
+    free(c->prefix);
+    free(c->prefix_len);
+    free(c->devs);
+    free(c->user_fsids);
+    free(c->buf);
+    free(c);
+}
+
+const struct source_ops capture_ops = {
+    .run = capture_run,
+    .destroy = capture_destroy,
+    .drop_privileges = true,
+    /* The kernel's queue overflows when the reader gets no CPU while the
+     * watched load has it all: the reader goes first, and sleeps when idle. */
+    .nice = CAPTURE_NICE,
+};
