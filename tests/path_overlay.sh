@@ -4,8 +4,9 @@
 # sees it; none by the path of a layer file the overlay used for it, nor by
 # a path relative to the overlay's own mount of a layer, nor in its work
 # directory; a file created in the overlay is created there, a lower file
-# removed is deleted there. Layers on a tmpfs (file handles) and on a ramfs
-# (none: events come with fds, creates and deletes are not reported).
+# removed is deleted there; the program run from the overlay is named by
+# its merged path. Layers on a tmpfs (file handles) and on a ramfs (none:
+# events come with fds, creates and deletes are not reported).
 . "$TESTS_DIR/lib.sh"
 need_root
 . "$TESTS_DIR/capture_common.sh"
@@ -70,6 +71,10 @@ rows = [r for r in csv.DictReader(open(sys.argv[1], newline=""))
 if len(rows) != 2:
     sys.exit("%d reads of %s by ovlcat, want 2: %r" % (len(rows), sys.argv[2], rows))
 PY
+    # the program is the one the process ran, by the merged path too (the
+    # overlay opened its lower file first)
+    "$PY" "$TESTS_DIR/capture_check.py" field "$rec" "$m/hello" exe "$m/bin/ovlcat" ||
+        fail "exe of ovlcat not $m/bin/ovlcat"
     umount "$t/merged"
 }
 

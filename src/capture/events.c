@@ -311,6 +311,11 @@ static void file_event(struct capture *c, struct source *src, const struct decod
     bool twin = false;
     if (exec) {
         twin = overlay_path(c, ev, types | FA_BIT(FA_OPEN_EXEC), fd_mode, &flags);
+        /* An overlay's program is opened through its layer first: the
+         * overlay's own open names it (the merged path, the one the process
+         * used and /proc/PID/exe shows), and this one is the same program. */
+        if (!fd_mode && !(flags & FA_EV_UNRESOLVED) && overlay_twin_due(c))
+            read_twins(c, src);
         if (!twin)
             name_by_exec(c, p, flags, b, rest);
     }
