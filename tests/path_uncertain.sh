@@ -21,6 +21,7 @@ stop_all "$FPID"
 "$FSOPS" create "$tmp/out" $((limit + 1000))
 mv "$tmp/out/d" "$tmp/in/d"
 kill -CONT "$FPID"
+wait_for "$rec" "?$tmp/in/d/f" # the backlog takes a while (much more under a sanitizer)
 fanotop_stop
 "$PY" "$TESTS_DIR/path_check.py" has "$rec" "?$tmp/in/d/f" modify,close_write ||
     fail "the write is not marked: $(cat "$rec")"
