@@ -629,6 +629,35 @@ static void exec_event_names_the_program_at_its_open(void **state)
     proc_cache_destroy(c);
 }
 
+/* A child forked before the kernel's events were read (a followed command)
+ * drops root, then execs: its first event is the exec open, where it is a
+ * copy of its parent (the exec waits), with the user it took since. */
+static void a_change_before_the_first_event_is_kept_for_the_copy(void **state)
+{
+    (void)state;
+    char comm[32];
+    own_comm(comm, sizeof comm);
+    struct proc_cache *c = proc_cache_create(getpid());
+    int64_t t0 = mono();
+    proc_queue_polled(c, 0, false, t0);
+    proc_lookup(c, getpid(), FAN_OPEN, t0);
+    pid_t kid = spawn_paused();
+    proc_note_fork(c, kid, kid, getpid(), t0);
+    feed(c, PROC_EVENT_UID, t0 + 1000, kid, kid, 65534, NULL, t0 + 3000);
+    feed(c, PROC_EVENT_EXEC, t0 + 1100, kid, kid, 0, NULL, t0 + 3000);
+    struct fake_batch fb;
+    fake_batch(&fb, t0 + 2000, t0 + 2100, true, &kid, 1);
+    proc_batch_begin(c, 0, &fb.b);
+    struct proc_info *p = proc_lookup(c, kid, FAN_OPEN_EXEC, t0 + 2100);
+    assert_int_equal(p->ident.uid, 65534);
+    assert_string_equal(p->ident.comm, comm);
+    proc_exec(c, p, "/usr/bin/sleep", 14, &fb.b, fb.b.len);
+    assert_int_equal(p->ident.uid, 65534);
+    proc_batch_end(c, 0, &fb.b);
+    reap(kid);
+    proc_cache_destroy(c);
+}
+
 /* A batch of the other queue named while one is (read on demand between
  * two of its events) leaves the exec that the first batch shows at its
  * open: the events before the open keep the old program, in both. */
@@ -801,6 +830,7 @@ int main(void)
         cmocka_unit_test(a_queue_behind_holds_changes_back),
         cmocka_unit_test(exec_event_names_the_program_at_its_open),
         cmocka_unit_test(a_batch_named_inside_another_keeps_the_exec_at_its_open),
+        cmocka_unit_test(a_change_before_the_first_event_is_kept_for_the_copy),
         cmocka_unit_test(exec_chain_of_a_gone_process),
         cmocka_unit_test(a_thread_tid_taken_by_a_new_process),
         cmocka_unit_test(fork_of_a_pid_met_earlier_is_a_new_process),

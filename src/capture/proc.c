@@ -326,6 +326,9 @@ static const struct fa_proc *parent_ident(struct proc_cache *c, struct entry *p,
 static void build(struct proc_cache *c, struct entry *e, bool exec, int64_t now, int depth)
 {
     bool alive = read_snap(c, e->key, !exec);
+    /* changes since its fork: /proc shows them, a copy of its parent not */
+    bool early_uid = e->early_uid, early_comm = e->early_comm;
+    e->early_uid = e->early_comm = false;
     e->checked = now;
     e->built = true;
     e->from_fork = false;
@@ -355,12 +358,15 @@ static void build(struct proc_cache *c, struct entry *e, bool exec, int64_t now,
         return; /* a thread: the fork event named its process */
     struct entry *p =
         depth < INHERIT_DEPTH ? process_entry(c, e->fork_parent, false, now, depth + 1) : NULL;
-    if (p && p != e && p->built && p->info.ident.comm) {
-        const struct fa_proc *pi = parent_ident(c, p, now);
-        ident_set(c, e, e->fork_parent, pi->uid, pi->comm, pi->exe, pi->cmdline, pi->unit);
-    } else {
-        ident_set(c, e, e->fork_parent, PROC_UID_UNKNOWN, "?", "", "", "");
-    }
+    const struct fa_proc *pi = NULL;
+    if (p && p != e && p->built && p->info.ident.comm)
+        pi = parent_ident(c, p, now);
+    uint32_t uid = early_uid ? e->uid_then : pi ? pi->uid : PROC_UID_UNKNOWN;
+    const char *comm = early_comm ? e->comm_then : pi ? pi->comm : "?";
+    if (pi)
+        ident_set(c, e, e->fork_parent, uid, comm, pi->exe, pi->cmdline, pi->unit);
+    else
+        ident_set(c, e, e->fork_parent, uid, comm, "", "", "");
 }
 
 static struct entry *process_entry(struct proc_cache *c, pid_t pid, bool exec, int64_t now,

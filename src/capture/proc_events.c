@@ -106,7 +106,7 @@ static void apply_fork(struct proc_cache *c, struct entry *e, const struct proc_
     e->tgid = e->key;
     e->built = false;
     e->in_exec = e->reread = e->open_met = e->interp_open = e->ran = e->awaiting = e->opened =
-        false;
+        e->early_uid = e->early_comm = false;
     free(e->snap); /* the parent's program, whose exec is not this process's */
     e->snap = NULL;
     e->info.self = e->key == c->self;
@@ -181,8 +181,21 @@ static void apply(struct proc_cache *c, struct proc_change *ch, int64_t now)
         apply_exec(c, e, ch);
         return;
     }
+    if (!e->built && e->gen == ch->gen && e->tgid == e->key) {
+        /* Not known yet: its first event reads /proc, which shows the
+         * change, or copies its parent (an exec of it waits), which does
+         * not: the forked child of a server that drops root, then execs. */
+        if (ch->kind == CHANGE_UID) {
+            e->early_uid = true;
+            e->uid_then = ch->uid;
+        } else {
+            e->early_comm = true;
+            memcpy(e->comm_then, ch->comm, sizeof e->comm_then);
+        }
+        return;
+    }
     if (!e->built || e->gen != ch->gen || e->tgid != e->key)
-        return; /* not known yet: its first event reads /proc */
+        return;
     const struct fa_proc *id = &e->info.ident;
     if (ch->kind == CHANGE_UID) {
         proc_ident_update(c, e, id->ppid, ch->uid, id->comm, id->exe, id->cmdline, id->unit);

@@ -33,6 +33,9 @@ struct entry {
     bool reread;            /* /proc to be read again once the exec is done */
     bool built;             /* identity made (an entry may hold only a fork record) */
     bool from_fork;         /* made as a copy of the parent: its start time is adopted when read */
+    bool early_uid;         /* a change of user applied before it was built (a copy lacks it) */
+    bool early_comm;        /* a change of name, likewise */
+    uint32_t uid_then;      /* EARLY_UID: the user it took */
     pid_t fork_parent;      /* from the kernel's fork event, 0 when none seen */
     uint32_t gen;           /* forks of this pid applied (a new process each) */
     uint32_t gen_read;      /* forks of this pid read from the kernel */
@@ -43,6 +46,7 @@ struct entry {
     struct proc_snap *snap; /* /proc after the exec in force, NULL when unknown */
     char *strings;          /* comm, exe, cmdline and unit of info.ident */
     struct proc_info info;
+    char comm_then[PROC_COMM_MAX + 1]; /* EARLY_COMM: the name it took */
 };
 
 enum proc_change_kind { CHANGE_FORK, CHANGE_EXEC, CHANGE_UID, CHANGE_COMM };
