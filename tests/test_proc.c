@@ -23,6 +23,7 @@
 #include <linux/connector.h>
 #include <linux/netlink.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -629,6 +630,46 @@ static void exec_event_names_the_program_at_its_open(void **state)
     proc_cache_destroy(c);
 }
 
+/* A program exec'd through a link of another name (sh for dash): what
+ * /proc showed after the exec is not taken for it at its open, which names
+ * it by its file; the next event of it in the same batch, after the open,
+ * reads /proc again and has its command line. */
+static void a_program_named_at_its_open_is_read_again_in_its_batch(void **state)
+{
+    (void)state;
+    char comm[32], dir[] = "/tmp/test_proc.XXXXXX", link[64], real[PATH_MAX];
+    own_comm(comm, sizeof comm);
+    assert_non_null(realpath("/bin/sleep", real));
+    assert_non_null(mkdtemp(dir));
+    snprintf(link, sizeof link, "%s/nap", dir);
+    assert_int_equal(symlink(real, link), 0);
+    struct proc_cache *c = proc_cache_create(getpid());
+    int64_t t0 = mono();
+    proc_queue_polled(c, 0, false, t0);
+    int go = -1;
+    char *argv[] = {"nap", "30", NULL};
+    pid_t kid = spawn_exec(link, argv, &go);
+    assert_string_equal(proc_lookup(c, kid, FAN_OPEN, t0)->ident.comm, comm);
+    assert_int_equal(write(go, "g", 1), 1);
+    close(go);
+    wait_comm(kid, "nap");
+    feed(c, PROC_EVENT_EXEC, t0 + 1000, kid, kid, 0, NULL, t0 + 3000);
+    struct fake_batch fb;
+    fake_batch(&fb, t0 + 2000, t0 + 2100, true, &kid, 1);
+    proc_batch_begin(c, 0, &fb.b);
+    struct proc_info *p = proc_lookup(c, kid, FAN_OPEN_EXEC, t0 + 2100);
+    proc_exec(c, p, real, strlen(real), &fb.b, fb.b.len);
+    assert_string_equal(p->ident.exe, real);
+    p = proc_lookup(c, kid, FAN_MODIFY, t0 + 2100);
+    assert_string_equal(p->ident.cmdline, "nap 30");
+    assert_string_equal(p->ident.comm, "nap");
+    proc_batch_end(c, 0, &fb.b);
+    reap(kid);
+    unlink(link);
+    rmdir(dir);
+    proc_cache_destroy(c);
+}
+
 /* A child forked before the kernel's events were read (a followed command)
  * drops root, then execs: its first event is the exec open, where it is a
  * copy of its parent (the exec waits), with the user it took since. */
@@ -831,6 +872,7 @@ int main(void)
         cmocka_unit_test(exec_event_names_the_program_at_its_open),
         cmocka_unit_test(a_batch_named_inside_another_keeps_the_exec_at_its_open),
         cmocka_unit_test(a_change_before_the_first_event_is_kept_for_the_copy),
+        cmocka_unit_test(a_program_named_at_its_open_is_read_again_in_its_batch),
         cmocka_unit_test(exec_chain_of_a_gone_process),
         cmocka_unit_test(a_thread_tid_taken_by_a_new_process),
         cmocka_unit_test(fork_of_a_pid_met_earlier_is_a_new_process),

@@ -433,8 +433,10 @@ static bool same_prefix(const char *a, const char *b)
 /* The exec of E is done: read what /proc says of the new program. */
 static void reread(struct proc_cache *c, struct entry *e, int64_t now)
 {
-    if (now < e->reread_at || e->pending)
-        return; /* changes read but not applied yet: /proc may be past this event */
+    /* changes read but not applied yet: /proc may be past this event (but
+     * for an exec met at its open, which is this program's) */
+    if (now < e->reread_at || e->pending > e->met_waiting)
+        return;
     if (!e->start || !read_snap(c, e->key, true) || c->snap.start != e->start) {
         e->reread = false; /* gone or replaced: the exec's own naming stays */
         return;

@@ -129,6 +129,8 @@ static void apply_fork(struct proc_cache *c, struct entry *e, const struct proc_
 
 void proc_meet_exec(struct entry *e, struct proc_change *ch)
 {
+    if (!ch->done)
+        e->met_waiting++;
     ch->met = true;
     if (e->execs)
         e->execs--;
@@ -170,6 +172,8 @@ static void apply(struct proc_cache *c, struct proc_change *ch, int64_t now)
     struct entry *e = proc_entry_of(c, ch->pid);
     if (!e)
         return;
+    if (ch->kind == CHANGE_EXEC && ch->met && e->met_waiting)
+        e->met_waiting--;
     if (e->pending)
         e->pending--;
     if (ch->kind == CHANGE_FORK) {
@@ -561,6 +565,7 @@ static void on_event(struct proc_cache *c, const struct proc_event *ev, int64_t 
             if (e->awaiting && e->gen == ch->gen) {
                 /* the exec whose open was named before this event was read */
                 ch->met = true;
+                e->met_waiting++;
                 e->awaiting = false;
                 e->open_met = true;
             } else {

@@ -40,6 +40,7 @@ struct entry {
     uint32_t gen;           /* forks of this pid applied (a new process each) */
     uint32_t gen_read;      /* forks of this pid read from the kernel */
     uint32_t pending;       /* changes read, not applied yet */
+    uint32_t met_waiting;   /* of those, execs met at their exec open already */
     uint32_t execs;         /* exec changes read, neither applied nor met at their exec open */
     uint64_t fork_seq;      /* sequence number of the fork not applied yet, 0 when none */
     uint64_t last_exec;     /* seq of the latest exec change read */
