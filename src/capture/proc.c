@@ -555,7 +555,7 @@ static void exec_program(struct proc_cache *c, struct entry *e, struct proc_chan
      * the exec event may have been applied already (from another queue):
      * then what /proc showed after it fits. */
     if (next)
-        proc_meet_exec(e, next);
+        proc_meet_exec(c, e, next, e->seen);
     e->open_met = next || (path && e->snap && snap_is_program(e->snap, base, bl));
     e->awaiting = !e->open_met;
     char exe[PROC_FIELD_MAX + 1];
@@ -627,7 +627,7 @@ static void exec_was_program(struct proc_cache *c, struct entry *e)
 {
     struct proc_change *next = proc_next_exec(c, e);
     if (next)
-        proc_meet_exec(e, next);
+        proc_meet_exec(c, e, next, e->seen);
     e->interp_open = e->awaiting = false;
     e->open_met = e->ran = true;
     const struct fa_proc *id = &e->info.ident;
@@ -758,6 +758,13 @@ void proc_note_fork(struct proc_cache *c, pid_t tid, pid_t tgid, pid_t parent, i
     e->fork_parent = parent;
     e->tgid = tgid;
     e->seen = now;
+    /* It may have changed its user before the kernel's process events were
+     * read (a command run as another user drops root, then waits to exec):
+     * a copy of its parent at its first event takes the user it has now. */
+    if (read_snap(c, tid, false) && c->snap.uid != PROC_UID_UNKNOWN) {
+        e->early_uid = true;
+        e->uid_then = c->snap.uid;
+    }
 }
 
 pid_t proc_fork_parent(const struct proc_cache *c, pid_t pid)

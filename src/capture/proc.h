@@ -70,8 +70,9 @@ void proc_exec(struct proc_cache *c, struct proc_info *p, const char *path, size
 
 /* Task TID of process TGID was forked by process PARENT before now, as the
  * caller knows (a command it started itself): records the parent, which
- * names the parent (and, through it, the uid and unit) of a process gone
- * before its first event is read. */
+ * names the parent (and, through it, the unit) of a process gone before
+ * its first event is read, and the user TID has now (it may have dropped
+ * root before the kernel's process events were read). */
 void proc_note_fork(struct proc_cache *c, pid_t tid, pid_t tgid, pid_t parent, int64_t now);
 
 /* The parent that PID's fork named, or 0 when none is known. */

@@ -127,8 +127,12 @@ static void apply_fork(struct proc_cache *c, struct entry *e, const struct proc_
     e->seen = now;
 }
 
-void proc_meet_exec(struct entry *e, struct proc_change *ch)
+void proc_meet_exec(struct proc_cache *c, struct entry *e, struct proc_change *ch, int64_t now)
 {
+    /* What the process did before it exec'd (a server's child that drops
+     * root, then execs) came before its exec open and every later event,
+     * whatever another queue may still hold. */
+    apply_earlier(c, ch->pid, ch->seq, now);
     if (!ch->done)
         e->met_waiting++;
     ch->met = true;
@@ -156,7 +160,7 @@ static void apply_exec(struct proc_cache *c, struct entry *e, struct proc_change
 {
     if (ch->met || e->gen != ch->gen)
         return;
-    proc_meet_exec(e, ch);
+    proc_meet_exec(c, e, ch, e->seen);
     e->awaiting = false;
     if (e->built && e->snap)
         proc_take_snap(c, e, e->snap, NULL);

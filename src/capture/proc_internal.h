@@ -166,8 +166,10 @@ void proc_fork_now(struct proc_cache *c, struct entry *e, int64_t now);
  * or NULL. */
 struct proc_change *proc_next_exec(struct proc_cache *c, const struct entry *e);
 
-/* E's exec open is where change CH applies: its snapshot is now in force. */
-void proc_meet_exec(struct entry *e, struct proc_change *ch);
+/* E's exec open is where change CH applies (at monotonic time NOW): the
+ * process's changes read before it apply first, then its snapshot is in
+ * force. */
+void proc_meet_exec(struct proc_cache *c, struct entry *e, struct proc_change *ch, int64_t now);
 
 void proc_changes_free(struct proc_cache *c);
 
