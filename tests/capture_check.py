@@ -190,4 +190,5 @@ def main():
         sys.exit("unknown check " + check)
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -286,6 +286,34 @@ static void unknown_info_types_are_skipped(void **state)
     assert_false(ev.bad_info);
 }
 
+/* FAN_RENAME (Linux 5.17): where the entry was, where it is, and what moved. */
+static void rename_gives_old_and_new_entry_and_object(void **state)
+{
+    (void)state;
+    struct buf b = {.len = 0};
+    meta(&b, FAN_RENAME | FAN_ONDIR, -1, 3,
+         fid_len(8, "old name") + fid_len(8, "new") + fid_len(8, NULL));
+    fid(&b, 10 /* OLD_DFID_NAME */, 4, H1, 8, "old name");
+    fid(&b, 12 /* NEW_DFID_NAME */, 4, H2, 8, "new");
+    fid(&b, FAN_EVENT_INFO_TYPE_FID, 4, H1, 8, NULL);
+    size_t off = 0;
+    struct decode_event ev;
+    assert_int_equal(decode_next(b.b, b.len, &off, &ev), DECODE_OK);
+    assert_false(ev.bad_info);
+    assert_int_equal(ev.skipped, 0);
+    assert_true(ev.has_old && ev.has_new && ev.has_fid);
+    assert_false(ev.has_dfid);
+    assert_int_equal(ev.old_name_len, 8);
+    assert_memory_equal(ev.old_name, "old name", 8);
+    assert_int_equal(ev.new_name_len, 3);
+    assert_memory_equal(ev.new_name, "new", 3);
+    assert_memory_equal(ev.old_dfid.fh + 8, H1, 8);
+    assert_memory_equal(ev.new_dfid.fh + 8, H2, 8);
+    assert_int_equal(decode_types(ev.mask), 0); /* not an event type of its own */
+    assert_true(decode_fid_hash(&ev.old_dfid) == decode_fid_hash(&ev.fid));
+    assert_true(decode_fid_hash(&ev.old_dfid) != decode_fid_hash(&ev.new_dfid));
+}
+
 static void unaligned_buffer_decodes(void **state)
 {
     (void)state;
@@ -317,6 +345,7 @@ int main(void)
         cmocka_unit_test(handle_longer_than_record_is_rejected),
         cmocka_unit_test(unknown_info_types_are_skipped),
         cmocka_unit_test(unaligned_buffer_decodes),
+        cmocka_unit_test(rename_gives_old_and_new_entry_and_object),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

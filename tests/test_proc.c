@@ -25,6 +25,7 @@
 #include <linux/connector.h>
 #include <linux/netlink.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -713,6 +714,181 @@ static void exec_through_a_link_is_reread_in_its_batch(void **state)
     rmdir(dir);
 }
 
+/* A command the caller started that dropped root before the kernel's
+ * process events were read, then execs: at its exec open, a copy of its
+ * parent, it has the user /proc showed when its fork was noted. */
+static void a_noted_child_keeps_the_user_it_had_then(void **state)
+{
+    (void)state;
+    if (geteuid() != 0)
+        skip();
+    struct proc_cache *c = proc_cache_create(getpid());
+    int64_t t0 = mono();
+    proc_queue_polled(c, 0, false, t0);
+    proc_lookup(c, getpid(), FAN_OPEN, t0);
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    pid_t kid = fork();
+    if (kid == 0) {
+        close(fds[0]);
+        if (setuid(65534) < 0 || write(fds[1], "u", 1) != 1)
+            _exit(1);
+        pause();
+        _exit(0);
+    }
+    close(fds[1]);
+    char b;
+    assert_int_equal(read(fds[0], &b, 1), 1);
+    close(fds[0]);
+    proc_note_fork(c, kid, kid, getpid(), t0);
+    feed(c, PROC_EVENT_EXEC, t0 + 1100, kid, kid, 0, NULL, t0 + 3000);
+    struct fake_batch fb;
+    fake_batch(&fb, t0 + 2000, t0 + 2100, true, &kid, 1);
+    proc_batch_begin(c, 0, &fb.b);
+    assert_int_equal(proc_lookup(c, kid, FAN_OPEN_EXEC, t0 + 2100)->ident.uid, 65534);
+    proc_batch_end(c, 0, &fb.b);
+    reap(kid);
+    proc_cache_destroy(c);
+}
+
+/* A change of user held back for another queue (it may still hold events
+ * from before it) applies at the exec open of the same process that came
+ * after it: a server's child drops root, then execs. */
+static void a_change_before_an_exec_applies_at_its_open(void **state)
+{
+    (void)state;
+    struct proc_cache *c = proc_cache_create(getpid());
+    int64_t t0 = mono();
+    proc_queue_polled(c, 0, false, t0);
+    proc_queue_polled(c, 1, false, t0);
+    proc_queue_polled(c, 1, true, t0 + 10); /* queue 1 holds events */
+    int go = -1;
+    char *argv[] = {"sleep", "30", NULL};
+    pid_t kid = spawn_exec("/bin/sleep", argv, &go);
+    uint32_t uid = proc_lookup(c, kid, FAN_OPEN, t0)->ident.uid;
+    assert_int_equal(write(go, "g", 1), 1);
+    close(go);
+    wait_comm(kid, "sleep");
+    feed(c, PROC_EVENT_UID, t0 + 900, kid, kid, 7, NULL, t0 + 3000);
+    feed(c, PROC_EVENT_EXEC, t0 + 1000, kid, kid, 0, NULL, t0 + 3000);
+    struct fake_batch fb;
+    fake_batch(&fb, t0 + 2000, t0 + 2100, true, &kid, 1);
+    proc_batch_begin(c, 0, &fb.b);
+    struct proc_info *p = proc_lookup(c, kid, FAN_MODIFY, t0 + 2100); /* before the open */
+    assert_int_equal(p->ident.uid, uid);
+    p = proc_lookup(c, kid, FAN_OPEN_EXEC, t0 + 2100);
+    proc_exec(c, p, "/usr/bin/sleep", 14, &fb.b, fb.b.len);
+    assert_string_equal(p->ident.comm, "sleep");
+    assert_int_equal(p->ident.uid, 7);
+    proc_batch_end(c, 0, &fb.b);
+    assert_int_equal(proc_lookup(c, kid, FAN_MODIFY, t0 + 2100)->ident.uid, 7);
+    reap(kid);
+    proc_cache_destroy(c);
+}
+
+/* A program exec'd through a link of another name (sh for dash): what
+ * /proc showed after the exec is not taken for it at its open, which names
+ * it by its file; the next event of it in the same batch, after the open,
+ * reads /proc again and has its command line. */
+static void a_program_named_at_its_open_is_read_again_in_its_batch(void **state)
+{
+    (void)state;
+    char comm[32], dir[] = "/tmp/test_proc.XXXXXX", link[64], real[PATH_MAX];
+    own_comm(comm, sizeof comm);
+    assert_non_null(realpath("/bin/sleep", real));
+    assert_non_null(mkdtemp(dir));
+    snprintf(link, sizeof link, "%s/nap", dir);
+    assert_int_equal(symlink(real, link), 0);
+    struct proc_cache *c = proc_cache_create(getpid());
+    int64_t t0 = mono();
+    proc_queue_polled(c, 0, false, t0);
+    int go = -1;
+    char *argv[] = {"nap", "30", NULL};
+    pid_t kid = spawn_exec(link, argv, &go);
+    assert_string_equal(proc_lookup(c, kid, FAN_OPEN, t0)->ident.comm, comm);
+    assert_int_equal(write(go, "g", 1), 1);
+    close(go);
+    wait_comm(kid, "nap");
+    feed(c, PROC_EVENT_EXEC, t0 + 1000, kid, kid, 0, NULL, t0 + 3000);
+    struct fake_batch fb;
+    fake_batch(&fb, t0 + 2000, t0 + 2100, true, &kid, 1);
+    proc_batch_begin(c, 0, &fb.b);
+    struct proc_info *p = proc_lookup(c, kid, FAN_OPEN_EXEC, t0 + 2100);
+    proc_exec(c, p, real, strlen(real), &fb.b, fb.b.len);
+    assert_string_equal(p->ident.exe, real);
+    p = proc_lookup(c, kid, FAN_MODIFY, t0 + 2100);
+    assert_string_equal(p->ident.cmdline, "nap 30");
+    assert_string_equal(p->ident.comm, "nap");
+    proc_batch_end(c, 0, &fb.b);
+    reap(kid);
+    unlink(link);
+    rmdir(dir);
+    proc_cache_destroy(c);
+}
+
+/* A child forked before the kernel's events were read (a followed command)
+ * drops root, then execs: its first event is the exec open, where it is a
+ * copy of its parent (the exec waits), with the user it took since. */
+static void a_change_before_the_first_event_is_kept_for_the_copy(void **state)
+{
+    (void)state;
+    char comm[32];
+    own_comm(comm, sizeof comm);
+    struct proc_cache *c = proc_cache_create(getpid());
+    int64_t t0 = mono();
+    proc_queue_polled(c, 0, false, t0);
+    proc_lookup(c, getpid(), FAN_OPEN, t0);
+    pid_t kid = spawn_paused();
+    proc_note_fork(c, kid, kid, getpid(), t0);
+    feed(c, PROC_EVENT_UID, t0 + 1000, kid, kid, 65534, NULL, t0 + 3000);
+    feed(c, PROC_EVENT_EXEC, t0 + 1100, kid, kid, 0, NULL, t0 + 3000);
+    struct fake_batch fb;
+    fake_batch(&fb, t0 + 2000, t0 + 2100, true, &kid, 1);
+    proc_batch_begin(c, 0, &fb.b);
+    struct proc_info *p = proc_lookup(c, kid, FAN_OPEN_EXEC, t0 + 2100);
+    assert_int_equal(p->ident.uid, 65534);
+    assert_string_equal(p->ident.comm, comm);
+    proc_exec(c, p, "/usr/bin/sleep", 14, &fb.b, fb.b.len);
+    assert_int_equal(p->ident.uid, 65534);
+    proc_batch_end(c, 0, &fb.b);
+    reap(kid);
+    proc_cache_destroy(c);
+}
+
+/* A batch of the other queue named while one is (read on demand between
+ * two of its events) leaves the exec that the first batch shows at its
+ * open: the events before the open keep the old program, in both. */
+static void a_batch_named_inside_another_keeps_the_exec_at_its_open(void **state)
+{
+    (void)state;
+    char comm[32];
+    own_comm(comm, sizeof comm);
+    struct proc_cache *c = proc_cache_create(getpid());
+    int64_t t0 = mono();
+    proc_queue_polled(c, 0, false, t0);
+    proc_queue_polled(c, 1, false, t0);
+    pid_t kid = child_execs_sleep(c, t0, comm);
+    struct fake_batch fb, inner;
+    fake_batch(&fb, t0 + 2000, t0 + 2100, true, &kid, 1);
+    proc_batch_begin(c, 0, &fb.b);
+    assert_string_equal(proc_lookup(c, kid, FAN_MODIFY, t0 + 2100)->ident.comm, comm);
+    fake_batch(&inner, t0 + 2200, t0 + 2300, true, NULL, 0);
+    inner.b.events = 1;
+    proc_batch_begin(c, 1, &inner.b);
+    assert_string_equal(proc_lookup(c, kid, FAN_MODIFY, t0 + 2300)->ident.comm, comm);
+    proc_batch_end(c, 1, &inner.b);
+    struct proc_info *p = proc_lookup(c, kid, FAN_MODIFY, t0 + 2300); /* still before the open */
+    assert_string_equal(p->ident.comm, comm);
+    p = proc_lookup(c, kid, FAN_OPEN_EXEC, t0 + 2300);
+    proc_exec(c, p, "/usr/bin/sleep", 14, &fb.b, fb.b.len);
+    assert_string_equal(p->ident.comm, "sleep");
+    assert_string_equal(p->ident.cmdline, "sleep 30");
+    proc_batch_end(c, 0, &fb.b);
+    assert_string_equal(proc_lookup(c, kid, FAN_MODIFY, t0 + 2300)->ident.comm, "sleep");
+    reap(kid);
+    proc_cache_destroy(c);
+}
+
 /* A chain of execs by one process gone before /proc was read, with the
  * kernel's exec events read first: script wrap (interpreter env) -> bash ->
  * cat, the repeated loader opens merged away by the kernel. The last open
@@ -852,6 +1028,11 @@ int main(void)
         cmocka_unit_test(a_queue_behind_holds_changes_back),
         cmocka_unit_test(exec_event_names_the_program_at_its_open),
         cmocka_unit_test(exec_through_a_link_is_reread_in_its_batch),
+        cmocka_unit_test(a_batch_named_inside_another_keeps_the_exec_at_its_open),
+        cmocka_unit_test(a_change_before_the_first_event_is_kept_for_the_copy),
+        cmocka_unit_test(a_program_named_at_its_open_is_read_again_in_its_batch),
+        cmocka_unit_test(a_change_before_an_exec_applies_at_its_open),
+        cmocka_unit_test(a_noted_child_keeps_the_user_it_had_then),
         cmocka_unit_test(exec_chain_of_a_gone_process),
         cmocka_unit_test(a_thread_tid_taken_by_a_new_process),
         cmocka_unit_test(fork_of_a_pid_met_earlier_is_a_new_process),

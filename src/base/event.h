@@ -50,6 +50,9 @@ enum {
     FA_EV_DELETED = 1u << 0,    /* the file was already unlinked when seen */
     FA_EV_UNRESOLVED = 1u << 1, /* the path could not be resolved; path holds what is known */
     FA_EV_DIR = 1u << 2,        /* the object is a directory */
+    FA_EV_UNCERTAIN = 1u << 3,  /* the path is the file's later name: where it was at the
+                                   event is not known for certain (shown after a "?") */
+    FA_EV_UNDER_PATH = 1u << 4, /* not named, but known to lie under a watched PATH */
 };
 
 /* A process identity as the capture side last saw it. Strings are owned by

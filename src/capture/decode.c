@@ -3,6 +3,7 @@
 #include "capture/decode.h"
 
 #include "base/event.h"
+#include "base/hash.h"
 
 #include <string.h>
 #include <sys/fanotify.h>
@@ -13,6 +14,9 @@
 #define INFO_HDR_LEN  4  /* struct fanotify_event_info_header */
 #define FID_FIXED_LEN 12 /* info header + fsid */
 #define FH_HDR_LEN    8  /* struct file_handle: handle_bytes, handle_type */
+/* FAN_RENAME's records (Linux 5.17), spelt out for older headers. */
+#define INFO_OLD_DFID_NAME 10
+#define INFO_NEW_DFID_NAME 12
 
 static uint32_t get32(const unsigned char *p)
 {
@@ -113,6 +117,14 @@ enum decode_status decode_next(const void *buf, size_t len, size_t *off, struct 
             ok = decode_fid_record(r, rlen, false, &ev->dfid, NULL, NULL);
             ev->has_dfid = ok;
             break;
+        case INFO_OLD_DFID_NAME:
+            ok = decode_fid_record(r, rlen, true, &ev->old_dfid, &ev->old_name, &ev->old_name_len);
+            ev->has_old = ok;
+            break;
+        case INFO_NEW_DFID_NAME:
+            ok = decode_fid_record(r, rlen, true, &ev->new_dfid, &ev->new_name, &ev->new_name_len);
+            ev->has_new = ok;
+            break;
         default:
             ev->skipped++;
             break;
@@ -143,4 +155,16 @@ bool decode_fid_equal(const struct decode_fid *a, const struct decode_fid *b)
 {
     return a->fsid == b->fsid && a->fh_len == b->fh_len && a->handle_type == b->handle_type &&
            memcmp(a->fh + FH_HDR_LEN, b->fh + FH_HDR_LEN, a->handle_bytes) == 0;
+}
+
+uint64_t decode_fid_hash(const struct decode_fid *f)
+{
+    uint64_t h = HASH_FNV_INIT;
+    const unsigned char *parts[3] = {(const unsigned char *)&f->fsid,
+                                     (const unsigned char *)&f->handle_type, f->fh + FH_HDR_LEN};
+    size_t lens[3] = {sizeof f->fsid, sizeof f->handle_type, f->handle_bytes};
+    for (int k = 0; k < 3; k++)
+        for (size_t i = 0; i < lens[k]; i++)
+            h = hash_fnv_step(h, parts[k][i]);
+    return h;
 }

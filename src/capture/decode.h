@@ -28,8 +28,13 @@ struct decode_event {
     struct decode_fid dfid, fid;
     const char *name; /* DFID_NAME entry name (NUL-terminated in the buffer), or NULL */
     size_t name_len;
+    /* FAN_RENAME: where the entry was (OLD_DFID_NAME) and is (NEW_DFID_NAME) */
+    bool has_old, has_new;
+    struct decode_fid old_dfid, new_dfid;
+    const char *old_name, *new_name; /* NUL-terminated in the buffer */
+    size_t old_name_len, new_name_len;
     bool bad_info;    /* an info record was malformed: the event is kept, its records are not */
-    unsigned skipped; /* info records of types we do not use (pidfd, error, rename) */
+    unsigned skipped; /* info records of types we do not use (pidfd, error) */
 };
 
 enum decode_status {
@@ -51,5 +56,8 @@ uint32_t decode_flags(uint64_t mask);
 
 /* True when both handles name the same object (same fsid, type and bytes). */
 bool decode_fid_equal(const struct decode_fid *a, const struct decode_fid *b);
+
+/* A hash of what decode_fid_equal compares. */
+uint64_t decode_fid_hash(const struct decode_fid *f);
 
 #endif

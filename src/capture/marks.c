@@ -4,10 +4,13 @@
 
 #include "base/clock.h"
 #include "base/event.h"
+#include "base/hash.h"
 #include "base/privs.h"
 #include "base/safeout.h"
 #include "capture/mntns.h"
 #include "capture/mounts.h"
+#include "capture/overlay.h"
+#include "capture/slowfs.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,11 +25,17 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-/* Asked for in the FID group whatever the user's types: directory renames,
- * which make cached directory paths stale. */
-#define FID_INTERNAL (FAN_MOVED_FROM | FAN_MOVED_TO | FAN_ONDIR)
-/* Under a narrow PATH the renames that matter come to the inode marks of
- * its directories and its ancestors (scope.c): none from the rest. */
+/* Asked for in the FID group whatever the user's types, where the whole
+ * filesystem is marked: renames, which say where a directory was before
+ * (one event with both names since Linux 5.17, else a pair that does not
+ * say which directory moved); on the user's filesystems creations too,
+ * which place new directories and name files made with O_TMPFILE once
+ * linked. Under a narrow PATH the renames and creations that matter come to
+ * the inode marks of its directories and its ancestors (scope.c): none
+ * from the rest. */
+#define FID_RENAMES (FAN_RENAME | FAN_ONDIR)
+#define FID_MOVES   (FAN_MOVED_FROM | FAN_MOVED_TO | FAN_ONDIR)
+#define FID_USER    FAN_CREATE
 /* What a directory under a PATH watched by inode marks is marked with,
  * besides the user's types: the directories made, moved and removed there. */
 #define TREE_INTERNAL                                                                              \
@@ -262,13 +271,15 @@ void marks_widen(struct marks *m, struct target *t, int e)
 }
 
 /* The user's PATHs on T get inode marks; false (T to be watched whole)
- * when one of them cannot, with a notice. */
-static bool watch_paths(struct marks *m, struct target *t)
+ * when one of them cannot, with a notice. A PATH reached through a
+ * filesystem served by a daemon (in MT, when given) is not looked at: it is
+ * not on T, which is watched by inode marks. */
+static bool watch_paths(struct marks *m, struct target *t, const struct mount_table *mt)
 {
     for (size_t k = 0; k < m->npaths; k++) {
         struct stat st;
-        if (stat(m->real[k], &st) < 0 || major(st.st_dev) != t->major ||
-            minor(st.st_dev) != t->minor)
+        if ((mt && slowfs_reached_through(mt, m->real[k])) || stat(m->real[k], &st) < 0 ||
+            major(st.st_dev) != t->major || minor(st.st_dev) != t->minor)
             continue;
         if (scope_watch(m->sc, m->real[k], t->fsid) < 0) {
             marks_widen(m, t, errno);
@@ -286,22 +297,43 @@ const char *marks_where(const struct target *t, char *buf, size_t len)
     return buf;
 }
 
+/* Mark T's filesystem in the FID group with MASK and, as the resolver
+ * needs, renames (FAN_RENAME where the kernel has it: Linux 5.17) and
+ * INTERNAL; "filesystem" or NULL with errno set. */
+static const char *mark_fid(struct marks *m, uint64_t mask, uint64_t internal, struct target *t,
+                            const struct mount_table *mt, const char *root)
+{
+    const char *how = NULL;
+    if (m->renames)
+        how = mark_target(m, m->fid_group, mask | FID_RENAMES | internal, t, mt, root, false);
+    if (!how && (!m->renames || errno == EINVAL)) {
+        m->renames = false; /* before Linux 5.17 */
+        how = mark_target(m, m->fid_group, mask | FID_MOVES | internal, t, mt, root, false);
+    }
+    return how;
+}
+
 /* Mark target T (seen in MT, under ROOT). Where the filesystem can report
  * file handles, the FID group takes every event of T, exec included: one
  * queue keeps an exec before the events of the program it starts, and the
  * kernel opens no file per event; with --mount, the fd events through a
  * mount mark (which cannot report directory events: those come from the
- * filesystem mark). Elsewhere fd events go to the fd group. Under a narrow
- * PATH (T->inode), the filesystem mark only names processes and follows
- * renames; the PATHs get inode marks. -1 (ERR) when a PATH cannot be
- * watched at all. */
+ * filesystem mark). Elsewhere fd events go to the fd group; for a
+ * filesystem served by a daemon, to the slow group, whose worker names
+ * them from their fds: nothing of it is opened or asked here. Under a
+ * narrow PATH (T->inode), the filesystem mark only names processes; the
+ * PATHs get inode marks. -1 (ERR) when a PATH cannot be watched at all. */
 int marks_mark_one(struct marks *m, struct target *t, const struct mount_table *mt,
                    const char *root, char *err, size_t errlen)
 {
     uint64_t fd_user = fan_mask_of(m->types & FA_FD_TYPES);
     uint64_t fid_user = fan_mask_of(m->types & FA_FID_TYPES);
     uint64_t fsid = 0;
-    bool fast = m->fid_group >= 0 && handles_open(t, &fsid);
+    /* also a filesystem mounted below one served by a daemon: reaching it
+     * goes through that daemon */
+    if (mt)
+        t->slow = slowfs_is_slow(t->fstype) || slowfs_reached_through(mt, t->shown);
+    bool fast = !t->slow && m->fid_group >= 0 && handles_open(t, &fsid);
     t->fsid = fsid;
     /* following new directories needs their handles to open */
     bool fid_only = t->inode && !fast;
@@ -311,12 +343,18 @@ int marks_mark_one(struct marks *m, struct target *t, const struct mount_table *
     bool fs_user = wide_user && !t->mount_scope;
     uint64_t fd_mask = FAN_OPEN_EXEC | (fs_user ? fd_user : 0);
     uint64_t fid_mask = wide_user ? fid_user : 0;
+    int fd_group = t->slow ? m->slow_group : m->fd_group;
+    if (t->slow && fid_mask) {
+        if (t->user)
+            missing_add(m, "%s (%s: served by a daemon or a network)", t->shown, t->fstype);
+        fid_mask = 0;
+    }
     /* A file's own removal and rename come to a mark on it or on its
      * filesystem only, not to its directory's: they are rare enough to
      * take from the whole filesystem. */
     if (t->user && t->inode)
         fid_mask |= fid_user & (FAN_DELETE_SELF | FAN_MOVE_SELF);
-    uint64_t internal = t->inode ? 0 : FID_INTERNAL;
+    uint64_t internal = t->user && !t->inode ? FID_USER : 0;
     if (fast) {
         fid_mask |= fd_mask;
         /* a removed name tells which open files are left without one */
@@ -326,9 +364,10 @@ int marks_mark_one(struct marks *m, struct target *t, const struct mount_table *
     const char *fid_how = NULL;
     if (m->fid_group >= 0 && fid_mask) {
         /* no id: its mount root was not opened */
-        fid_how =
-            fsid ? mark_target(m, m->fid_group, fid_mask | internal, t, mt, root, false) : NULL;
-        if (fid_how && resolve_add_fs(m->res, fsid, t->point) < 0) {
+        fid_how = !fsid      ? NULL
+                  : t->inode ? mark_target(m, m->fid_group, fid_mask, t, mt, root, false)
+                             : mark_fid(m, fid_mask, internal, t, mt, root);
+        if (fid_how && !marks_name_mounts(m, t, mt, root)) {
             snprintf(err, errlen, "out of memory");
             return -1;
         }
@@ -344,17 +383,19 @@ int marks_mark_one(struct marks *m, struct target *t, const struct mount_table *
                   t->shown, t->fstype);
     const char *how = fid_how;
     if (!fid_how || !fast) {
-        how = mark_target(m, m->fd_group, fd_mask, t, mt, root, true);
+        errno = EBADF; /* no group for it */
+        how = fd_group < 0 ? NULL : mark_target(m, fd_group, fd_mask, t, mt, root, true);
         if (!how && t->user && !m->whole) {
             snprintf(err, errlen, "cannot watch %s: %s", t->why, strerror(errno));
             return -1;
         }
+        m->slow_used = m->slow_used || (how && t->slow);
     }
     if (t->mount_scope && fd_user) {
-        for (size_t k = 0; k < m->npaths && mt; k++) {
+        for (size_t k = 0; k < m->npaths && mt && fd_group >= 0; k++) {
             const struct mount_entry *e = mounts_find(mt, m->real[k]);
             if (e && e->major == t->major && e->minor == t->minor &&
-                add_mark(m, fid_how && fast ? m->fid_group : m->fd_group, FAN_MARK_MOUNT, fd_user,
+                add_mark(m, fid_how && fast ? m->fid_group : fd_group, FAN_MARK_MOUNT, fd_user,
                          e->point) < 0) {
                 snprintf(err, errlen, "cannot watch %s: %s", m->real[k], strerror(errno));
                 return -1;
@@ -362,7 +403,7 @@ int marks_mark_one(struct marks *m, struct target *t, const struct mount_table *
         }
         how = "mount";
     }
-    if (t->inode && !watch_paths(m, t))
+    if (t->inode && !watch_paths(m, t, mt))
         return marks_mark_one(m, t, mt, root, err, errlen);
     if (t->user && t->inode) {
         struct scope_stats st;
@@ -371,8 +412,8 @@ int marks_mark_one(struct marks *m, struct target *t, const struct mount_table *
                  "%s, inode marks under %s, %zu director%s in all, file handles", t->fstype, t->why,
                  st.dirs, st.dirs == 1 ? "y" : "ies");
     } else if (t->user) {
-        snprintf(t->how, sizeof t->how, "%s, %s mark%s%s", t->fstype, how ? how : "no",
-                 fid_how && fast ? ", file handles" : "",
+        snprintf(t->how, sizeof t->how, "%s, %s mark%s%s%s", t->fstype, how ? how : "no",
+                 fid_how && fast ? ", file handles" : "", t->slow ? ", named by the worker" : "",
                  fid_how || !fid_user ? "" : ", no FID events");
     } else {
         snprintf(t->how, sizeof t->how, "%s%s", t->fstype, how ? "" : ", not marked");
@@ -390,6 +431,72 @@ void marks_tell(struct marks *m, const struct target *t, const char *when)
     else if (m->verbose)
         marks_say(m, false, "naming processes by exec on %s (%s)%s%s", t->shown, t->how, when,
                   marks_where(t, ns, sizeof ns));
+}
+
+/* ---- names ------------------------------------------------------------------------ */
+
+static bool in_scope(void *ctx, const char *path, size_t len)
+{
+    return scope_covers(ctx, path, len);
+}
+
+uint64_t marks_mounts_sig(const struct target *t, const struct mount_table *mt)
+{
+    uint64_t h = HASH_FNV_INIT;
+    for (size_t i = 0; i < mt->n; i++)
+        if (mt->v[i].major == t->major && mt->v[i].minor == t->minor)
+            h = hash_mix64(h ^ (uint64_t)(unsigned)mt->v[i].id);
+    return h;
+}
+
+bool marks_name_mounts(struct marks *m, struct target *t, const struct mount_table *mt,
+                       const char *root)
+{
+    if (!mt)
+        return resolve_knows_fs(m->res, t->fsid) || resolve_add_fs(m->res, t->fsid, t->point) == 0;
+    resolve_clear_mounts(m->res, t->fsid);
+    const struct mount_entry *whole = NULL;
+    for (size_t i = 0; i < mt->n; i++) {
+        const struct mount_entry *e = &mt->v[i];
+        if (e->major != t->major || e->minor != t->minor || !mounts_reachable(mt, e))
+            continue;
+        if (!resolve_add_mount(m->res, t->fsid, e->id, e->root, e->point))
+            return false;
+        if (!whole && strcmp(e->root, "/") == 0)
+            whole = e;
+    }
+    t->mounts_sig = marks_mounts_sig(t, mt);
+    if (!whole)
+        return resolve_add_fs(m->res, t->fsid, t->point) == 0;
+    /* a handle of a file outside a bind-mounted subdirectory does not open
+     * through it */
+    char *path = malloc(strlen(root) + strlen(whole->point) + 1);
+    if (!path)
+        return false;
+    strcpy(path, root);
+    strcat(path, whole->point);
+    int rc = resolve_add_fs(m->res, t->fsid, path);
+    free(path);
+    return rc == 0;
+}
+
+void marks_scan_overlays(struct marks *m, const struct mount_table *mt)
+{
+    /* which overlays, where, and of which layers */
+    uint64_t h = HASH_FNV_INIT;
+    for (size_t i = 0; i < mt->n; i++) {
+        const struct mount_entry *e = &mt->v[i];
+        if (strcmp(e->fstype, "overlay") != 0)
+            continue;
+        h = hash_mix64(h ^ (uint64_t)(unsigned)e->id);
+        h = hash_mix64(h ^ hash_bytes(e->point, strlen(e->point)));
+        h = hash_mix64(h ^ hash_bytes(e->options, strlen(e->options)));
+    }
+    if (h == m->ovl_sig)
+        return;
+    overlay_free(m->ovl);
+    m->ovl = overlay_scan(mt);
+    m->ovl_sig = h;
 }
 
 /* ---- setup ------------------------------------------------------------------------ */
@@ -420,6 +527,17 @@ static bool elsewhere(const struct mount_table *mt, const struct mount_entry *e)
     return false;
 }
 
+/* A directory PATH: what cannot be named below it is still known to be in
+ * scope (a file PATH's events are named by its directory). */
+static void add_anchor(struct marks *m, const char *real)
+{
+    int fd = open(real, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        resolve_add_anchor(m->res, fd);
+        close(fd);
+    }
+}
+
 /* PATH I's scope on its target T (mount E). */
 static bool plan_path(struct marks *m, size_t i, struct target *t, const struct mount_entry *e,
                       const struct mount_table *mt)
@@ -429,6 +547,8 @@ static bool plan_path(struct marks *m, size_t i, struct target *t, const struct 
     case CAPTURE_SCOPE_PATH:
         if (!scope_add_prefix(m->sc, real))
             return false;
+        if (!slowfs_reached_through(mt, real)) /* whose daemon is not asked */
+            add_anchor(m, real);
         if (strcmp(real, e->point) == 0) {
             t->root_path = true;
             /* Marking the filesystem costs more than PATH only where it is
@@ -567,6 +687,7 @@ struct marks *marks_create(const struct marks_init *init, char *err, size_t errl
     m->cfg = cfg;
     m->fd_group = init->fd_group;
     m->fid_group = init->fid_group;
+    m->slow_group = init->slow_group;
     m->target_fid = init->target_fid;
     m->types = init->types;
     m->verbose = cfg->verbose;
@@ -576,12 +697,16 @@ struct marks *marks_create(const struct marks_init *init, char *err, size_t errl
     m->res = init->res;
     uint64_t fd_user = fan_mask_of(init->types & FA_FD_TYPES);
     uint64_t fid_user = fan_mask_of(init->types & FA_FID_TYPES);
+    /* Renames with both names go with the handles of their objects: Linux
+     * 5.17 brought both. */
+    m->renames = init->target_fid;
     /* Inode marks on files take no directory events (the kernel refuses them). */
     struct scope_marks sm = {
         .group = init->fid_group,
         .dir_mask =
             fd_user | fid_user | TREE_INTERNAL | (init->target_fid && fd_user ? FAN_DELETE : 0),
-        .file_mask = fd_user | (fid_user & (FAN_ATTRIB | FAN_DELETE_SELF | FAN_MOVE_SELF))};
+        .file_mask = fd_user | (fid_user & (FAN_ATTRIB | FAN_DELETE_SELF | FAN_MOVE_SELF)),
+        .renames = m->renames};
     if (!(m->sc = scope_create(&sm, init->res))) {
         snprintf(err, errlen, "out of memory");
         goto fail;
@@ -601,6 +726,11 @@ struct marks *marks_create(const struct marks_init *init, char *err, size_t errl
                   strerror(errno));
     if (plan(m, &mt, err, errlen, status) < 0)
         goto fail;
+    /* Of a file's names through several mounts (bind mounts), one under a
+     * PATH. */
+    if (scope_has_paths(m->sc))
+        resolve_set_scope(m->res, in_scope, m->sc);
+    marks_scan_overlays(m, &mt);
     if (!(m->user_fsids = calloc(m->nt + 1, sizeof *m->user_fsids))) {
         snprintf(err, errlen, "out of memory");
         goto fail;
@@ -633,6 +763,7 @@ void marks_destroy(struct marks *m)
     free(m->user_fsids);
     free(m->devs);
     mntns_destroy(m->ns);
+    overlay_free(m->ovl);
     scope_destroy(m->sc);
     if (m->mi_fd >= 0)
         close(m->mi_fd);
@@ -642,6 +773,27 @@ void marks_destroy(struct marks *m)
 struct scope *marks_scope(const struct marks *m)
 {
     return m->sc;
+}
+
+bool marks_renames(const struct marks *m)
+{
+    return m->renames;
+}
+
+struct overlays *marks_overlays(const struct marks *m)
+{
+    return m->ovl;
+}
+
+bool marks_slow_used(const struct marks *m)
+{
+    return m->slow_used;
+}
+
+void marks_slow_gone(struct marks *m)
+{
+    m->slow_group = -1;
+    m->slow_used = false;
 }
 
 size_t marks_count(const struct marks *m)

@@ -1,11 +1,16 @@
 /* Which filesystems are marked, and how, for the life of a capture: a
  * filesystem mark (or one per mount) where the whole of it is watched or
  * where execs only name processes, inode marks (scope.h) under a narrow
- * PATH. Filesystems mounted after start are marked as they appear (our
- * mount table is polled; with no PATH, other mount namespaces' too, each
- * second) and those unmounted are let go, each with a notice. No
- * descriptor is held on any of them. Set up by capture_start, then used by
- * the capture thread only.
+ * PATH; filesystems served by a daemon or a network in a group of their
+ * own (slowfs.h), nothing of them opened or asked on the capture thread.
+ * The FID group is also asked for what the resolver needs to name paths
+ * in queue order (renames; on the user's filesystems, creates), the
+ * resolver is told through which mounts to name each filesystem, and the
+ * overlay mounts are kept (overlay.h). Filesystems mounted after start are
+ * marked as they appear (our mount table is polled; with no PATH, other
+ * mount namespaces' too, each second) and those unmounted are let go, each
+ * with a notice. No descriptor is held on any of them. Set up by
+ * capture_start, then used by the capture thread only.
  *
  * Why a poll and not fanotify's mount events (FAN_MNT_ATTACH, Linux 6.14):
  * they need a group of their own and a mark per namespace, the namespaces
@@ -16,6 +21,7 @@
 
 #include "capture/capture.h"
 #include "capture/decode.h"
+#include "capture/overlay.h"
 #include "capture/resolve.h"
 #include "capture/scope.h"
 
@@ -32,6 +38,7 @@ struct marks_init {
     char *const *real;    /* the canonical PATHs, cfg->npaths of them */
     int fd_group;         /* -1 when absent */
     int fid_group;        /* -1 when absent */
+    int slow_group;       /* fd mode, for filesystems served by a daemon; -1 when absent */
     bool target_fid;      /* the FID group reports the object of directory events */
     uint32_t types;       /* the user's event types (FA_BIT) */
     struct resolver *res; /* learns each filesystem marked in the FID group */
@@ -50,6 +57,21 @@ struct scope *marks_scope(const struct marks *m);
 
 /* How many filesystems are marked. */
 size_t marks_count(const struct marks *m);
+
+/* Does the FID group report FAN_RENAME (Linux 5.17), or only
+ * FAN_MOVED_FROM/TO? */
+bool marks_renames(const struct marks *m);
+
+/* The overlay mounts of our mount table as last read (NULL: none); M's,
+ * replaced when the table changes (ask again after marks_refresh). */
+struct overlays *marks_overlays(const struct marks *m);
+
+/* Has a filesystem been marked in the group for those served by a daemon
+ * (its worker is needed)? */
+bool marks_slow_used(const struct marks *m);
+
+/* That group is gone (its worker could not start): mark no more there. */
+void marks_slow_gone(struct marks *m);
 
 /* Is FSID one of the user's filesystems (the others are marked only to
  * name processes by their execs)? */

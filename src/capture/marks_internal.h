@@ -33,6 +33,8 @@ struct target {
     bool inode;             /* its PATHs are watched by inode marks */
     bool root_path;         /* a PATH on it is its mount root */
     bool fid;               /* marked in the FID group (the resolver knows it) */
+    bool slow;              /* served by a daemon: in the slow group, never opened here */
+    uint64_t mounts_sig;    /* the mounts of it the resolver names it through */
     bool fs_mark;           /* has a filesystem mark (in either group) */
     bool stale;             /* that mark is gone with its filesystem */
     bool seen_own, seen_ns; /* in the last look at our table, at other namespaces' */
@@ -41,8 +43,10 @@ struct target {
 
 struct marks {
     const struct capture_config *cfg; /* setup only */
-    int fd_group, fid_group;
+    int fd_group, fid_group, slow_group;
     bool target_fid;
+    bool renames;   /* the FID group takes FAN_RENAME */
+    bool slow_used; /* a filesystem is marked in the slow group */
     uint32_t types;
     bool verbose;
     bool whole;  /* no PATH: every filesystem is the user's */
@@ -61,6 +65,8 @@ struct marks {
     bool dev_check;
     int mi_fd; /* /proc/self/mountinfo, polled for changes */
     struct mntns *ns;
+    struct overlays *ovl; /* the overlay mounts of our table */
+    uint64_t ovl_sig;     /* which ones they are */
     int64_t next_ns_scan;
     bool running;
     void (*notice)(void *ctx, const char *text);
@@ -105,6 +111,18 @@ bool marks_set_point(struct target *t, const struct mount_entry *e, const char *
 
 /* T's reason to be the user's; false when out of memory. */
 bool marks_set_why(struct target *t, const char *why);
+
+/* Name T's files through the mounts of it in MT (of the namespace under
+ * ROOT), and open its handles through one of the whole filesystem where
+ * there is one; NULL MT: as before. False when out of memory. */
+bool marks_name_mounts(struct marks *m, struct target *t, const struct mount_table *mt,
+                       const char *root);
+
+/* Which mounts of T MT has: a change of it is a change of T's names. */
+uint64_t marks_mounts_sig(const struct target *t, const struct mount_table *mt);
+
+/* Take in the overlay mounts of our table MT, if they changed. */
+void marks_scan_overlays(struct marks *m, const struct mount_table *mt);
 
 /* Free T's strings (not T). */
 void marks_target_free(struct target *t);

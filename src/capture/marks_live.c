@@ -2,6 +2,8 @@
 
 #include "capture/marks_internal.h"
 
+#include "capture/slowfs.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -41,6 +43,7 @@ static void find_stale(struct marks *m)
     size_t n = 0;
     fs_marks(m->fid_group, &devs, &n);
     fs_marks(m->fd_group, &devs, &n);
+    fs_marks(m->slow_group, &devs, &n);
     for (size_t i = 0; i < m->nt; i++) {
         struct target *t = &m->t[i];
         unsigned long dev = (unsigned long)t->major << 20 | t->minor;
@@ -67,18 +70,24 @@ static void mark_new(struct marks *m, struct target *t, const struct mount_table
     } else if (m->scope == CAPTURE_SCOPE_PATH && !t->ns_pid) {
         for (size_t k = 0; k < m->npaths && !t->user; k++) {
             const char *real = m->real[k];
-            const struct mount_entry *e = mounts_find(mt, real);
+            /* A PATH reached through a filesystem served by a daemon is
+             * placed from the table alone: its daemon is not asked. */
+            bool via_slow = slowfs_reached_through(mt, real);
+            const struct mount_entry *e =
+                via_slow ? mounts_by_name(mt, real) : mounts_find(mt, real);
             struct stat st;
             if (mounts_path_under(t->shown, strlen(t->shown), real, strlen(real))) {
                 t->user = marks_set_why(t, real); /* mounted below a PATH: all of it */
                 t->root_path = true;
             } else if (e && e->major == t->major && e->minor == t->minor) {
                 /* A PATH on it (a disk mounted again): by inode marks if it
-                 * is there already, else the whole of it, to see it made. */
+                 * is there already, else the whole of it, to see it made.
+                 * One served by a daemon is not asked (and watched whole). */
+                bool slow = via_slow || slowfs_is_slow(t->fstype);
                 t->user = marks_set_why(t, real);
-                t->inode = !m->follow && m->fid_group >= 0 && stat(real, &st) == 0;
+                t->inode = !slow && !m->follow && m->fid_group >= 0 && stat(real, &st) == 0;
                 t->root_path = !t->inode;
-                if (!t->inode && !m->follow)
+                if (!t->inode && !m->follow && !slow)
                     marks_say(m, true,
                               "watching the whole filesystem of %s (%s): %s is not on it yet",
                               t->shown, t->fstype, real);
@@ -129,6 +138,15 @@ static bool shown_in(const struct mount_table *mt, const struct target *t)
     return false;
 }
 
+/* Is mount E of MT (under ROOT) reachable at its mount point? A mount point
+ * reached through a filesystem served by a daemon is told from the table
+ * alone, as its daemon may not answer. */
+static bool visible(const struct mount_table *mt, const struct mount_entry *e, const char *root)
+{
+    return slowfs_reached_through(mt, e->point) ? mounts_reachable(mt, e)
+                                                : mounts_visible(mt, e, root);
+}
+
 /* Take in the mount table MT of the namespace under ROOT (of PID; "" and 0
  * for ours): OWN tells which flag it sets. Only a new filesystem, or one
  * whose mount is gone, is looked up on disk (statx of its mount point):
@@ -152,12 +170,12 @@ static void take_table(struct marks *m, const struct mount_table *mt, const char
                 own ? t->ns_pid != 0 || !shown_in(mt, t)
                     : !t->seen_own && (!t->ns_pid || (t->ns_pid != pid && kill(t->ns_pid, 0) < 0 &&
                                                       errno == ESRCH));
-            if (repoint && mounts_visible(mt, e, root) && marks_set_point(t, e, root, ns) && t->fid)
-                resolve_add_fs(m->res, t->fsid, t->point);
+            if (repoint && visible(mt, e, root) && marks_set_point(t, e, root, ns))
+                t->mounts_sig = 0; /* named through the mounts of this table now */
             *seen = true;
             continue;
         }
-        if (t || !mounts_visible(mt, e, root))
+        if (t || !visible(mt, e, root))
             continue;
         if (!(t = marks_target_of(m, e, root, ns)))
             continue; /* out of memory: found again by the next look */
@@ -165,6 +183,20 @@ static void take_table(struct marks *m, const struct mount_table *mt, const char
             t->seen_own = true;
         else
             t->seen_ns = true;
+    }
+}
+
+/* The filesystems reached through the namespace of MT (NS, NULL: ours)
+ * whose mounts changed are named through those it has now. */
+static void rename_mounts(struct marks *m, const struct mount_table *mt, const char *root,
+                          const struct mntns_entry *ns)
+{
+    pid_t pid = ns ? ns->pid : 0;
+    for (size_t i = 0; i < m->nt; i++) {
+        struct target *t = &m->t[i];
+        if (t->fid && !t->fresh && !gone(t) && t->ns_pid == pid &&
+            marks_mounts_sig(t, mt) != t->mounts_sig)
+            marks_name_mounts(m, t, mt, root); /* out of memory: tried again by the next look */
     }
 }
 
@@ -211,7 +243,9 @@ static void refresh_own(struct marks *m)
         m->t[i].seen_own = false;
     take_table(m, &mt, "", NULL);
     marks_let_go(m);
+    rename_mounts(m, &mt, "", NULL);
     mark_fresh(m, &mt, "");
+    marks_scan_overlays(m, &mt);
     mounts_free(&mt);
 }
 
@@ -244,6 +278,7 @@ void marks_refresh_ns(struct marks *m)
             continue;
         }
         take_table(m, &mt, root, ns);
+        rename_mounts(m, &mt, root, ns);
         mark_fresh(m, &mt, root);
         mounts_free(&mt);
     }

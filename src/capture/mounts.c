@@ -268,6 +268,11 @@ const struct mount_entry *mounts_find(const struct mount_table *t, const char *p
     for (size_t i = t->n; id >= 0 && i-- > 0;)
         if (t->v[i].id == id)
             return &t->v[i];
+    return mounts_by_name(t, path);
+}
+
+const struct mount_entry *mounts_by_name(const struct mount_table *t, const char *path)
+{
     /* Longest mount point prefix; of equals, the later mount covers the earlier. */
     const struct mount_entry *best = NULL;
     size_t best_len = 0, plen = strlen(path);
@@ -279,4 +284,42 @@ const struct mount_entry *mounts_find(const struct mount_table *t, const char *p
         }
     }
     return best;
+}
+
+/* Is X covered: by a mount on top of it, at its own mount point (whose
+ * parent it is), or by one mounted later over a directory above its mount
+ * point (which then has X's parent for its own)? CHILD, the mount the look
+ * came up from, is not one. */
+static bool covered(const struct mount_table *t, const struct mount_entry *x,
+                    const struct mount_entry *child)
+{
+    size_t xl = strlen(x->point);
+    for (size_t i = 0; i < t->n; i++) {
+        const struct mount_entry *o = &t->v[i];
+        if (o == x || o == child)
+            continue;
+        size_t ol = strlen(o->point);
+        if (o->parent == x->id && ol == xl && memcmp(o->point, x->point, xl) == 0)
+            return true;
+        if (o->parent == x->parent && o->id != x->parent && ol < xl &&
+            mounts_path_under(x->point, xl, o->point, ol))
+            return true;
+    }
+    return false;
+}
+
+bool mounts_reachable(const struct mount_table *t, const struct mount_entry *m)
+{
+    const struct mount_entry *x = m, *child = NULL;
+    for (size_t steps = 0; x && steps < t->n; steps++) {
+        if (covered(t, x, child))
+            return false;
+        const struct mount_entry *up = NULL;
+        for (size_t i = 0; i < t->n && !up; i++)
+            if (t->v[i].id == x->parent && &t->v[i] != x)
+                up = &t->v[i];
+        child = x;
+        x = up;
+    }
+    return true;
 }

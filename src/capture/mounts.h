@@ -30,6 +30,9 @@ struct mount_table {
  * memory. */
 int mounts_parse(const char *text, size_t len, struct mount_table *t);
 
+/* Decode mountinfo's octal escapes (\040 for a space ...) in place. */
+void mounts_unescape(char *s);
+
 /* Read and parse /proc/self/mountinfo; -1 with errno on failure. */
 int mounts_read(struct mount_table *t);
 
@@ -51,6 +54,17 @@ bool mounts_is_pseudo(const char *fstype);
  * mount point that is a prefix of PATH, which must be absolute and
  * canonical); NULL when none matches. */
 const struct mount_entry *mounts_find(const struct mount_table *t, const char *path);
+
+/* The mount of T whose mount point is the longest prefix of PATH, from
+ * the table alone (nothing is asked of the filesystems: a path below a
+ * symlink may be held by another); NULL when none. */
+const struct mount_entry *mounts_by_name(const struct mount_table *t, const char *path);
+
+/* Is mount M of table T reachable at its mount point, from the table alone
+ * (no mount on top of it, or of a mount it lies in, nor over a directory
+ * above its mount point)? Pure: asks nothing of the filesystems, so that
+ * no mount is held for a moment by the look. */
+bool mounts_reachable(const struct mount_table *t, const struct mount_entry *m);
 
 /* Is mount M of table T reachable at its mount point (not covered by a
  * later mount)? ROOT is "" for our own table, "/proc/PID/root" for the

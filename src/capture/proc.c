@@ -408,6 +408,9 @@ static void build(struct proc_cache *c, struct entry *e, bool exec, int64_t now,
      * from before may be an earlier process's with the same pid. */
     bool forked = e->fork_parent && (!e->built || e->fork_new);
     bool alive = read_snap(c, e->key, !exec);
+    /* changes since its fork: /proc shows them, a copy of its parent not */
+    bool early_uid = e->early_uid, early_comm = e->early_comm;
+    e->early_uid = e->early_comm = false;
     e->checked = now;
     e->built = true;
     e->fork_new = false;
@@ -442,13 +445,16 @@ static void build(struct proc_cache *c, struct entry *e, bool exec, int64_t now,
         return; /* a thread: the fork event named its process */
     struct entry *p =
         depth < INHERIT_DEPTH ? process_entry(c, e->fork_parent, false, now, depth + 1) : NULL;
-    if (p && p != e && p->built && p->info.ident.comm) {
-        const struct fa_proc *pi = parent_ident(c, p, now);
-        ident_set(c, e, e->fork_parent, pi->uid, pi->comm, pi->exe, pi->cmdline, pi->unit,
+    const struct fa_proc *pi = NULL;
+    if (p && p != e && p->built && p->info.ident.comm)
+        pi = parent_ident(c, p, now);
+    uint32_t uid = early_uid ? e->uid_then : pi ? pi->uid : PROC_UID_UNKNOWN;
+    const char *comm = early_comm ? e->comm_then : pi ? pi->comm : "?";
+    if (pi)
+        ident_set(c, e, e->fork_parent, uid, comm, pi->exe, pi->cmdline, pi->unit,
                   pi->container);
-    } else {
-        ident_set(c, e, e->fork_parent, PROC_UID_UNKNOWN, "?", "", "", "", "");
-    }
+    else
+        ident_set(c, e, e->fork_parent, uid, comm, "", "", "", "");
 }
 
 static struct entry *process_entry(struct proc_cache *c, pid_t pid, bool exec, int64_t now,
@@ -519,8 +525,10 @@ static bool same_prefix(const char *a, const char *b)
 /* The exec of E is done: read what /proc says of the new program. */
 static void reread(struct proc_cache *c, struct entry *e, int64_t now)
 {
-    if (now < e->reread_at || e->pending)
-        return; /* changes read but not applied yet: /proc may be past this event */
+    /* changes read but not applied yet: /proc may be past this event (but
+     * for an exec met at its open, which is this program's) */
+    if (now < e->reread_at || e->pending > e->met_waiting)
+        return;
     if (!e->start || !read_snap(c, e->key, true) || c->snap.start != e->start) {
         e->reread = false; /* gone or replaced: the exec's own naming stays */
         return;
@@ -670,7 +678,7 @@ static void exec_program(struct proc_cache *c, struct entry *e, struct proc_chan
      * the exec event may have been applied already (from another queue):
      * then what /proc showed after it fits. */
     if (next)
-        proc_meet_exec(e, next);
+        proc_meet_exec(c, e, next, e->seen);
     e->open_met = next || (path && e->snap && snap_is_program(e->snap, base, bl));
     e->awaiting = !e->open_met;
     char exe[PROC_FIELD_MAX + 1];
@@ -742,7 +750,7 @@ static void exec_was_program(struct proc_cache *c, struct entry *e)
 {
     struct proc_change *next = proc_next_exec(c, e);
     if (next)
-        proc_meet_exec(e, next);
+        proc_meet_exec(c, e, next, e->seen);
     e->interp_open = e->awaiting = false;
     e->open_met = e->ran = true;
     const struct fa_proc *id = &e->info.ident;

@@ -132,7 +132,9 @@ struct proc_batch {
  * shows by its exec open: that one applies there. */
 void proc_batch_begin(struct proc_cache *c, int q, const struct proc_batch *b);
 
-/* Call after the events of batch B of queue Q were named. */
+/* Call after the events of batch B of queue Q were named. A batch of the
+ * other queue may be begun and ended while B's events are named (read on
+ * demand between two of them). */
 void proc_batch_end(struct proc_cache *c, int q, const struct proc_batch *b);
 
 /* Forget processes not seen for a minute (forks no event asked for after

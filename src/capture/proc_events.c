@@ -107,7 +107,7 @@ static void apply_fork(struct proc_cache *c, struct entry *e, const struct proc_
     e->tgid = e->key;
     e->built = false;
     e->in_exec = e->reread = e->open_met = e->interp_open = e->ran = e->awaiting = e->opened =
-        false;
+        e->early_uid = e->early_comm = false;
     free(e->snap); /* the parent's program, whose exec is not this process's */
     e->snap = NULL;
     e->info.self = e->key == c->self;
@@ -130,16 +130,15 @@ static void apply_fork(struct proc_cache *c, struct entry *e, const struct proc_
     e->seen = now;
 }
 
-void proc_meet_exec(struct entry *e, struct proc_change *ch)
+void proc_meet_exec(struct proc_cache *c, struct entry *e, struct proc_change *ch, int64_t now)
 {
+    /* What the process did before it exec'd (a server's child that drops
+     * root, then execs) came before its exec open and every later event,
+     * whatever another queue may still hold. */
+    apply_earlier(c, ch->pid, ch->seq, now);
+    if (!ch->done)
+        e->met_waiting++;
     ch->met = true;
-    /* Applied here, at its exec open: the events after it in the same
-     * batch may read /proc again (reread) without waiting for it. */
-    if (!ch->done) {
-        ch->done = true;
-        if (e->pending)
-            e->pending--;
-    }
     if (e->execs)
         e->execs--;
     free(e->snap);
@@ -164,7 +163,7 @@ static void apply_exec(struct proc_cache *c, struct entry *e, struct proc_change
 {
     if (ch->met || e->gen != ch->gen)
         return;
-    proc_meet_exec(e, ch);
+    proc_meet_exec(c, e, ch, e->seen);
     e->awaiting = false;
     if (e->built && e->snap)
         proc_take_snap(c, e, e->snap, NULL);
@@ -180,6 +179,8 @@ static void apply(struct proc_cache *c, struct proc_change *ch, int64_t now)
     struct entry *e = proc_entry_of(c, ch->pid);
     if (!e)
         return;
+    if (ch->kind == CHANGE_EXEC && ch->met && e->met_waiting)
+        e->met_waiting--;
     if (e->pending)
         e->pending--;
     if (ch->kind == CHANGE_FORK) {
@@ -191,8 +192,21 @@ static void apply(struct proc_cache *c, struct proc_change *ch, int64_t now)
         apply_exec(c, e, ch);
         return;
     }
+    if (!e->built && e->gen == ch->gen && e->tgid == e->key) {
+        /* Not known yet: its first event reads /proc, which shows the
+         * change, or copies its parent (an exec of it waits), which does
+         * not: the forked child of a server that drops root, then execs. */
+        if (ch->kind == CHANGE_UID) {
+            e->early_uid = true;
+            e->uid_then = ch->uid;
+        } else {
+            e->early_comm = true;
+            memcpy(e->comm_then, ch->comm, sizeof e->comm_then);
+        }
+        return;
+    }
     if (!e->built || e->gen != ch->gen || e->tgid != e->key)
-        return; /* not known yet: its first event reads /proc */
+        return;
     const struct fa_proc *id = &e->info.ident;
     if (ch->kind == CHANGE_UID) {
         proc_ident_update(c, e, id->ppid, ch->uid, id->comm, id->exe, id->cmdline, id->unit,
@@ -270,16 +284,18 @@ void proc_queue_polled(struct proc_cache *c, int q, bool waiting, int64_t since)
     settle(c, since);
 }
 
-/* Mark the exec changes in (AFTER, UNTIL] whose process B shows opening a
- * program for exec: they apply at that open (proc_exec) or after B. One
- * before AFTER came before all of B: its open too. */
-static void mark_at_exec(struct proc_cache *c, const struct proc_batch *b, int64_t after,
+/* Mark the exec changes in (AFTER, UNTIL] whose process B (of queue Q)
+ * shows opening a program for exec: they apply at that open (proc_exec) or
+ * after B. One before AFTER came before all of B: its open too. A batch of
+ * the other queue named while B's are (an overlay's twin read on demand)
+ * leaves B's marks alone. */
+static void mark_at_exec(struct proc_cache *c, int q, const struct proc_batch *b, int64_t after,
                          int64_t until)
 {
     bool any = false;
     for (size_t i = c->head; i < c->n && !any; i++)
-        any = !c->pend[i].done && c->pend[i].kind == CHANGE_EXEC && c->pend[i].t > after &&
-              c->pend[i].t <= until;
+        any = !c->pend[i].done && !c->pend[i].at_exec && c->pend[i].kind == CHANGE_EXEC &&
+              c->pend[i].t > after && c->pend[i].t <= until;
     if (!any)
         return;
     pid_t pids[EXEC_PIDS];
@@ -302,11 +318,13 @@ static void mark_at_exec(struct proc_cache *c, const struct proc_batch *b, int64
     }
     for (size_t i = c->head; i < c->n; i++) {
         struct proc_change *ch = &c->pend[i];
-        if (ch->done || ch->kind != CHANGE_EXEC || ch->t <= after || ch->t > until)
+        if (ch->done || ch->at_exec || ch->kind != CHANGE_EXEC || ch->t <= after || ch->t > until)
             continue;
-        for (size_t k = 0; k < np && !ch->at_exec; k++)
-            ch->at_exec = pids[k] == ch->pid;
-        ch->at_exec = ch->at_exec || all;
+        bool shown = all;
+        for (size_t k = 0; k < np && !shown; k++)
+            shown = pids[k] == ch->pid;
+        if (shown)
+            ch->at_exec = (uint8_t)(q + 1);
     }
 }
 
@@ -324,7 +342,7 @@ void proc_batch_begin(struct proc_cache *c, int q, const struct proc_batch *b)
         if (r != q && o->used && o->waiting && o->empty_at < until)
             until = o->empty_at;
     }
-    mark_at_exec(c, b, c->queues[q].empty_at, execs);
+    mark_at_exec(c, q, b, c->queues[q].empty_at, execs);
     apply_until(c, until, execs, b->end);
 }
 
@@ -358,8 +376,8 @@ void proc_batch_end(struct proc_cache *c, int q, const struct proc_batch *b)
     if (q < 0 || q >= PROC_QUEUES)
         return;
     for (size_t i = c->head; i < c->n; i++)
-        if (c->pend[i].at_exec) {
-            c->pend[i].at_exec = false;
+        if (c->pend[i].at_exec == q + 1) {
+            c->pend[i].at_exec = 0;
             if (!c->pend[i].done)
                 apply(c, &c->pend[i], b->end);
         }
@@ -555,6 +573,7 @@ static void on_event(struct proc_cache *c, const struct proc_event *ev, int64_t 
             if (e->awaiting && e->gen == ch->gen) {
                 /* the exec whose open was named before this event was read */
                 ch->met = true;
+                e->met_waiting++;
                 e->awaiting = false;
                 e->open_met = true;
             } else {

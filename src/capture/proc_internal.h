@@ -34,34 +34,40 @@ struct entry {
     bool reread;            /* /proc to be read again once the exec is done */
     bool built;             /* identity made (an entry may hold only a fork record) */
     bool from_fork;         /* made as a copy of the parent: its start time is adopted when read */
+    bool early_uid;         /* a change of user applied before it was built (a copy lacks it) */
+    bool early_comm;        /* a change of name, likewise */
+    uint32_t uid_then;      /* EARLY_UID: the user it took */
     pid_t fork_parent;      /* from the kernel's fork event, 0 when none seen */
     bool fork_new;          /* fork_parent came from a fork seen since the entry was built */
     int64_t start_ns;       /* wall clock start of the task, as proc_start_ns; 0 = unknown */
     uint32_t gen;           /* forks of this pid applied (a new process each) */
     uint32_t gen_read;      /* forks of this pid read from the kernel */
     uint32_t pending;       /* changes read, not applied yet */
+    uint32_t met_waiting;   /* of those, execs met at their exec open already */
     uint32_t execs;         /* exec changes read, neither applied nor met at their exec open */
     uint64_t fork_seq;      /* sequence number of the fork not applied yet, 0 when none */
     uint64_t last_exec;     /* seq of the latest exec change read */
     struct proc_snap *snap; /* /proc after the exec in force, NULL when unknown */
     char *strings;          /* comm, exe, cmdline, unit and container of info.ident */
     struct proc_info info;
+    char comm_then[PROC_COMM_MAX + 1]; /* EARLY_COMM: the name it took */
 };
 
 enum proc_change_kind { CHANGE_FORK, CHANGE_EXEC, CHANGE_UID, CHANGE_COMM };
 
 /* One process event of the kernel, waiting for its place among fanotify's. */
 struct proc_change {
-    int64_t t;    /* when it happened (the kernel's monotonic clock) */
-    uint64_t seq; /* order of reading */
-    pid_t pid;    /* the process (FORK: the child) */
-    pid_t parent; /* FORK: the process that forked */
-    uint32_t gen; /* the process's generation it belongs to (FORK: the one it starts) */
-    uint32_t uid; /* UID: the effective uid */
-    uint8_t kind; /* enum proc_change_kind */
-    bool done;    /* applied (or void) */
-    bool at_exec; /* EXEC: the batch being named shows its exec open: applied there */
-    bool met;     /* EXEC: applied at its exec open already */
+    int64_t t;       /* when it happened (the kernel's monotonic clock) */
+    uint64_t seq;    /* order of reading */
+    pid_t pid;       /* the process (FORK: the child) */
+    pid_t parent;    /* FORK: the process that forked */
+    uint32_t gen;    /* the process's generation it belongs to (FORK: the one it starts) */
+    uint32_t uid;    /* UID: the effective uid */
+    uint8_t kind;    /* enum proc_change_kind */
+    bool done;       /* applied (or void) */
+    uint8_t at_exec; /* EXEC: 1 + the queue whose batch being named shows its exec
+                      * open (applied there, or at that batch's end); 0: none */
+    bool met;        /* EXEC: applied at its exec open already */
     char comm[PROC_COMM_MAX + 1]; /* COMM */
     struct proc_snap *snap;       /* EXEC: /proc right after it, NULL when gone or past it */
 };
@@ -176,8 +182,10 @@ void proc_fork_now(struct proc_cache *c, struct entry *e, int64_t now);
  * or NULL. */
 struct proc_change *proc_next_exec(struct proc_cache *c, const struct entry *e);
 
-/* E's exec open is where change CH applies: its snapshot is now in force. */
-void proc_meet_exec(struct entry *e, struct proc_change *ch);
+/* E's exec open is where change CH applies (at monotonic time NOW): the
+ * process's changes read before it apply first, then its snapshot is in
+ * force. */
+void proc_meet_exec(struct proc_cache *c, struct entry *e, struct proc_change *ch, int64_t now);
 
 void proc_changes_free(struct proc_cache *c);
 

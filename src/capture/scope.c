@@ -21,8 +21,8 @@
  * FAN_EVENT_ON_CHILD): PATH itself removed, renamed, made again or moved in. */
 #define PARENT_MASK (FAN_CREATE | FAN_DELETE | FAN_MOVED_FROM | FAN_MOVED_TO | FAN_ONDIR)
 /* The directories above, up to the mount's root, tell of renames of their
- * entries: a renamed ancestor makes the names of what is below it stale
- * (the filesystem's own mark asks for no renames under a narrow PATH). */
+ * entries: a renamed ancestor moves the names of what is below it (the
+ * filesystem's own mark asks for no renames under a narrow PATH). */
 #define ANCESTOR_MASK (FAN_MOVED_FROM | FAN_MOVED_TO | FAN_ONDIR)
 
 /* A PATH watched by inode marks. */
@@ -50,7 +50,15 @@ struct scope {
     uint64_t found_before;
     long *queue; /* directories to look through, as slots of DIRS */
     size_t nqueue, qcap;
+    struct buf path; /* a directory's, scratch */
 };
+
+/* The masks of a PATH's parent, of its ancestors and of the directories
+ * under it, with FAN_RENAME where the resolver takes renames from it. */
+static uint64_t with_renames(const struct scope *s, uint64_t mask)
+{
+    return s->mk.renames ? mask | FAN_RENAME : mask;
+}
 
 /* fs.fanotify.max_user_marks counts every group of the user: take half. */
 static size_t dir_limit(void)
@@ -73,6 +81,7 @@ struct scope *scope_create(const struct scope_marks *marks, struct resolver *res
         return NULL;
     }
     s->mk = *marks;
+    s->mk.dir_mask = with_renames(s, s->mk.dir_mask);
     s->res = res;
     s->limit = dir_limit();
     return s;
@@ -94,6 +103,7 @@ void scope_destroy(struct scope *s)
     free(s->roots);
     fidset_destroy(s->dirs);
     free(s->queue);
+    buf_free(&s->path);
     free(s);
 }
 
@@ -114,6 +124,11 @@ bool scope_add_prefix(struct scope *s, const char *p)
         return false;
     s->prefix_len[s->nprefix++] = strlen(p);
     return true;
+}
+
+bool scope_has_paths(const struct scope *s)
+{
+    return s->nprefix > 0;
 }
 
 bool scope_covers(const struct scope *s, const char *path, size_t len)
@@ -302,8 +317,8 @@ static int mark_ancestors(struct scope *s, struct root *r, int pfd)
         }
         r->up = up;
         if (!fidset_handle_at(&up[r->nup], cur, NULL, r->fsid) ||
-            fanotify_mark(s->mk.group, FAN_MARK_ADD | FAN_MARK_ONLYDIR, ANCESTOR_MASK, cur, ".") <
-                0) {
+            fanotify_mark(s->mk.group, FAN_MARK_ADD | FAN_MARK_ONLYDIR,
+                          with_renames(s, ANCESTOR_MASK), cur, ".") < 0) {
             rc = -1;
             break;
         }
@@ -341,7 +356,8 @@ int scope_watch(struct scope *s, const char *real, uint64_t fsid)
     struct stat st;
     int rc = -1;
     if (fidset_handle_at(&r->parent, pfd, NULL, fsid) &&
-        fanotify_mark(s->mk.group, FAN_MARK_ADD | FAN_MARK_ONLYDIR, PARENT_MASK, pfd, ".") == 0 &&
+        fanotify_mark(s->mk.group, FAN_MARK_ADD | FAN_MARK_ONLYDIR, with_renames(s, PARENT_MASK),
+                      pfd, ".") == 0 &&
         mark_ancestors(s, r, pfd) == 0 && fstatat(pfd, r->name, &st, AT_SYMLINK_NOFOLLOW) == 0)
         rc = S_ISDIR(st.st_mode) ? watch_tree(s, pfd, r->name, fsid, WALK_MARKED)
                                  : watch_file(s, pfd, r->name);
@@ -407,14 +423,13 @@ static const struct decode_fid *self_fid(const struct decode_event *ev)
 /* Is directory FID, just renamed, still under a PATH of its filesystem? */
 static bool still_under(struct scope *s, const struct decode_fid *fid)
 {
-    char path[PATH_MAX];
     uint32_t flags = 0;
-    size_t n = resolve_fid(s->res, fid, path, sizeof path, &flags);
+    size_t n = resolve_fid(s->res, fid, &s->path, &flags);
     if (flags & (FA_EV_UNRESOLVED | FA_EV_DELETED))
         return false;
     for (size_t i = 0; i < s->nroots; i++) {
         const struct root *r = s->roots[i];
-        if (r->fsid == fid->fsid && mounts_path_under(path, n, r->real, r->real_len))
+        if (r->fsid == fid->fsid && mounts_path_under(s->path.p, n, r->real, r->real_len))
             return true;
     }
     return false;
@@ -491,13 +506,13 @@ void scope_widen(struct scope *s, uint64_t fsid, bool remove)
             continue;
         r->wide = true;
         int pfd = remove ? resolve_open(s->res, &r->parent.fid, O_PATH | O_DIRECTORY) : -1;
-        unmark(s, pfd, ".", FAN_MARK_ONLYDIR, PARENT_MASK);
+        unmark(s, pfd, ".", FAN_MARK_ONLYDIR, with_renames(s, PARENT_MASK));
         unmark(s, pfd, r->name, FAN_MARK_DONT_FOLLOW, s->mk.file_mask);
         if (pfd >= 0)
             close(pfd);
         for (size_t k = 0; remove && k < r->nup; k++) {
             int fd = resolve_open(s->res, &r->up[k].fid, O_PATH | O_DIRECTORY);
-            unmark(s, fd, ".", FAN_MARK_ONLYDIR, ANCESTOR_MASK);
+            unmark(s, fd, ".", FAN_MARK_ONLYDIR, with_renames(s, ANCESTOR_MASK));
             if (fd >= 0)
                 close(fd);
         }

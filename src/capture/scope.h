@@ -25,6 +25,9 @@ struct scope_marks {
     int group;          /* the FID group the marks go to */
     uint64_t dir_mask;  /* a directory under PATH (FAN_EVENT_ON_CHILD | FAN_ONDIR ...) */
     uint64_t file_mask; /* a PATH that is a file; 0: none */
+    /* The directories under PATH, its parent and its ancestors also report
+     * FAN_RENAME (Linux 5.17): the resolver places directories by it. */
+    bool renames;
 };
 
 /* A scope with no PATH (everything is in it); RES names handles. NULL
@@ -37,6 +40,9 @@ void scope_destroy(struct scope *s);
 /* Events must lie under REAL (canonical) or another PATH added. false when
  * out of memory. */
 bool scope_add_prefix(struct scope *s, const char *real);
+
+/* Was a PATH added? */
+bool scope_has_paths(const struct scope *s);
 
 /* Is PATH (LEN bytes) in the scope? True when no PATH was added. */
 bool scope_covers(const struct scope *s, const char *path, size_t len);

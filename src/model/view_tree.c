@@ -8,8 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FILE_BIT  (UINT32_C(1) << 31) /* set for a path slot, clear for a dir */
-#define MAX_DEPTH 2048                /* a 4096-byte path has at most this many components */
+#define FILE_BIT (UINT32_C(1) << 31) /* set for a path slot, clear for a dir */
 
 static const uint8_t tree_cols[] = {COL_PATH, COL_EVENTS, COL_FILES, COL_LAST};
 
@@ -93,17 +92,55 @@ static size_t join_path(const char *const *names, const size_t *lens, size_t n, 
     return at;
 }
 
-/* Reverse NAMES and LENS in place (they were collected leaf first). */
-static void reverse_names(const char **names, size_t *lens, size_t n)
+/* The names of a directory's chain, collected leaf first: as many as the
+ * chain is deep (paths have no length limit). */
+struct chain {
+    const char **names;
+    size_t *lens;
+    size_t n, cap;
+    bool oom;
+};
+
+static void chain_add(struct chain *c, const char *name, size_t len)
 {
-    for (size_t j = 0; j < n / 2; j++) {
-        const char *t = names[j];
-        names[j] = names[n - 1 - j];
-        names[n - 1 - j] = t;
-        size_t l = lens[j];
-        lens[j] = lens[n - 1 - j];
-        lens[n - 1 - j] = l;
+    if (c->oom)
+        return;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 64;
+        const char **nn = realloc(c->names, cap * sizeof *nn);
+        if (nn)
+            c->names = nn;
+        size_t *nl = nn ? realloc(c->lens, cap * sizeof *nl) : NULL;
+        if (!nl) {
+            c->oom = true;
+            return;
+        }
+        c->lens = nl;
+        c->cap = cap;
     }
+    c->names[c->n] = name;
+    c->lens[c->n++] = len;
+}
+
+/* Put C's names top first; out of memory, none (no path rather than a cut one). */
+static void chain_top_first(struct chain *c)
+{
+    if (c->oom)
+        c->n = 0;
+    for (size_t j = 0; j < c->n / 2; j++) {
+        const char *t = c->names[j];
+        c->names[j] = c->names[c->n - 1 - j];
+        c->names[c->n - 1 - j] = t;
+        size_t l = c->lens[j];
+        c->lens[j] = c->lens[c->n - 1 - j];
+        c->lens[c->n - 1 - j] = l;
+    }
+}
+
+static void chain_free(struct chain *c)
+{
+    free(c->names);
+    free(c->lens);
 }
 
 /* The full path of directory D, from the names up its chain (or the full
@@ -111,24 +148,21 @@ static void reverse_names(const char **names, size_t *lens, size_t n)
 static size_t dir_path(const struct view *v, const struct store_view *sv, uint32_t d, char *out,
                        size_t len)
 {
-    const char *names[MAX_DEPTH];
-    size_t lens[MAX_DEPTH];
-    size_t n = 0;
-    for (uint32_t x = d; x != STORE_NONE && n < MAX_DEPTH; n++) {
+    struct chain c = {0};
+    for (uint32_t x = d; x != STORE_NONE && !c.oom;) {
         bool live = dir_live(view_data(v), sv, x);
         const char *kept = live ? NULL : view_rescued(v, &v->rescued_dir, x);
         if (kept) {
-            names[n] = kept;
-            lens[n] = strlen(kept);
-            n++;
+            chain_add(&c, kept, strlen(kept));
             break;
         }
-        names[n] = live ? sv->dirs[x].name : "";
-        lens[n] = live ? sv->dirs[x].name_len : 0;
+        chain_add(&c, live ? sv->dirs[x].name : "", live ? sv->dirs[x].name_len : 0);
         x = live ? sv->dirs[x].parent : STORE_NONE;
     }
-    reverse_names(names, lens, n);
-    return join_path(names, lens, n, out, len);
+    chain_top_first(&c);
+    size_t n = join_path(c.names, c.lens, c.n, out, len);
+    chain_free(&c);
+    return n;
 }
 
 static void tree_dir_gone(struct view *v, uint32_t d)
@@ -141,21 +175,18 @@ static void tree_dir_gone(struct view *v, uint32_t d)
     if (sv.dirs[d].gen != t->dacc[d].gen)
         return;
     /* Keep the full path: the parents may go next, and exports need it. */
-    const char *names[MAX_DEPTH];
-    size_t lens[MAX_DEPTH];
-    size_t n = 0;
-    for (uint32_t x = d; x != STORE_NONE && n < MAX_DEPTH; x = sv.dirs[x].parent, n++) {
-        names[n] = sv.dirs[x].name;
-        lens[n] = sv.dirs[x].name_len;
+    struct chain c = {0};
+    for (uint32_t x = d; x != STORE_NONE && !c.oom; x = sv.dirs[x].parent)
+        chain_add(&c, sv.dirs[x].name, sv.dirs[x].name_len);
+    chain_top_first(&c);
+    size_t need = join_path(c.names, c.lens, c.n, NULL, 0);
+    char *full = c.n ? malloc(need + 1) : NULL;
+    if (full) {
+        join_path(c.names, c.lens, c.n, full, need + 1);
+        view_rescue(v, &v->rescued_dir, d, full, need);
+        free(full);
     }
-    reverse_names(names, lens, n);
-    size_t need = join_path(names, lens, n, NULL, 0);
-    char *full = malloc(need + 1);
-    if (!full)
-        return;
-    join_path(names, lens, n, full, need + 1);
-    view_rescue(v, &v->rescued_dir, d, full, need);
-    free(full);
+    chain_free(&c);
 }
 
 /* ---- rows ----------------------------------------------------------------- */

@@ -95,8 +95,13 @@ bool wire_put_proc(struct ring *r, enum wire_mode mode, const struct fa_proc *p,
 bool wire_put_event(struct ring *r, enum wire_mode mode, const struct fa_event *ev,
                     const _Atomic bool *stop)
 {
-    size_t plen = ev->path_len < WIRE_MAX_PATH ? ev->path_len : WIRE_MAX_PATH;
-    size_t clen = !ev->cpath ? 0 : ev->cpath_len < WIRE_MAX_PATH ? ev->cpath_len : WIRE_MAX_PATH;
+    size_t plen = ev->path_len;
+    size_t clen = ev->cpath ? ev->cpath_len : 0;
+    if (plen > UINT32_MAX - sizeof(struct wire_event) - 2 ||
+        clen > UINT32_MAX - sizeof(struct wire_event) - 2 - plen) {
+        ring_count_loss(r);
+        return false;
+    }
     struct wire_event h = {.kind = WIRE_EVENT,
                            .proc_id = ev->proc ? ev->proc->id : 0,
                            .time_ns = ev->time_ns,

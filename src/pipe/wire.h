@@ -19,8 +19,9 @@ enum wire_kind {
     WIRE_NOTICE = 3, /* a one-line message from the source for the status line */
 };
 
-/* Longest string fields the wire carries; longer ones are cut (cmdline mostly). */
-#define WIRE_MAX_PATH 4096
+/* Longest process field the wire carries; longer ones are cut (cmdline
+ * mostly). Paths are carried whole: a record larger than the ring can hold
+ * is a counted loss. */
 #define WIRE_MAX_FIELD 4096
 
 /* Producer side. Each returns false when the record was not queued (the ring

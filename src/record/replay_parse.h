@@ -26,9 +26,10 @@
 #include <stdint.h>
 
 /* Longest record accepted, in bytes (all its physical lines). The longest
- * record the writers produce (five 4 KiB fields, every byte a doubled quote)
- * is about 41 KiB. A caller's buffer must hold at least this plus one. */
-#define REPLAY_MAX_RECORD 65536
+ * record the writers produce (a path of 256 KiB, capture's longest, and four
+ * 4 KiB fields, every byte escaped as JSON's six-byte \u00XX) is about
+ * 1.6 MiB. A caller's buffer must hold at least this plus one. */
+#define REPLAY_MAX_RECORD (2u << 20)
 
 /* What the start of a stream is. */
 enum replay_detect {

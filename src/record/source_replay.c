@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 /* Big reads keep the syscall count low; it must hold the longest record. */
-#define REPLAY_BUF (1u << 20)
+#define REPLAY_BUF (4u << 20)
 _Static_assert(REPLAY_BUF > REPLAY_MAX_RECORD, "the read buffer must hold a whole record");
 
 /* Events are counted in the shared stats in batches: an atomic add per

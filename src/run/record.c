@@ -21,6 +21,7 @@ struct record_state {
     FILE *out;
     uint64_t overflows;
     uint64_t unselected; /* not selected by --filter */
+    uint64_t unsure;     /* written with a path not known for certain ("?...") */
     uint64_t beyond;     /* after --count was reached, or after a write error */
     uint64_t limit;
     int write_errno;
@@ -48,6 +49,8 @@ static void on_event(const struct fa_event *ev, void *ctx)
         rs->overflows++;
     else
         rs->run.counted++;
+    if (!overflow && ev->path_len && ev->path[0] == '?')
+        rs->unsure++;
 }
 
 static int64_t on_idle(void *ctx, int64_t now)
@@ -70,6 +73,9 @@ static void summary(const struct record_state *rs)
     const struct app *app = rs->run.app;
     safeout_say("%" PRIu64 " events, %" PRIu64 " kernel overflows, %" PRIu64 " ring losses",
                 rs->run.counted, rs->overflows, ring_losses(app->ring));
+    if (rs->unsure)
+        safeout_say("%" PRIu64 " of them with a path not known for certain (starting with ?)",
+                    rs->unsure);
     if (!app->opt->verbose)
         return;
     /* Every event the source produced is accounted for, losses included. */
