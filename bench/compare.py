@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Side-by-side benchmark of file-access monitors on the same load, same run.
 
-Run it with `make bench-compare` (about 5 minutes here; BENCH_ARGS=--quick
+Run it with `make bench-compare` (about 10 minutes here; BENCH_ARGS=--quick
 for one minute, --full for every mode with 1 and 2 processes on both
 filesystems, 200000 operations), as root, since every monitor here needs
-fanotify. Other knobs: --fs, --modes, --monitors, --ops, --files, --reps.
+fanotify. Other knobs: --fs, --modes, --monitors, --ops, --files, --reps,
+--only=load,backlog,sibling (which kinds of rows to run; default all).
 Method:
 
 - Load: bench/loadgen performs OPS file operations (open+close, open+read+
@@ -56,6 +57,23 @@ Method:
 - Each configuration runs every monitor REPS times (3), with the monitor order
   rotated per repetition; the table shows the median and [min-max].
   fanotop's figures are also given as ratios to minreader's.
+- Sibling row (after each filesystem's tables; --only=sibling runs just
+  these): the cost of a narrow watch to the rest of its filesystem. Each
+  monitor watches DIR/watched while a read load of OPS operations runs flat
+  out in DIR/sibling, a sibling directory on the same filesystem; the
+  figure ("speed") is the load's speed with the monitor over its speed in
+  a bare run just before, 1.00 = no cost; "load CPU" is the same from the
+  load's CPU time (bare over monitored), which others' work on a shared
+  machine disturbs less. fanotop watches DIR/watched as
+  its PATH; fatrace, which cannot watch less than a filesystem, runs in
+  DIR/watched (-c); fnotifystat -i DIR/watched marks every mount and keeps
+  what is under DIR/watched. Meanwhile, before and after the load, files
+  are written under DIR/watched: in it, in directories created after the
+  monitor started (DIR/watched/new/sub) and in a directory moved in from
+  outside; "PATH capt" is the share of those files whose close_write (W) the
+  monitor recorded. A monitor that marks directories one by one
+  (fanotop) is given until its mark on a new directory shows in
+  /proc/PID/fdinfo (at most 2 s) before files are written there.
 - Noise: the machine is shared; on the root filesystem, every monitor with a
   filesystem mark also receives (and must discard) other processes' events.
 """
@@ -65,6 +83,7 @@ import datetime
 import glob
 import os
 import re
+import resource
 import shutil
 import signal
 import statistics
@@ -105,6 +124,8 @@ PRESETS = {
     "full": ([(fs, m, p) for fs in ("tmpfs", "rootfs") for p in (1, 2)
               for m in ("open", "read", "write", "create")], 200000, 3),
 }
+# Kinds of rows (--only): the per-mode tables, the backlog drain, the sibling row.
+ROW_KINDS = ["load", "backlog", "sibling"]
 # create+unlink is 3 to 10 times slower (and on ext4 bound by the journal): fewer of them.
 CREATE_SHARE = 4
 SUMMARY_RE = re.compile(r"fanotop: (\d+) events, (\d+) kernel overflows, (\d+) ring losses")
@@ -236,6 +257,14 @@ class Monitor:
             return False
         return self.wait_ready()
 
+    def give_up(self, res):
+        """It did not start: stop what runs, note why in RES (returned)."""
+        if self.pid and not self.exited():
+            self.stop()
+        res["notes"] += self.notes
+        res["failed"] = True
+        return res
+
     def exited(self):
         """Has it ended? Our own children are reaped here, keeping their rusage."""
         if self.proc is None:
@@ -350,6 +379,14 @@ class Monitor:
                 _, self.status, self.rusage = os.wait4(self.pid, 0)
         self.proc.returncode = 0  # reaped by us: keep Popen from waiting again
         return os.waitstatus_to_exitcode(self.status)
+
+
+def remove_files(*paths):
+    for p in paths:
+        try:
+            os.unlink(p)
+        except OSError:
+            pass
 
 
 def sh_quote(s):
@@ -472,7 +509,11 @@ def ops_of(args, mode):
 def run_load(args, load_dir, mode, procs, files=None):
     cmd = [args.loadgen, "run", load_dir, "-m", mode, "-p", str(procs), "-n",
            str(ops_of(args, mode)), "-k", str(files or args.files)]
+    # Its CPU time (and its workers', which it waits for): a figure that
+    # others' work on a shared machine disturbs less than its wall clock.
+    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     r = subprocess.run(cmd, capture_output=True, text=True)
+    ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     if r.returncode != 0:
         raise SystemExit("loadgen failed: " + r.stderr.strip())
     out = {}
@@ -481,6 +522,7 @@ def run_load(args, load_dir, mode, procs, files=None):
         out[k] = v
     exp = dict((kv.split("=")[0], int(kv.split("=")[1])) for kv in out["expected"].split())
     return {"ops_s": float(out["ops_per_s"]), "seconds": float(out["seconds"]),
+            "load_cpu": (ru1.ru_utime + ru1.ru_stime) - (ru0.ru_utime + ru0.ru_stime),
             "pids": set(int(p) for p in out["pids"].split(",")), "expected": exp,
             "assumption": out.get("assumption", "")}
 
@@ -496,11 +538,7 @@ def one_run(args, name, load_dir, out_dir, mode, procs, tag):
     ok = mon.start()
     T.append(time.monotonic())
     if not ok:
-        if mon.pid and not mon.exited():
-            mon.stop()
-        res["notes"] += mon.notes
-        res["failed"] = True
-        return res
+        return mon.give_up(res)
     c0 = mon.cpu_ns()
     load = run_load(args, load_dir, mode, procs)
     T.append(time.monotonic())
@@ -548,11 +586,7 @@ def one_run(args, name, load_dir, out_dir, mode, procs, tag):
     if res.get("cpu_s") is not None and res.get("events"):
         res["ns_ev"] = res["cpu_s"] * 1e9 / res["events"]
     res["notes"] += mon.notes
-    for p in (mon.out, mon.err):
-        try:
-            os.unlink(p)
-        except OSError:
-            pass
+    remove_files(mon.out, mon.err)
     return res
 
 
@@ -570,9 +604,7 @@ def drain_run(args, load_dir, out_dir, tag):
     mon = Monitor("fanotop-record", args, load_dir, out_dir, tag)
     mon.extra = ["--unlimited-queue"]
     if not mon.start():
-        if mon.pid and not mon.exited():
-            mon.stop()
-        return {"notes": mon.notes, "failed": True}
+        return mon.give_up({"notes": []})
     os.kill(mon.pid, signal.SIGSTOP)
     load = run_load(args, load_dir, "read", 1, files=args.ops)
     size, c0 = mon.output_size(), mon.cpu_ns()
@@ -589,11 +621,7 @@ def drain_run(args, load_dir, out_dir, tag):
     overflows, losses = parse_fanotop_summary(mon.err)
     with open(mon.out, newline="", encoding="utf-8", errors="surrogateescape") as f:
         records = sum(1 for r in csv.reader(f)) - 1
-    for p in (mon.out, mon.err):
-        try:
-            os.unlink(p)
-        except OSError:
-            pass
+    remove_files(mon.out, mon.err)
     events = sum(counts.get(t, 0) for t in MODE_TYPES["read"])
     want = sum(load["expected"][t] for t in MODE_TYPES["read"])
     secs = t_last - t0
@@ -620,6 +648,175 @@ def drain_block(args, runs, fs, load_dir):
                med_spread([r["events"] for r in ok], f_int), ok[0]["want"],
                med_spread([r["overflows"] for r in ok], f_int),
                med_spread([r["losses"] for r in ok], f_int)), ""]
+
+
+# ---- sibling row: a narrow watch, a load next to it -------------------------------------------
+
+SIBLING_MONITORS = ["none", "fatrace", "fnotifystat", "fanotop-record"]
+SIBLING_FILES = 20  # files written under the watched directory per place and phase
+FILTERED_RE = re.compile(r"fanotop: (\d+) events read were outside the scope")
+
+
+def inode_marked(pid, path):
+    """Does PID hold an fanotify inode mark on PATH (fdinfo "ino:" in hex)?"""
+    st = os.stat(path)
+    want = "ino:%x sdev:%s " % (st.st_ino, kernel_dev(path))
+    return any(want in m for m in fanotify_marks(pid))
+
+
+def write_files(d, n, prefix="w"):
+    paths = []
+    for i in range(n):
+        p = os.path.join(d, "%s%03d" % (prefix, i))
+        with open(p, "wb") as f:
+            f.write(b"watched\n")
+        paths.append(p)
+    return paths
+
+
+def sibling_writes(mon, base, watched, phase):
+    """Files written under WATCHED: in it, in a directory tree made now and in a
+    directory moved in from outside. Returns their paths."""
+    new = os.path.join(watched, "new-" + phase)
+    sub = os.path.join(new, "sub")
+    os.makedirs(sub)
+    outside = os.path.join(base, "outside-" + phase)
+    os.makedirs(os.path.join(outside, "inner"))
+    moved = os.path.join(watched, "moved-" + phase)
+    os.rename(outside, moved)
+    places = [watched, sub, os.path.join(moved, "inner")]
+    # A monitor with inode marks gets a moment to mark what appeared.
+    if any(" ino:" in m for m in fanotify_marks(mon.pid)):
+        deadline = time.monotonic() + 2
+        while time.monotonic() < deadline and \
+                not all(inode_marked(mon.pid, d) for d in places[1:]):
+            time.sleep(0.01)
+    written = []
+    for d in places:
+        written += write_files(d, SIBLING_FILES, phase + "-")
+    return written
+
+
+def written_seen(name, out, written):
+    """Which of WRITTEN the monitor's output shows with a close_write (W)."""
+    want, seen = set(written), set()
+    if name == "fanotop-record":
+        with open(out, newline="", encoding="utf-8", errors="surrogateescape") as f:
+            rows = csv.reader(f)
+            header = next(rows, None) or []
+            if "path" not in header:
+                return seen
+            ip, ie = header.index("path"), header.index("event")
+            for r in rows:
+                if len(r) > max(ip, ie) and r[ip] in want and "close_write" in r[ie]:
+                    seen.add(r[ip])
+        return seen
+    # fatrace: "comm(pid): FLAGS path"; fnotifystat: "... (OCRW) pid comm path"
+    line_re = (re.compile(r"^.*\(\d+\): ([RCWOD+<>]+)\s+(\S.*)$") if name == "fatrace" else
+               re.compile(r"^\S+ \S+\s+\S+\s+\(([OCRW-]{4})\)\s+\d+\s+\S+\s+(\S.*)$"))
+    with open(out, "rb") as f:
+        for raw in f:
+            m = line_re.match(raw.decode("utf-8", "replace").rstrip("\n"))
+            if m and "W" in m.group(1) and m.group(2) in want:
+                seen.add(m.group(2))
+    return seen
+
+
+def sibling_run(args, name, base, out_dir, tag):
+    watched, sib = os.path.join(base, "watched"), os.path.join(base, "sibling")
+    res = {"monitor": name, "notes": []}
+    if name == "none":
+        load = run_load(args, sib, "read", 1)
+        res.update(ops_s=load["ops_s"], load_cpu=load["load_cpu"])
+        return res
+    mon = Monitor(name, args, watched, out_dir, tag)
+    if name == "fanotop-record":
+        mon.extra = ["--verbose"]
+    if not mon.start():
+        return mon.give_up(res)
+    c0 = mon.cpu_ns()
+    written = sibling_writes(mon, base, watched, tag + "-before")
+    load = run_load(args, sib, "read", 1)
+    written += sibling_writes(mon, base, watched, tag + "-after")
+    mon.wait_drained()
+    c1 = mon.cpu_ns()
+    mon.stop()
+    if mon.early_exit:
+        res["notes"].append("exited during the load: " + mon.early_exit)
+    seen = written_seen(name, mon.out, written)
+    res.update(ops_s=load["ops_s"], load_cpu=load["load_cpu"],
+               path_capt=100.0 * len(seen) / len(written),
+               cpu_s=(c1 - c0) / 1e9 if c0 is not None and c1 is not None else None)
+    if name == "fanotop-record":
+        try:
+            with open(mon.err, errors="replace") as f:
+                m = FILTERED_RE.search(f.read())
+            res["outside"] = int(m.group(1)) if m else None
+        except OSError:
+            pass
+    res["notes"] += mon.notes
+    remove_files(mon.out, mon.err)
+    return res
+
+
+def sibling_block(args, runs, fs, base, monitors):
+    title = ("== sibling, %s (%s): read load of %d ops in sibling/ while the monitor watches "
+             "watched/ (load speed with / without: 1.00 = no cost)" % (fs, base, args.ops))
+    head = ["monitor", "load ops/s", "speed", "load CPU", "CPU s", "PATH capt %",
+            "outside PATH read", "notes"]
+    rows = []
+    for name in monitors:
+        rs = runs.get(name, [])
+        if not rs:
+            continue
+        notes = "; ".join(sorted(set(n for r in rs for n in r["notes"])))
+        if all(r.get("failed") for r in rs):
+            rows.append([name, "-", "-", "-", "-", "-", "-", notes])
+            continue
+        speed = [r["ops_s"] / r["bare"] for r in rs if r.get("ops_s") and r.get("bare")]
+        cpu = [r["bare_cpu"] / r["load_cpu"] for r in rs if r.get("load_cpu") and r.get("bare_cpu")]
+        rows.append([name, med_spread([r.get("ops_s") for r in rs], f_k),
+                     "1.00" if name == "none" else med_spread(speed, f_2),
+                     "1.00" if name == "none" else med_spread(cpu, f_2),
+                     med_spread([r.get("cpu_s") for r in rs], f_2),
+                     med_spread([r.get("path_capt") for r in rs], f_pct),
+                     med_spread([r.get("outside") for r in rs], f_int), notes])
+    widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head) - 1)]
+    lines = [title]
+    for r in [head] + rows:
+        cells = [str(c).ljust(w) if i == 0 else str(c).rjust(w)
+                 for i, (c, w) in enumerate(zip(r, widths))]
+        lines.append("  " + "  ".join(cells) + ("  " + r[-1] if r[-1] else ""))
+    return lines + [""]
+
+
+def sibling_rows(args, fs, d, out_dir, monitors):
+    """The sibling row of filesystem FS: DIR/watched and DIR/sibling made fresh."""
+    base = os.path.join(d, "sib-row")
+    shutil.rmtree(base, ignore_errors=True)
+    os.makedirs(os.path.join(base, "watched"))
+    write_files(os.path.join(base, "watched"), 1)
+    os.makedirs(os.path.join(base, "sibling"))
+    subprocess.run([args.loadgen, "prepare", os.path.join(base, "sibling"), "-k",
+                    str(args.files)], check=True, stdout=subprocess.DEVNULL)
+    mons = [m for m in SIBLING_MONITORS if m in monitors and m != "none"]
+    runs = {}
+    # Each monitor's run follows a bare run of its own: the ratio of the two
+    # is less at the mercy of what else the machine does meanwhile.
+    for rep in range(args.reps):
+        k = rep % len(mons) if mons else 0
+        for name in mons[k:] + mons[:k]:
+            log("  %s sibling rep %d: none, %s" % (fs, rep + 1, name))
+            tag = "%s-sib-%d-%s" % (fs, rep, name)
+            bare = sibling_run(args, "none", base, out_dir, tag)
+            runs.setdefault("none", []).append(bare)
+            r = sibling_run(args, name, base, out_dir, tag)
+            r["bare"], r["bare_cpu"] = bare.get("ops_s"), bare.get("load_cpu")
+            runs.setdefault(name, []).append(r)
+    mons.insert(0, "none")
+    block = sibling_block(args, runs, fs, base, mons)
+    shutil.rmtree(base, ignore_errors=True)
+    return block
 
 
 # ---- table ----------------------------------------------------------------------------------
@@ -767,7 +964,15 @@ def main():
     ap.add_argument("--drain-timeout", type=float, default=60)
     ap.add_argument("--no-backlog", action="store_true",
                     help="skip the backlog drain measurement of fanotop --record")
+    ap.add_argument("--only", help="rows to run, comma list of " + ",".join(ROW_KINDS) +
+                    " (default: all)")
     args = ap.parse_args()
+    only = args.only.split(",") if args.only else list(ROW_KINDS)
+    for k in only:
+        if k not in ROW_KINDS:
+            raise SystemExit("compare: unknown row kind %s (%s)" % (k, ",".join(ROW_KINDS)))
+    if args.no_backlog and "backlog" in only:
+        only.remove("backlog")
     preset = PRESETS[args.preset or "default"]
     configs = preset[0]
     if args.fs or args.modes:
@@ -834,13 +1039,14 @@ def main():
                   "command: %s" % " ".join(["bench/compare.py"] + sys.argv[1:]), ""]
         for line in lines:
             print(line, flush=True)
+        assumption = ""
         for fs in fss:
             d = dirs[fs]
-            subprocess.run([args.loadgen, "prepare", d, "-k", str(args.files)], check=True,
-                           stdout=subprocess.DEVNULL)
-            for mode, procs in [(m, p) for f, m, p in configs if f == fs]:
+            if "load" in only or "backlog" in only:
+                subprocess.run([args.loadgen, "prepare", d, "-k", str(args.files)], check=True,
+                               stdout=subprocess.DEVNULL)
+            for mode, procs in [(m, p) for f, m, p in configs if f == fs and "load" in only]:
                 runs = {}
-                assumption = ""
                 for rep in range(args.reps):
                     k = rep % len(monitors)
                     for name in monitors[k:] + monitors[:k]:
@@ -856,7 +1062,7 @@ def main():
                 for line in block:
                     print(line, flush=True)
                 lines += block
-            if "fanotop-record" in monitors and not args.no_backlog:
+            if "fanotop-record" in monitors and "backlog" in only:
                 runs = []
                 for rep in range(args.reps):
                     log("  %s backlog drain rep %d" % (fs, rep + 1))
@@ -865,7 +1071,13 @@ def main():
                 for line in block:
                     print(line, flush=True)
                 lines += block
-        lines.append("expected counts: " + assumption.replace("assumption: ", ""))
+            if "sibling" in only:
+                block = sibling_rows(args, fs, d, out_dir, monitors)
+                for line in block:
+                    print(line, flush=True)
+                lines += block
+        if assumption:
+            lines.append("expected counts: " + assumption.replace("assumption: ", ""))
         lines.append("total time %.0f s" % (time.monotonic() - started))
         print("\n".join(lines[-2:]))
     finally:

@@ -117,7 +117,7 @@ _fanotop()
 
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W '--mount --filesystem --events= --unlimited-queue
-            --ring-size= --verbose --user= --pid= --record= --format= --duration=
+            --ring-size= --verbose --user= --pid= --stop-at-exit --record= --format= --duration=
             --count= --replay= --replay-speed= --batch --iterations= --csv-raw
             --filter= --view= --sort= --delay= --no-mouse --no-color --no-config
             --max-rows= --log-depth= --help --help-keys --version --' -- "$cur"))

@@ -53,6 +53,17 @@ rootfs_dir() {
     echo "$d"
 }
 
+# wait_for CMD...: until CMD succeeds; fails after 10 s (what is waited for
+# happens as soon as fanotop has read the events that tell of it).
+wait_for() {
+    _n=0
+    until "$@"; do
+        _n=$((_n + 1))
+        [ $_n -lt 200 ] || fail "still not true after 10 s: $*"
+        sleep 0.05
+    done
+}
+
 # expect_status WANT CMD...: run CMD, check its exit status.
 expect_status() {
     want=$1

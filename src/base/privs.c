@@ -36,6 +36,19 @@ static bool is_kept(int cap)
     return false;
 }
 
+int privs_raise(int cap, bool on)
+{
+    struct __user_cap_data_struct d[2];
+    if (cap < 0 || cap > 63 || cap_get(d) < 0)
+        return -1;
+    uint32_t bit = 1u << (cap % 32);
+    if (on)
+        d[cap / 32].effective |= bit;
+    else
+        d[cap / 32].effective &= ~bit;
+    return cap_set(d);
+}
+
 unsigned long long privs_effective(void)
 {
     struct __user_cap_data_struct d[2];
@@ -45,6 +58,11 @@ unsigned long long privs_effective(void)
 }
 
 int privs_drop(char *err, size_t errlen)
+{
+    return privs_drop_keep(0, err, errlen);
+}
+
+int privs_drop_keep(unsigned long long spare, char *err, size_t errlen)
 {
     /* The bounding set first: that needs CAP_SETPCAP, which goes next. */
     for (int cap = 0; cap <= 63; cap++) {
@@ -63,10 +81,14 @@ int privs_drop(char *err, size_t errlen)
     unsigned long long keep = 0;
     for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++)
         keep |= 1ULL << kept[i];
-    unsigned long long perm =
-        ((unsigned long long)d[0].permitted | (unsigned long long)d[1].permitted << 32) & keep;
-    d[0].effective = d[0].permitted = (uint32_t)perm;
-    d[1].effective = d[1].permitted = (uint32_t)(perm >> 32);
+    unsigned long long had = d[1].permitted;
+    had = had << 32 | d[0].permitted;
+    unsigned long long eff = had & keep;
+    unsigned long long perm = had & (keep | spare);
+    d[0].effective = (uint32_t)eff;
+    d[1].effective = (uint32_t)(eff >> 32);
+    d[0].permitted = (uint32_t)perm;
+    d[1].permitted = (uint32_t)(perm >> 32);
     d[0].inheritable = d[1].inheritable = 0;
     /* capset changes only the calling thread; the capture thread keeps its
      * own set, which is why main calls this before other threads can matter

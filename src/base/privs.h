@@ -3,6 +3,7 @@
 #ifndef FANOTOP_PRIVS_H
 #define FANOTOP_PRIVS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Capabilities kept after setup, and why:
@@ -15,6 +16,16 @@
  * permitted, inheritable and bounding sets. Returns 0, or -1 with a message
  * in ERR (the caller warns and goes on: dropping is hardening, not a need). */
 int privs_drop(char *err, size_t errlen);
+
+/* As privs_drop, but the capabilities of SPARE (bit N = capability N) stay
+ * in this thread's permitted set, not effective: the thread raises them
+ * with privs_raise around the one call that needs them (the capture thread
+ * keeps CAP_SYS_ADMIN so, to mark filesystems mounted after start). */
+int privs_drop_keep(unsigned long long spare, char *err, size_t errlen);
+
+/* Make capability CAP effective (ON) or not again, in this thread; it must
+ * be permitted. 0, or -1 with errno set. */
+int privs_raise(int cap, bool on);
 
 /* Effective capability mask of this thread (bit N = capability N), for tests
  * and --verbose. */

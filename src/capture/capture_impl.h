@@ -13,35 +13,38 @@
 #include <sys/types.h>
 
 #define CAPTURE_READ_BUF (256 * 1024)
+/* Descriptors besides event fds: stdio, the groups, the /proc and proc
+ * connector fds, the ring's wake fd, mountinfo, the record or export file,
+ * the terminal, /proc files read to name a process, a directory being
+ * looked through, the worker's wake and stop fds and its /proc/self/fd;
+ * and one mount per filesystem during a batch. */
+#define CAPTURE_FD_FIXED 28
+#define CAPTURE_FD_MIN   16 /* event fds of the smallest read of an fd-mode group we accept */
 
 struct capture {
     struct follow_tree *follow;
     pid_t self;
     int fd_group;   /* -1 when absent */
     int fid_group;  /* -1 when absent */
-    int slow_group; /* fd mode, for filesystems served by a daemon; the worker's once started */
+    int slow_group; /* fd mode, for filesystems served by a daemon; -1 once the worker has it */
     struct slowfs *slow;
     int forks;      /* proc connector socket (owned by procs), -1 when absent */
     uint32_t types; /* the user's event types */
     bool target_fid;
-    bool renames; /* the FID group's marks report FAN_RENAME */
     struct proc_cache *procs;
     struct resolver *res;
-    struct fidq *fidq;    /* the FID group's events as read */
-    struct overlays *ovl; /* overlay mounts and their layers; NULL when none */
-    /* scope: events must lie under one of these (none = everywhere) */
-    char **prefix;
-    size_t *prefix_len;
-    size_t nprefix;
-    /* exec events on filesystems marked only to name processes are checked
-     * against the user's devices (SCOPE_MOUNT, SCOPE_FILESYSTEM) */
-    dev_t *devs;
-    size_t ndevs;
-    uint64_t *user_fsids; /* the user's filesystems, for events of the FID group */
-    size_t nuser_fsids;
-    bool exec_dev_check;
+    struct fidq *fidq;   /* the FID group's events as read */
+    struct marks *marks; /* what is marked, the overlays and the scope */
+    struct scope *scope; /* events must lie in it (the marks') */
     unsigned char *buf;
     size_t fd_buflen;
+    size_t fd_limit;      /* RLIMIT_NOFILE as set at start */
+    size_t slow_fds;      /* event fds one read of the worker takes, once it runs */
+    uint64_t mount_fails; /* the resolver's count, as last added to n_errors */
+    bool lost;            /* the FID group overflowed: new directories may be unmarked */
+    bool out_of_fds;      /* a read or an open found no descriptor free */
+    uint64_t fd_fails;    /* the resolver's count of those */
+    int64_t next_fd_notice;
     /* per batch */
     int64_t now_rt, now_mono;
     uint64_t n_events, n_filtered, n_errors, n_overflows;
@@ -53,8 +56,5 @@ struct capture {
  * struct capture (also one never started). */
 extern const struct source_ops capture_ops;
 void capture_destroy(void *impl);
-
-/* For the resolver (CTX a struct capture): is PATH in the user's scope? */
-bool capture_in_scope(void *ctx, const char *path, size_t len);
 
 #endif

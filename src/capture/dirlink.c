@@ -26,6 +26,11 @@ void dirlink_clear(struct dirlink *t)
     t->gen++;
 }
 
+void dirlink_forget_memos(struct dirlink *t)
+{
+    t->gen++;
+}
+
 void dirlink_free(struct dirlink *t)
 {
     dirlink_clear(t);

@@ -57,6 +57,10 @@ void dirlink_free(struct dirlink *t);
 /* Forget everything (a queue overflow may have hidden renames). */
 void dirlink_clear(struct dirlink *t);
 
+/* Every memo is stale (the mounts that name paths changed); the links
+ * stay. */
+void dirlink_forget_memos(struct dirlink *t);
+
 /* Start over if the table is over its size: call only where no node index
  * is held. */
 void dirlink_trim(struct dirlink *t);

@@ -8,17 +8,20 @@
 
 #include "base/clock.h"
 #include "base/event.h"
+#include "base/privs.h"
 #include "capture/decode.h"
 #include "capture/follow_tree.h"
-#include "capture/mounts.h"
+#include "capture/marks.h"
 #include "capture/overlay.h"
 #include "capture/proc.h"
 #include "capture/resolve.h"
+#include "capture/scope.h"
 #include "capture/slowfs.h"
 #include "pipe/wire.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,40 +40,27 @@
 #define GATHER_NS    1000000
 #define GATHER_MIN   (CAPTURE_READ_BUF / 16)
 #define SWEEP_NS     10000000000LL
-#define FOLLOW_CHAIN 8 /* gone ancestors told to follow per event */
+#define FOLLOW_CHAIN 8  /* gone ancestors told to follow per event */
+#define DRAIN_ROUNDS 64 /* reads of each group before the mount table is taken in */
+#define FD_NOTICE_NS 10000000000LL
 
+/* Is PATH in the user's scope? PATH is canonical; so are the names the
+ * kernel and the resolver give, but for "?..." (not a certain name), which
+ * lies under none. */
 static bool in_prefix(const struct capture *c, const char *path, size_t len)
 {
-    /* PATH is canonical; so are the names the kernel and the resolver
-     * give, but for "?..." (not a certain name), which lies under none */
-    if (!c->nprefix)
-        return true;
-    for (size_t i = 0; i < c->nprefix; i++)
-        if (mounts_path_under(path, len, c->prefix[i], c->prefix_len[i]))
-            return true;
-    return false;
-}
-
-bool capture_in_scope(void *ctx, const char *path, size_t len)
-{
-    return in_prefix(ctx, path, len);
+    return scope_covers(c->scope, path, len);
 }
 
 /* An fd-mode exec-only event from a filesystem marked just to name processes? */
-static bool user_dev(const struct capture *c, dev_t dev)
-{
-    for (size_t i = 0; i < c->ndevs; i++)
-        if (c->devs[i] == dev)
-            return true;
-    return false;
-}
-
 static bool exec_outside(const struct capture *c, const struct decode_event *ev)
 {
-    if (!c->exec_dev_check || (ev->mask & (FAN_OPEN | FAN_ACCESS | FAN_MODIFY | FAN_CLOSE)))
+    if (!marks_dev_check(c->marks) || (ev->mask & (FAN_OPEN | FAN_ACCESS | FAN_MODIFY | FAN_CLOSE)))
         return false;
     struct stat st;
-    return ev->fd < 0 || fstat(ev->fd, &st) < 0 || !user_dev(c, st.st_dev);
+    if (ev->fd < 0 || fstat(ev->fd, &st) < 0)
+        return true;
+    return marks_dev_outside(c->marks, st.st_dev);
 }
 
 /* Is a FID-group event from a filesystem of the user's? The others are
@@ -80,10 +70,14 @@ static bool fid_user_fs(const struct capture *c, const struct decode_event *ev)
     const struct decode_fid *f = ev->has_dfid ? &ev->dfid : ev->has_fid ? &ev->fid : NULL;
     if (!f)
         return true; /* nothing to tell by: keep it, marked unresolved */
-    for (size_t i = 0; i < c->nuser_fsids; i++)
-        if (c->user_fsids[i] == f->fsid)
-            return true;
-    return false;
+    return marks_user_fsid(c->marks, f->fsid);
+}
+
+/* The overlay mounts, as the mount table last showed them (NULL: none);
+ * asked each time, for a change of the table replaces them. */
+static struct overlays *ovl(const struct capture *c)
+{
+    return marks_overlays(c->marks);
 }
 
 /* The marks of c->path in the record: "?" before a name that is the
@@ -225,11 +219,12 @@ static bool overlay_path(struct capture *c, const struct decode_event *ev, uint3
                          bool fd_mode, uint32_t *flags)
 {
     event_path(c, ev, types, fd_mode, flags);
-    if (!c->ovl || !fd_mode || (*flags & FA_EV_UNRESOLVED))
+    struct overlays *o = ovl(c);
+    if (!o || !fd_mode || (*flags & FA_EV_UNRESOLVED))
         return false;
-    if (overlay_hidden_fd(c->ovl, ev->fd, c->path.p))
+    if (overlay_hidden_fd(o, ev->fd, c->path.p))
         return true;
-    overlay_seen(c->ovl, ev->pid, c->path.p, c->path.len, c->now_mono);
+    overlay_seen(o, ev->pid, c->path.p, c->path.len, c->now_mono);
     return false;
 }
 
@@ -241,9 +236,9 @@ static size_t read_fd_group(struct capture *c, struct source *src, bool *emptied
  * access not explained yet reads the fd group first. */
 static uint32_t overlay_layer(struct capture *c, struct source *src, pid_t pid, uint32_t types)
 {
-    uint32_t kept = overlay_layer_event(c->ovl, pid, types, &c->path, c->now_mono);
+    uint32_t kept = overlay_layer_event(ovl(c), pid, types, &c->path, c->now_mono);
     if (!(kept & FA_FD_TYPES) || c->fd_group < 0 ||
-        !overlay_in_layer(c->ovl, c->path.p, c->path.len))
+        !overlay_in_layer(ovl(c), c->path.p, c->path.len))
         return kept & c->types;
     buf_reset(&c->path2);
     buf_put(&c->path2, c->path.p, c->path.len);
@@ -251,7 +246,7 @@ static uint32_t overlay_layer(struct capture *c, struct source *src, pid_t pid, 
     read_fd_group(c, src, &emptied);
     buf_reset(&c->path);
     buf_put(&c->path, c->path2.p, c->path2.len);
-    return overlay_layer_event(c->ovl, pid, types, &c->path, c->now_mono) & c->types;
+    return overlay_layer_event(ovl(c), pid, types, &c->path, c->now_mono) & c->types;
 }
 
 /* A rename, told to the overlays before its two ends' events (and before
@@ -269,7 +264,7 @@ static void overlay_note_rename(struct capture *c, const struct decode_event *ev
     bool whiteout = fd >= 0 && fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == 0;
     if (fd >= 0)
         close(fd);
-    overlay_rename(c->ovl, ev->pid, c->path2.p, c->path2.len, c->path.p, c->path.len, whiteout);
+    overlay_rename(ovl(c), ev->pid, c->path2.p, c->path2.len, c->path.p, c->path.len, whiteout);
 }
 
 /* One event of either group (in the FID group's window, its current one). */
@@ -307,7 +302,7 @@ static void file_event(struct capture *c, struct source *src, const struct decod
         c->n_filtered++;
         return;
     }
-    if (c->ovl && !fd_mode && !(flags & FA_EV_UNRESOLVED)) {
+    if (ovl(c) && !fd_mode && !(flags & FA_EV_UNRESOLVED)) {
         types = overlay_layer(c, src, ev->pid, types);
         if (!types) {
             c->n_filtered++;
@@ -346,7 +341,7 @@ static void slow_event(const struct slowfs_event *sev, void *ctx)
     if (!types || !followed(c, p))
         return;
     if (!in_prefix(c, c->path.p, c->path.len) ||
-        (c->exec_dev_check && sev->dev && !user_dev(c, sev->dev))) {
+        (sev->dev && marks_dev_outside(c->marks, sev->dev))) {
         c->n_filtered++;
         return;
     }
@@ -366,6 +361,7 @@ static bool read_slow(struct capture *c, struct source *src, size_t *got)
         ring_count_loss(source_ring(src));
     while (overflows--)
         emit_overflow(c, src);
+    c->out_of_fds = c->out_of_fds || slowfs_out_of_fds(c->slow);
     if (slowfs_stalled(c->slow, c->now_mono, &c->n_stalls)) {
         c->n_errors++;
         char msg[160];
@@ -387,6 +383,8 @@ static size_t read_fd_group(struct capture *c, struct source *src, bool *emptied
     ssize_t n = read(c->fd_group, c->buf, want);
     *emptied = n < 0 || (size_t)n + FAN_EVENT_METADATA_LEN <= want;
     if (n < 0) {
+        if (errno == EMFILE || errno == ENFILE)
+            c->out_of_fds = true;
         if (errno != EAGAIN && errno != EINTR)
             c->n_errors++; /* EMFILE, ENOMEM ...: the kernel keeps or drops; we go on */
         return 0;
@@ -421,12 +419,18 @@ static size_t read_fid_group(struct capture *c, struct source *src, bool *emptie
     c->now_mono = clock_mono_ns();
     struct decode_event ev;
     while (fidq_next(c->fidq, &ev, &c->n_errors)) {
-        if (ev.mask & FAN_Q_OVERFLOW)
+        if (ev.mask & FAN_Q_OVERFLOW) {
             emit_overflow(c, src);
-        else if (c->ovl && (ev.mask & FAN_RENAME) && ev.has_old && ev.has_new)
-            overlay_note_rename(c, &ev);
-        else
-            file_event(c, src, &ev, false);
+            c->lost = true;
+        } else {
+            /* Directories made or moved under PATH are marked before the
+             * events in them can come. */
+            marks_event(c->marks, &ev);
+            if (ovl(c) && (ev.mask & FAN_RENAME) && ev.has_old && ev.has_new)
+                overlay_note_rename(c, &ev);
+            else
+                file_event(c, src, &ev, false);
+        }
         /* after its own name: a rename moves what comes after it */
         resolve_track(c->res, &ev);
         if (ev.bad_info)
@@ -436,77 +440,184 @@ static size_t read_fid_group(struct capture *c, struct source *src, bool *emptie
     return n;
 }
 
+/* What the capture thread's helpers (marks.c) call back with. */
+struct run_ctx {
+    struct capture *c;
+    struct source *src;
+};
+
+/* A notice of the capture (a filesystem mounted or gone ...), for the
+ * status line or stderr; lost only when the ring is full. */
+static void capture_notice(void *ctx, const char *text)
+{
+    struct run_ctx *x = ctx;
+    wire_put_notice(source_ring(x->src), WIRE_TRY, text, source_stop_flag(x->src));
+}
+
+/* Mounts the resolver could not open (out of descriptors, unmounted) are
+ * per-event trouble: counted with the errors. Running out of descriptors
+ * loses events: a notice says so, at most every ten seconds. */
+static void count_losses(struct run_ctx *x, int64_t now)
+{
+    struct capture *c = x->c;
+    struct resolve_stats st;
+    resolve_get_stats(c->res, &st);
+    c->n_errors += st.mount_fails - c->mount_fails;
+    c->mount_fails = st.mount_fails;
+    c->out_of_fds = c->out_of_fds || st.out_of_fds > c->fd_fails;
+    c->fd_fails = st.out_of_fds;
+    if (c->out_of_fds && now >= c->next_fd_notice) {
+        capture_notice(x, "out of file descriptors: events are lost or left unnamed "
+                          "(raise the limit with ulimit -n)");
+        c->next_fd_notice = now + FD_NOTICE_NS;
+    }
+    c->out_of_fds = false;
+}
+
+/* What the limit leaves for event fds once everything else may hold what
+ * it needs at once. */
+static size_t fds_spare(const struct capture *c)
+{
+    size_t other = CAPTURE_FD_FIXED + marks_count(c->marks) + c->slow_fds;
+    return c->fd_limit > other + CAPTURE_FD_MIN ? c->fd_limit - other : CAPTURE_FD_MIN;
+}
+
+/* Room for event fds in one read of the fd group. */
+static size_t fd_read_len(const struct capture *c)
+{
+    size_t len = fds_spare(c) * FAN_EVENT_METADATA_LEN;
+    return len < CAPTURE_READ_BUF ? len : CAPTURE_READ_BUF;
+}
+
+enum { PFD_FD, PFD_FID, PFD_FORKS, PFD_MOUNTS, PFD_SLOW, PFD_WAKE, PFD_N };
+
+/* Read both groups until they are empty (or a busy system has had a fair
+ * share of reads); the bytes read. */
+static size_t drain_groups(struct capture *c, struct source *src)
+{
+    size_t got = 0;
+    for (int round = 0; round < DRAIN_ROUNDS; round++) {
+        bool all = true, emptied = true;
+        if (c->fd_group >= 0)
+            got += read_fd_group(c, src, &emptied);
+        all = emptied;
+        emptied = true;
+        if (c->fidq)
+            got += read_fid_group(c, src, &emptied);
+        all = all && emptied;
+        resolve_release(c->res);
+        if (all)
+            break;
+    }
+    return got;
+}
+
+static void capture_drain(void *ctx)
+{
+    struct run_ctx *x = ctx;
+    drain_groups(x->c, x->src);
+}
+
+/* Start the worker once a filesystem served by a daemon is marked: in this
+ * thread, whose capabilities and signal mask it takes. Its reads get a
+ * share of the descriptors the limit leaves. */
+static void start_slow(struct capture *c, struct source *src, struct pollfd *pfd)
+{
+    if (c->slow || c->slow_group < 0 || !marks_slow_used(c->marks))
+        return;
+    size_t fds = fds_spare(c) / 4;
+    if (fds < CAPTURE_FD_MIN)
+        fds = CAPTURE_FD_MIN;
+    if (fds > SLOWFS_READ_BYTES / FAN_EVENT_METADATA_LEN)
+        fds = SLOWFS_READ_BYTES / FAN_EVENT_METADATA_LEN;
+    c->slow = slowfs_start(c->slow_group, fds * FAN_EVENT_METADATA_LEN);
+    c->slow_group = -1; /* the worker's, also when it could not start */
+    if (!c->slow) {
+        marks_slow_gone(c->marks);
+        wire_put_notice(source_ring(src), WIRE_DROP,
+                        "cannot start the worker for filesystems served by a daemon: their "
+                        "events are not shown",
+                        source_stop_flag(src));
+        return;
+    }
+    c->slow_fds = fds;
+    pfd[PFD_SLOW].fd = slowfs_wake_fd(c->slow);
+}
+
 static int capture_run(struct source *src, void *impl)
 {
     struct capture *c = impl;
-    struct pollfd pfd[5];
-    bool fd_mode[2];
-    nfds_t n = 0;
-    if (c->fd_group >= 0) {
-        fd_mode[n] = true;
-        pfd[n++] = (struct pollfd){.fd = c->fd_group, .events = POLLIN};
-    }
-    if (c->fid_group >= 0) {
-        fd_mode[n] = false;
-        pfd[n++] = (struct pollfd){.fd = c->fid_group, .events = POLLIN};
-    }
-    nfds_t ngroups = n;
-    if (c->forks >= 0)
-        pfd[n++] = (struct pollfd){.fd = c->forks, .events = POLLIN};
-    if (c->slow_group >= 0) {
-        /* Started here: it has this thread's capabilities and signal mask. */
-        c->slow = slowfs_start(c->slow_group);
-        c->slow_group = -1;
-        if (!c->slow)
-            wire_put_notice(source_ring(src), WIRE_DROP,
-                            "cannot start the worker for filesystems served by a daemon: their "
-                            "events are not shown",
-                            source_stop_flag(src));
-    }
-    if (c->slow)
-        pfd[n++] = (struct pollfd){.fd = slowfs_wake_fd(c->slow), .events = POLLIN};
-    bool wake = source_wake_fd(src) >= 0; /* polled last */
-    if (wake)
-        pfd[n++] = (struct pollfd){.fd = source_wake_fd(src), .events = POLLIN};
+    /* Capabilities are per thread: this one keeps CAP_SYS_ADMIN permitted,
+     * not effective, to mark filesystems mounted later (marks.c raises it
+     * for that call alone). */
+    char err[256];
+    privs_drop_keep(1ULL << CAP_SYS_ADMIN, err, sizeof err); /* hardening only */
+    struct run_ctx x = {.c = c, .src = src};
+    marks_run(c->marks, capture_notice, capture_drain, &x);
+    struct pollfd pfd[PFD_N];
+    int fds[PFD_N] = {c->fd_group, c->fid_group,       c->forks, marks_poll_fd(c->marks),
+                      -1,          source_wake_fd(src)};
+    for (int i = 0; i < PFD_N; i++)
+        pfd[i] = (struct pollfd){.fd = fds[i], .events = i == PFD_MOUNTS ? POLLPRI : POLLIN};
+    start_slow(c, src, pfd);
     int64_t next_sweep = clock_mono_ns() + SWEEP_NS;
     while (!source_should_stop(src)) {
         /* Queues found empty, by poll or by reads that took all they held,
          * mean that every event queued before has been read and is in the
-         * ring: that answers the sync requests made before the look. */
+         * ring: that answers the sync requests made before the look (the
+         * worker's too, once it is idle). The mount table's poll fd is not
+         * a queue: a change must not hold it. */
         uint64_t wanted = source_sync_wanted(src);
-        int r = poll(pfd, n, 0);
-        if (r == 0) {
+        int r = poll(pfd, PFD_N, 0);
+        int in = pfd[PFD_FD].revents | pfd[PFD_FID].revents | pfd[PFD_FORKS].revents |
+                 pfd[PFD_SLOW].revents | pfd[PFD_WAKE].revents;
+        bool queued = r > 0 && (in & POLLIN);
+        if (!queued) {
             if (!c->slow || slowfs_idle(c->slow))
                 source_sync_done(src, wanted);
-            r = poll(pfd, n, POLL_MS);
+            if (r == 0)
+                r = poll(pfd, PFD_N, POLL_MS);
         }
         if (r < 0 && errno != EINTR)
             return 1;
-        if (wake && (pfd[n - 1].revents & POLLIN))
+        if (r > 0 && (pfd[PFD_WAKE].revents & POLLIN))
             source_sync_poll(src);
         /* Forks first, always: a child's fork is reported before its file
          * events, which may be in the batch read next. */
         if (c->forks >= 0)
             proc_events_read(c->procs, clock_mono_ns());
         size_t got = 0;
-        bool all_emptied = true;
-        for (nfds_t i = 0; r > 0 && i < ngroups; i++) {
-            bool emptied = true;
-            /* With overlays, the fd group first, always: an access through an
-             * overlay is named there, and its layer twin in the FID group is
-             * folded by it. */
-            if ((pfd[i].revents & POLLIN) || (c->ovl && fd_mode[i]))
-                got +=
-                    fd_mode[i] ? read_fd_group(c, src, &emptied) : read_fid_group(c, src, &emptied);
-            all_emptied = all_emptied && emptied;
-        }
+        bool all_emptied = true, emptied = true;
+        c->fd_buflen = fd_read_len(c);
+        /* With overlays, the fd group first, always: an access through an
+         * overlay is named there, and its layer twin in the FID group is
+         * folded by it. */
+        if (r > 0 && c->fd_group >= 0 && ((pfd[PFD_FD].revents & POLLIN) || ovl(c)))
+            got += read_fd_group(c, src, &emptied);
+        all_emptied = emptied;
+        emptied = true;
+        if (r > 0 && (pfd[PFD_FID].revents & POLLIN))
+            got += read_fid_group(c, src, &emptied);
+        all_emptied = all_emptied && emptied;
         if (c->slow && !read_slow(c, src, &got))
             all_emptied = false;
+        if (c->lost) {
+            marks_overflow(c->marks);
+            c->lost = false;
+        }
+        resolve_release(c->res);
         if (r > 0 && all_emptied)
             source_sync_done(src, wanted);
+        int64_t now = clock_mono_ns();
+        bool changed = r > 0 && (pfd[PFD_MOUNTS].revents & (POLLPRI | POLLERR));
+        if (marks_due(c->marks, changed, now)) {
+            marks_refresh(c->marks, changed, now);
+            start_slow(c, src, pfd);
+        }
+        resolve_release(c->res);
+        count_losses(&x, now);
         source_count(src, c->n_events, c->n_overflows, c->n_errors, c->n_filtered);
         c->n_events = c->n_overflows = c->n_errors = c->n_filtered = 0;
-        int64_t now = clock_mono_ns();
         if (now >= next_sweep) {
             proc_cache_sweep(c->procs, now);
             next_sweep = now + SWEEP_NS;
@@ -531,18 +642,12 @@ void capture_destroy(void *impl)
     if (c->slow_group >= 0)
         close(c->slow_group);
     slowfs_stop(c->slow);
+    marks_destroy(c->marks);
     proc_cache_destroy(c->procs);
     resolve_destroy(c->res);
     fidq_destroy(c->fidq);
-    overlay_free(c->ovl);
     buf_free(&c->path);
     buf_free(&c->path2);
-    for (size_t i = 0; i < c->nprefix; i++)
-        free(c->prefix[i]);
-    free(c->prefix);
-    free(c->prefix_len);
-    free(c->devs);
-    free(c->user_fsids);
     free(c->buf);
     free(c);
 }
@@ -550,7 +655,7 @@ void capture_destroy(void *impl)
 const struct source_ops capture_ops = {
     .run = capture_run,
     .destroy = capture_destroy,
-    .drop_privileges = true,
+    .drop_privileges = false, /* capture_run drops them, keeping one spare */
     /* The kernel's queue overflows when the reader gets no CPU while the
      * watched load has it all: the reader goes first, and sleeps when idle. */
     .nice = CAPTURE_NICE,

@@ -35,6 +35,20 @@ bool hostpath_add(struct hostpath *h, uint64_t fsid, int id, const char *root, c
     return true;
 }
 
+void hostpath_drop(struct hostpath *h, uint64_t fsid)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < h->n; i++) {
+        if (h->v[i].fsid == fsid) {
+            free(h->v[i].root);
+            free(h->v[i].point);
+        } else {
+            h->v[w++] = h->v[i]; /* the order is the preference: kept */
+        }
+    }
+    h->n = w;
+}
+
 const struct hostpath_mount *hostpath_by_id(const struct hostpath *h, int id)
 {
     for (size_t i = 0; i < h->n; i++)

@@ -38,6 +38,9 @@ void hostpath_free(struct hostpath *h);
  * when out of memory. */
 bool hostpath_add(struct hostpath *h, uint64_t fsid, int id, const char *root, const char *point);
 
+/* Forget the mounts of filesystem FSID. */
+void hostpath_drop(struct hostpath *h, uint64_t fsid);
+
 /* The mount with id ID, or NULL. */
 const struct hostpath_mount *hostpath_by_id(const struct hostpath *h, int id);
 

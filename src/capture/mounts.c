@@ -4,7 +4,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -123,16 +125,15 @@ int mounts_parse(const char *text, size_t len, struct mount_table *t)
     return 0;
 }
 
-int mounts_read(struct mount_table *t)
+int mounts_read_fd(int fd, struct mount_table *t)
 {
-    int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
+    /* /proc's mount tables are made afresh by a read from offset 0 */
+    if (lseek(fd, 0, SEEK_SET) < 0)
         return -1;
     size_t cap = 16384, len = 0;
     char *buf = malloc(cap);
     for (;;) {
         if (!buf) {
-            close(fd);
             errno = ENOMEM;
             return -1;
         }
@@ -152,7 +153,6 @@ int mounts_read(struct mount_table *t)
         if (n < 0) {
             int e = errno;
             free(buf);
-            close(fd);
             errno = e;
             return -1;
         }
@@ -160,12 +160,28 @@ int mounts_read(struct mount_table *t)
             break;
         len += (size_t)n;
     }
-    close(fd);
     int rc = mounts_parse(buf, len, t);
     free(buf);
     if (rc < 0)
         errno = ENOMEM;
     return rc;
+}
+
+int mounts_read_file(const char *path, struct mount_table *t)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = mounts_read_fd(fd, t);
+    int e = errno;
+    close(fd);
+    errno = e;
+    return rc;
+}
+
+int mounts_read(struct mount_table *t)
+{
+    return mounts_read_file("/proc/self/mountinfo", t);
 }
 
 void mounts_free(struct mount_table *t)
@@ -198,20 +214,65 @@ bool mounts_path_under(const char *path, size_t path_len, const char *prefix, si
     return path_len == prefix_len || path[prefix_len] == '/';
 }
 
-const struct mount_entry *mounts_find(const struct mount_table *t, const char *path)
+long long mounts_id_at(int dirfd, const char *path)
 {
 #if defined(STATX_MNT_ID)
     struct statx stx;
-    /* AT_STATX_DONT_SYNC: a FUSE or network filesystem's cached attributes
-     * do, and asking its daemon could wait for as long as it does not answer */
-    if (statx(AT_FDCWD, path, AT_STATX_DONT_SYNC, STATX_MNT_ID, &stx) == 0 &&
-        (stx.stx_mask & STATX_MNT_ID)) {
-        /* The last entry with that id: ids are unique, but be safe on overmounts. */
-        for (size_t i = t->n; i-- > 0;)
-            if ((uint64_t)t->v[i].id == stx.stx_mnt_id)
-                return &t->v[i];
-    }
+    /* The mount id is the VFS's: asked without a sync, a FUSE or network
+     * filesystem is not asked for its attributes (its daemon may be stalled). */
+    int flags = AT_NO_AUTOMOUNT | AT_STATX_DONT_SYNC | (*path ? 0 : AT_EMPTY_PATH);
+    if (statx(dirfd, path, flags, STATX_MNT_ID, &stx) == 0 && (stx.stx_mask & STATX_MNT_ID))
+        return (long long)stx.stx_mnt_id;
+#else
+    (void)dirfd;
+    (void)path;
 #endif
+    return -1;
+}
+
+/* Linux 6.8: a mount id that is never given again. */
+#ifndef STATX_MNT_ID_UNIQUE
+#define STATX_MNT_ID_UNIQUE 0x4000U
+#endif
+
+uint64_t mounts_unique_id_at(int dirfd, const char *path)
+{
+#if defined(STATX_MNT_ID)
+    struct statx stx;
+    int flags = AT_NO_AUTOMOUNT | AT_STATX_DONT_SYNC | (*path ? 0 : AT_EMPTY_PATH);
+    if (statx(dirfd, path, flags, STATX_MNT_ID_UNIQUE | STATX_MNT_ID, &stx) == 0 &&
+        (stx.stx_mask & (STATX_MNT_ID_UNIQUE | STATX_MNT_ID)))
+        return stx.stx_mnt_id;
+#else
+    (void)dirfd;
+    (void)path;
+#endif
+    return 0;
+}
+
+bool mounts_visible(const struct mount_table *t, const struct mount_entry *m, const char *root)
+{
+    if (!*root)
+        return mounts_find(t, m->point) == m;
+    /* Another namespace's table: its points are reached under ROOT. */
+    char path[PATH_MAX];
+    if ((size_t)snprintf(path, sizeof path, "%s%s", root, m->point) >= sizeof path)
+        return false;
+    return mounts_id_at(AT_FDCWD, path) == m->id;
+}
+
+const struct mount_entry *mounts_find(const struct mount_table *t, const char *path)
+{
+    long long id = mounts_id_at(AT_FDCWD, path);
+    /* The last entry with that id: ids are unique, but be safe on overmounts. */
+    for (size_t i = t->n; id >= 0 && i-- > 0;)
+        if (t->v[i].id == id)
+            return &t->v[i];
+    return mounts_by_name(t, path);
+}
+
+const struct mount_entry *mounts_by_name(const struct mount_table *t, const char *path)
+{
     /* Longest mount point prefix; of equals, the later mount covers the earlier. */
     const struct mount_entry *best = NULL;
     size_t best_len = 0, plen = strlen(path);
@@ -223,4 +284,39 @@ const struct mount_entry *mounts_find(const struct mount_table *t, const char *p
         }
     }
     return best;
+}
+
+/* Is X covered: by a mount on top of it, at its own mount point (whose
+ * parent it is), or by one mounted later over a directory above its mount
+ * point (which then has X's parent for its own)? */
+static bool covered(const struct mount_table *t, const struct mount_entry *x)
+{
+    size_t xl = strlen(x->point);
+    for (size_t i = 0; i < t->n; i++) {
+        const struct mount_entry *o = &t->v[i];
+        if (o == x)
+            continue;
+        size_t ol = strlen(o->point);
+        if (o->parent == x->id && ol == xl && memcmp(o->point, x->point, xl) == 0)
+            return true;
+        if (o->parent == x->parent && o->id != x->parent && ol < xl &&
+            mounts_path_under(x->point, xl, o->point, ol))
+            return true;
+    }
+    return false;
+}
+
+bool mounts_reachable(const struct mount_table *t, const struct mount_entry *m)
+{
+    const struct mount_entry *x = m;
+    for (size_t steps = 0; x && steps < t->n; steps++) {
+        if (covered(t, x))
+            return false;
+        const struct mount_entry *up = NULL;
+        for (size_t i = 0; i < t->n && !up; i++)
+            if (t->v[i].id == x->parent && &t->v[i] != x)
+                up = &t->v[i];
+        x = up;
+    }
+    return true;
 }

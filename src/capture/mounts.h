@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct mount_entry {
     int id; /* mount id (statx's stx_mnt_id) */
@@ -35,6 +36,11 @@ void mounts_unescape(char *s);
 /* Read and parse /proc/self/mountinfo; -1 with errno on failure. */
 int mounts_read(struct mount_table *t);
 
+/* The same of the mountinfo file PATH (/proc/PID/mountinfo: PID's mount
+ * namespace), or of FD, an open mountinfo file read again from its start. */
+int mounts_read_file(const char *path, struct mount_table *t);
+int mounts_read_fd(int fd, struct mount_table *t);
+
 void mounts_free(struct mount_table *t);
 
 /* True for kernel pseudo filesystems (proc, sysfs, cgroup, devpts, ...): no
@@ -45,6 +51,31 @@ bool mounts_is_pseudo(const char *fstype);
  * mount point that is a prefix of PATH, which must be absolute and
  * canonical); NULL when none matches. */
 const struct mount_entry *mounts_find(const struct mount_table *t, const char *path);
+
+/* The mount of T whose mount point is the longest prefix of PATH, from
+ * the table alone (nothing is asked of the filesystems: a path below a
+ * symlink may be held by another); NULL when none. */
+const struct mount_entry *mounts_by_name(const struct mount_table *t, const char *path);
+
+/* Is mount M of table T reachable at its mount point, from the table alone
+ * (no mount on top of it, or of a mount it lies in, nor over a directory
+ * above its mount point)? Pure: asks nothing of the filesystems, so that
+ * no mount is held for a moment by the look. */
+bool mounts_reachable(const struct mount_table *t, const struct mount_entry *m);
+
+/* Is mount M of table T reachable at its mount point (not covered by a
+ * later mount)? ROOT is "" for our own table, "/proc/PID/root" for the
+ * table of PID's namespace. */
+bool mounts_visible(const struct mount_table *t, const struct mount_entry *m, const char *root);
+
+/* The mount id (statx's stx_mnt_id) of PATH relative to DIRFD ("" for
+ * DIRFD itself), without asking the filesystem for attributes; -1 when it
+ * cannot be told. */
+long long mounts_id_at(int dirfd, const char *path);
+
+/* As mounts_id_at, the id that is never given to another mount where the
+ * kernel has one (Linux 6.8); 0 when it cannot be told. */
+uint64_t mounts_unique_id_at(int dirfd, const char *path);
 
 /* True when PATH (canonical) lies under PREFIX or equals it. */
 bool mounts_path_under(const char *path, size_t path_len, const char *prefix, size_t prefix_len);

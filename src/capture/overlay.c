@@ -5,6 +5,7 @@
 #include "base/event.h"
 #include "base/hash.h"
 #include "base/hashmap.h"
+#include "capture/slowfs.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -84,8 +85,14 @@ static bool add_dev(dev_t **v, size_t *n, dev_t d)
     return true;
 }
 
-static bool add_dir(struct overlays *o, const char *path, uint32_t ovl, uint8_t kind)
+static bool add_dir(struct overlays *o, const struct mount_table *mt, const char *path,
+                    uint32_t ovl, uint8_t kind)
 {
+    /* A directory on a filesystem served by a daemon is not looked up: its
+     * daemon may not answer (fanotop reads the table on its capture thread). */
+    const struct mount_entry *holder = mounts_by_name(mt, path);
+    if (holder && slowfs_is_slow(holder->fstype))
+        return true;
     char *real = realpath(path, NULL);
     if (!real)
         return true; /* gone, or another namespace's: nothing of ours to match */
@@ -105,7 +112,8 @@ static bool add_dir(struct overlays *o, const char *path, uint32_t ovl, uint8_t 
 
 /* The layers in VALUE, an option's value (lowerdir's are ':'-separated,
  * "\:" being a colon of a name). Relative ones cannot be placed. */
-static bool add_layers(struct overlays *o, char *value, uint32_t ovl, uint8_t kind)
+static bool add_layers(struct overlays *o, const struct mount_table *mt, char *value, uint32_t ovl,
+                       uint8_t kind)
 {
     char *w = value, *start = value;
     for (char *r = value;; r++) {
@@ -117,7 +125,7 @@ static bool add_layers(struct overlays *o, char *value, uint32_t ovl, uint8_t ki
             bool end = !*r;
             *w = '\0';
             mounts_unescape(start);
-            if (start[0] == '/' && !add_dir(o, start, ovl, kind))
+            if (start[0] == '/' && !add_dir(o, mt, start, ovl, kind))
                 return false;
             if (end)
                 return true;
@@ -128,13 +136,14 @@ static bool add_layers(struct overlays *o, char *value, uint32_t ovl, uint8_t ki
     }
 }
 
-static bool add_overlay(struct overlays *o, const struct mount_entry *m, uint32_t ovl)
+static bool add_overlay(struct overlays *o, const struct mount_table *mt,
+                        const struct mount_entry *m, uint32_t ovl)
 {
     char *opts = strdup(m->super);
     if (!opts)
         return false;
     bool ok = add_dev(&o->devs, &o->ndevs, makedev(m->major, m->minor)) &&
-              add_dir(o, m->point, ovl, DIR_MERGED);
+              add_dir(o, mt, m->point, ovl, DIR_MERGED);
     for (char *save = NULL, *opt = strtok_r(opts, ",", &save); ok && opt;
          opt = strtok_r(NULL, ",", &save)) {
         char *eq = strchr(opt, '=');
@@ -148,7 +157,7 @@ static bool add_overlay(struct overlays *o, const struct mount_entry *m, uint32_
                            ? DIR_LOWER
                            : DIR_MERGED;
         if (kind != DIR_MERGED)
-            ok = add_layers(o, eq + 1, ovl, kind);
+            ok = add_layers(o, mt, eq + 1, ovl, kind);
     }
     free(opts);
     return ok;
@@ -177,7 +186,7 @@ struct overlays *overlay_scan(const struct mount_table *mt)
         return NULL;
     uint32_t n = 0;
     for (size_t i = 0; i < mt->n; i++)
-        if (strcmp(mt->v[i].fstype, "overlay") == 0 && !add_overlay(o, &mt->v[i], n++)) {
+        if (strcmp(mt->v[i].fstype, "overlay") == 0 && !add_overlay(o, mt, &mt->v[i], n++)) {
             overlay_free(o);
             return NULL;
         }

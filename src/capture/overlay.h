@@ -21,7 +21,8 @@
 struct overlays;
 
 /* The overlay mounts of MT with their layers (given as absolute paths in
- * the mount options); NULL when there is none, or out of memory. */
+ * the mount options; those on a filesystem served by a daemon are left
+ * out); NULL when there is none, or out of memory. */
 struct overlays *overlay_scan(const struct mount_table *mt);
 void overlay_free(struct overlays *o);
 

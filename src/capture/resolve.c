@@ -5,6 +5,7 @@
 #include "base/event.h"
 #include "base/hashmap.h"
 #include "capture/dirlink.h"
+#include "capture/mounts.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -56,11 +57,16 @@ union handle_buf {
     unsigned char raw[sizeof(struct file_handle) + MAX_HANDLE_SZ];
 };
 
+/* A filesystem's handles open through a directory of one of its mounts,
+ * opened on first use in a batch and closed at its end: a descriptor held
+ * between reads would keep its mount from being unmounted. */
 struct fs {
     uint64_t fsid;
-    int mount_fd;
-    int mount_id;          /* the mount MOUNT_FD is the root of; -1 unknown */
-    union handle_buf root; /* its handle, when ROOT_OK */
+    char *path;   /* where the mount is reached (a mount point, or through /proc/PID/root) */
+    uint64_t mnt; /* that mount's id: another mounted there later is not it */
+    int mount_fd; /* -1 when closed */
+    int mount_id; /* the mount PATH is the root of (mountinfo's id); -1 unknown */
+    union handle_buf root; /* PATH's handle, when ROOT_OK */
     bool root_ok;
 };
 
@@ -184,8 +190,9 @@ void resolve_destroy(struct resolver *r)
     table_free(&r->gone);
     hostpath_free(&r->names);
     free(r->anchors);
+    resolve_release(r);
     for (size_t i = 0; i < r->nfs; i++)
-        close(r->fs[i].mount_fd);
+        free(r->fs[i].path);
     free(r->fs);
     buf_free(&r->rel);
     buf_free(&r->name);
@@ -202,31 +209,116 @@ static struct fs *fs_of(const struct resolver *r, uint64_t fsid)
     return NULL;
 }
 
-int resolve_add_fs(struct resolver *r, uint64_t fsid, int mount_fd)
+/* Where F's path leads now: the mount (to tell another one mounted there
+ * later) and the handle of its directory, where walks up the filesystem
+ * stop (".." there leaves it). Asked of the path, not of an open fd. */
+static void fs_locate(struct fs *f)
 {
-    if (fs_of(r, fsid)) {
-        close(mount_fd);
-        return 0;
+    f->mnt = mounts_unique_id_at(AT_FDCWD, f->path);
+    f->mount_id = -1;
+    f->root.fh.handle_bytes = MAX_HANDLE_SZ;
+    f->root_ok =
+        name_to_handle_at(AT_FDCWD, f->path, &f->root.fh, &f->mount_id, AT_SYMLINK_FOLLOW) == 0;
+}
+
+int resolve_add_fs(struct resolver *r, uint64_t fsid, const char *mount_path)
+{
+    char *p = strdup(mount_path);
+    if (!p)
+        return -1;
+    struct fs *f = fs_of(r, fsid);
+    if (!f) {
+        struct fs *n = realloc(r->fs, (r->nfs + 1) * sizeof *n);
+        if (!n) {
+            free(p);
+            return -1;
+        }
+        r->fs = n;
+        f = &r->fs[r->nfs++];
+        *f = (struct fs){.fsid = fsid, .mount_fd = -1};
+    } else if (f->mount_fd >= 0) {
+        close(f->mount_fd); /* of the mount it was reached through before */
+        f->mount_fd = -1;
     }
-    struct fs *n = realloc(r->fs, (r->nfs + 1) * sizeof *n);
-    if (!n) {
-        close(mount_fd);
+    free(f->path);
+    f->path = p;
+    fs_locate(f);
+    dirlink_forget_memos(&r->dirs); /* built through the mount before */
+    return 0;
+}
+
+void resolve_drop_fs(struct resolver *r, uint64_t fsid)
+{
+    struct fs *f = fs_of(r, fsid);
+    if (!f)
+        return;
+    if (f->mount_fd >= 0)
+        close(f->mount_fd);
+    free(f->path);
+    *f = r->fs[--r->nfs];
+    hostpath_drop(&r->names, fsid);
+    /* The next filesystem mounted may take its id (tmpfs takes it from a
+     * device number given again): nothing known of this one may name its
+     * files. */
+    dirlink_clear(&r->dirs);
+    table_clear(&r->gone);
+}
+
+void resolve_release(struct resolver *r)
+{
+    for (size_t i = 0; i < r->nfs; i++) {
+        if (r->fs[i].mount_fd >= 0) {
+            close(r->fs[i].mount_fd);
+            r->fs[i].mount_fd = -1;
+        }
+    }
+}
+
+/* The mount fd of FSID, opened if need be; -1 with errno set. The path
+ * must still lead to that mount: once it is unmounted the path shows
+ * another one, whose inodes a handle could name by chance. */
+static int mount_fd_of(struct resolver *r, uint64_t fsid)
+{
+    struct fs *f = fs_of(r, fsid);
+    if (!f) {
+        errno = ESTALE;
         return -1;
     }
-    r->fs = n;
-    struct fs *f = &r->fs[r->nfs++];
-    *f = (struct fs){.fsid = fsid, .mount_fd = mount_fd, .mount_id = -1};
-    /* The directory of the mount fd is where walks up a filesystem stop:
-     * ".." there leaves the filesystem. */
-    f->root.fh.handle_bytes = MAX_HANDLE_SZ;
-    f->root_ok = name_to_handle_at(mount_fd, "", &f->root.fh, &f->mount_id, AT_EMPTY_PATH) == 0;
-    return 0;
+    if (f->mount_fd >= 0)
+        return f->mount_fd;
+    /* open_by_handle_at refuses an O_PATH mount fd */
+    int fd = open(f->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        r->st.mount_fails++;
+        r->st.out_of_fds += errno == EMFILE || errno == ENFILE;
+        return -1;
+    }
+    struct statfs sf;
+    uint64_t got = 0;
+    if (fstatfs(fd, &sf) == 0)
+        memcpy(&got, &sf.f_fsid, sizeof got);
+    /* A filesystem mounted there since may have the same id (tmpfs takes
+     * it from a device number given again): the mount tells them apart. */
+    if (got != fsid || (f->mnt && mounts_unique_id_at(fd, "") != f->mnt)) {
+        close(fd);
+        r->st.mount_fails++;
+        errno = ESTALE;
+        return -1;
+    }
+    r->st.mount_opens++;
+    return f->mount_fd = fd;
 }
 
 bool resolve_add_mount(struct resolver *r, uint64_t fsid, int id, const char *root,
                        const char *point)
 {
     return hostpath_add(&r->names, fsid, id, root, point);
+}
+
+void resolve_clear_mounts(struct resolver *r, uint64_t fsid)
+{
+    hostpath_drop(&r->names, fsid);
+    dirlink_forget_memos(&r->dirs);
 }
 
 bool resolve_add_anchor(struct resolver *r, int dirfd)
@@ -280,8 +372,8 @@ bool resolve_handles_open(int mount_fd)
 
 int resolve_open(struct resolver *r, const struct decode_fid *fid, int flags)
 {
-    const struct fs *fs = fs_of(r, fid->fsid);
-    if (!fs || fid->handle_bytes > MAX_HANDLE_SZ) {
+    int mfd = mount_fd_of(r, fid->fsid);
+    if (mfd < 0 || fid->handle_bytes > MAX_HANDLE_SZ) {
         errno = ESTALE;
         return -1;
     }
@@ -289,7 +381,7 @@ int resolve_open(struct resolver *r, const struct decode_fid *fid, int flags)
     h.fh.handle_bytes = fid->handle_bytes;
     h.fh.handle_type = fid->handle_type;
     memcpy(h.fh.f_handle, fid->fh + FH_HDR_LEN, fid->handle_bytes);
-    return open_by_handle_at(fs->mount_fd, &h.fh, flags | O_CLOEXEC);
+    return open_by_handle_at(mfd, &h.fh, flags | O_CLOEXEC);
 }
 
 /* ---- names from the kernel --------------------------------------------------- */

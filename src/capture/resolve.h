@@ -36,11 +36,22 @@ struct resolver *resolve_create(void);
 void resolve_destroy(struct resolver *r);
 
 /* Teach R a filesystem for FID events: its FSID (8 bytes, statfs f_fsid) and
- * MOUNT_FD, a directory fd handles are opened through (best a mount of the
- * whole filesystem: handles of files outside a bind-mounted subdirectory do
- * not open through it). R owns MOUNT_FD from now on, also on failure. A
- * second fd for a known FSID is closed and ignored. 0, or -1 out of memory. */
-int resolve_add_fs(struct resolver *r, uint64_t fsid, int mount_fd);
+ * MOUNT_PATH, a directory of the mount its handles are opened through: best
+ * a mount of the whole filesystem, for handles of files outside a
+ * bind-mounted subdirectory do not open through it; through /proc/PID/root
+ * for a mount of another mount namespace. A known FSID takes the new path.
+ * The mount is opened when first needed and closed by resolve_release, so
+ * no descriptor keeps it from being unmounted. 0, or -1 out of memory. */
+int resolve_add_fs(struct resolver *r, uint64_t fsid, const char *mount_path);
+
+/* Forget FSID (its filesystem is unmounted): its handles stay unnamed, and
+ * what was known of its directories goes (another filesystem may take its
+ * id). */
+void resolve_drop_fs(struct resolver *r, uint64_t fsid);
+
+/* Close the mounts opened since the last call: call it after each batch of
+ * events, and after setup. */
+void resolve_release(struct resolver *r);
 
 /* Mount ID (mountinfo's first field) shows directory ROOT of filesystem FSID
  * at POINT: FID paths are named on the host through these (hostpath.h), and
@@ -48,6 +59,10 @@ int resolve_add_fs(struct resolver *r, uint64_t fsid, int mount_fd);
  * when out of memory. */
 bool resolve_add_mount(struct resolver *r, uint64_t fsid, int id, const char *root,
                        const char *point);
+
+/* The mounts of filesystem FSID change (its mount table did): those given
+ * before are forgotten, resolve_add_mount gives them again. */
+void resolve_clear_mounts(struct resolver *r, uint64_t fsid);
 
 /* Of the names a file has through several mounts, give one IN_SCOPE(CTX,
  * path, len) accepts, when there is one. */
@@ -109,6 +124,9 @@ int resolve_open(struct resolver *r, const struct decode_fid *fid, int flags);
  * longer opened. */
 struct resolve_stats {
     uint64_t hits, misses, from_renames, stale;
+    uint64_t mount_opens; /* mounts opened for a batch */
+    uint64_t mount_fails; /* could not be (out of descriptors, unmounted): counted errors */
+    uint64_t out_of_fds;  /* ... of them for want of a descriptor */
 };
 void resolve_get_stats(const struct resolver *r, struct resolve_stats *out);
 

@@ -21,7 +21,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define READ_BYTES   (64 * 1024) /* events per read: an fd each, so not too many */
 #define RING_BYTES   (4 * 1024 * 1024)
 #define POLL_MS      100  /* how soon a stop is noticed while idle */
 #define STOP_WAIT_MS 300  /* how long a stop waits for a worker in the kernel */
@@ -47,11 +46,13 @@ struct slowfs {
     struct resolver *res; /* the worker's own: resolvers are not shared */
     struct buf path;
     unsigned char *buf;
+    size_t read_bytes;
     pthread_t thread;
     _Atomic int state;
     _Atomic bool stop;
     _Atomic int64_t busy_since; /* monotonic ns the current read or name began; 0 idle */
     _Atomic uint64_t lost, overflows;
+    _Atomic bool out_of_fds;
     bool told; /* the current stall was told */
 };
 
@@ -124,7 +125,9 @@ static void *worker(void *arg)
         /* The kernel opens a file per event in this read: through a daemon
          * that does not answer, it waits here. */
         atomic_store(&w->busy_since, clock_mono_ns());
-        ssize_t n = read(w->group, w->buf, READ_BYTES);
+        ssize_t n = read(w->group, w->buf, w->read_bytes);
+        if (n < 0 && (errno == EMFILE || errno == ENFILE))
+            atomic_store(&w->out_of_fds, true);
         size_t off = 0;
         struct decode_event ev;
         while (n > 0 && decode_next(w->buf, (size_t)n, &off, &ev) == DECODE_OK) {
@@ -147,7 +150,7 @@ static void *worker(void *arg)
     return NULL;
 }
 
-struct slowfs *slowfs_start(int group)
+struct slowfs *slowfs_start(int group, size_t read_bytes)
 {
     struct slowfs *w = calloc(1, sizeof *w);
     if (!w) {
@@ -155,11 +158,12 @@ struct slowfs *slowfs_start(int group)
         return NULL;
     }
     w->group = group;
+    w->read_bytes = read_bytes < SLOWFS_READ_BYTES ? read_bytes : SLOWFS_READ_BYTES;
     w->wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     w->stopper = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     w->ring = ring_create(RING_BYTES);
     w->res = resolve_create();
-    w->buf = malloc(READ_BYTES);
+    w->buf = malloc(w->read_bytes);
     if (w->wake < 0 || w->stopper < 0 || !w->ring || !w->res || !w->buf ||
         pthread_create(&w->thread, NULL, worker, w) != 0) {
         free_all(w);
@@ -210,6 +214,11 @@ size_t slowfs_drain(struct slowfs *w, void (*fn)(const struct slowfs_event *ev, 
     *lost += atomic_exchange(&w->lost, 0);
     *overflows += atomic_exchange(&w->overflows, 0);
     return got;
+}
+
+bool slowfs_out_of_fds(struct slowfs *w)
+{
+    return atomic_exchange(&w->out_of_fds, false);
 }
 
 bool slowfs_idle(struct slowfs *w)

@@ -17,6 +17,8 @@
 #include <sys/types.h>
 
 #define SLOWFS_STALL_NS (1000 * INT64_C(1000000)) /* one second */
+/* The largest read of the worker: an event fd each, so not too many. */
+#define SLOWFS_READ_BYTES (64 * 1024)
 
 /* Is a filesystem of type FSTYPE ("fuse.sshfs", "nfs4") served by a daemon
  * or a network? */
@@ -41,9 +43,11 @@ struct slowfs_event {
 struct slowfs;
 
 /* Start the worker on fd-mode fanotify group GROUP (which it owns from
- * now on, also on failure; NULL then). Start it from a thread whose
- * capabilities and signal mask it should have: it inherits them. */
-struct slowfs *slowfs_start(int group);
+ * now on, also on failure; NULL then), reading READ_BYTES at a time (at
+ * most SLOWFS_READ_BYTES: as many event fds at once as the descriptor
+ * limit leaves it). Start it from a thread whose capabilities and signal
+ * mask it should have: it inherits them. */
+struct slowfs *slowfs_start(int group, size_t read_bytes);
 
 /* An fd that turns readable when named events wait: poll it. */
 int slowfs_wake_fd(const struct slowfs *w);
@@ -53,6 +57,10 @@ int slowfs_wake_fd(const struct slowfs *w);
  * overflows in *OVERFLOWS. */
 size_t slowfs_drain(struct slowfs *w, void (*fn)(const struct slowfs_event *ev, void *ctx),
                     void *ctx, uint64_t *lost, uint64_t *overflows);
+
+/* True once when a read of the worker found no descriptor free for its
+ * events since the last call (the kernel drops such an event). */
+bool slowfs_out_of_fds(struct slowfs *w);
 
 /* True when the worker is not inside a read or a name and none of its
  * named events wait. */

@@ -5,10 +5,13 @@
 #include "config.h"
 
 #include "run/follow.h"
+#include "base/procstat.h"
+#include "base/textsafe.h"
 #include "capture/follow_tree.h"
 #include "pipe/source.h"
 #include "run/signals.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <grp.h>
 #include <limits.h>
@@ -35,6 +38,8 @@ struct follow {
     int err_fd;               /* read end: errno from a failed exec */
     char *name;               /* argv[0] for messages */
     bool reaped;
+    /* the run ends with COMMAND, not with its last descendant */
+    bool stop_at_exit;
 };
 
 __attribute__((format(printf, 5, 6))) static void set_err(char *err, size_t errlen, int *status,
@@ -178,6 +183,7 @@ struct follow *follow_prepare(const struct options *opt, char *err, size_t errle
         return NULL;
     }
     f->shares_tty = opt->record || opt->batch;
+    f->stop_at_exit = opt->stop_at_exit;
     f->name = strdup(opt->command[0]);
     int go[2], ep[2];
     if (!f->name || pipe2(go, O_CLOEXEC) < 0) {
@@ -274,7 +280,11 @@ struct follow_tree *follow_tree_of(const struct follow *f)
 void follow_end_reap(struct follow *f, struct source *src, struct follow_end *e, int *status,
                      int64_t now)
 {
-    if (e->done || !follow_reap(f, status))
+    if (e->done)
+        return;
+    if (!e->reaped && !(e->reaped = follow_reap(f, status)))
+        return;
+    if (!f->stop_at_exit && !follow_descendants_gone(f))
         return;
     e->done = true;
     e->at = now;
@@ -293,6 +303,8 @@ pid_t follow_child(const struct follow *f)
 
 bool follow_reap(struct follow *f, int *status)
 {
+    if (f && f->child && f->reaped)
+        follow_descendants_gone(f); /* orphans of the tree are still ours to reap */
     if (!f || !f->child || f->reaped)
         return false;
     int st;
@@ -359,4 +371,94 @@ enum follow_stop follow_check_stop(struct follow *f, bool child_done)
         follow_signal(f, SIGINT);
     signals_clear_stop();
     return FOLLOW_FORWARDED;
+}
+
+bool follow_descendants_gone(struct follow *f)
+{
+    (void)f;
+    /* Orphans of the tree, double-forked daemons included, are re-parented
+     * to us as their subreaper: once the COMMAND is reaped, the tree is
+     * gone when no child of ours is left. */
+    pid_t pid;
+    int st;
+    while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+    }
+    return pid < 0 && errno == ECHILD;
+}
+
+/* Pids and parents of every process, from /proc. */
+struct proc_row {
+    pid_t pid, ppid;
+    char comm[64];
+};
+
+static size_t read_procs(struct proc_row **out)
+{
+    size_t n = 0, cap = 0;
+    struct proc_row *v = NULL;
+    DIR *d = opendir("/proc");
+    for (struct dirent *de; d && (de = readdir(d));) {
+        char *end, path[64], buf[512];
+        long pid = strtol(de->d_name, &end, 10);
+        if (*end || pid <= 0)
+            continue;
+        snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        ssize_t len = fd >= 0 ? read(fd, buf, sizeof buf) : -1;
+        if (fd >= 0)
+            close(fd);
+        struct procstat ps;
+        if (len <= 0 || !procstat_parse(buf, (size_t)len, &ps))
+            continue;
+        if (n == cap) {
+            struct proc_row *nv = realloc(v, (cap = cap ? cap * 2 : 256) * sizeof *nv);
+            if (!nv)
+                break;
+            v = nv;
+        }
+        v[n] = (struct proc_row){.pid = (pid_t)pid, .ppid = ps.ppid};
+        textsafe_escape(ps.comm, ps.comm_len, 0, v[n].comm, sizeof v[n].comm);
+        n++;
+    }
+    if (d)
+        closedir(d);
+    *out = v;
+    return n;
+}
+
+void follow_tell_running(const struct follow *f)
+{
+    if (!f || !f->child || !f->stop_at_exit || !f->reaped)
+        return;
+    struct proc_row *v;
+    size_t n = read_procs(&v);
+    /* Our descendants, found breadth first: a process's children come after it. */
+    pid_t *tree = malloc((n + 1) * sizeof *tree);
+    size_t nt = 0;
+    if (tree)
+        tree[nt++] = getpid();
+    for (size_t k = 0; tree && k < nt; k++)
+        for (size_t i = 0; i < n; i++)
+            if (v[i].ppid == tree[k] && v[i].pid != tree[k])
+                tree[nt++] = v[i].pid;
+    char line[1024] = "";
+    size_t used = 0, shown = 0;
+    for (size_t k = 1; k < nt && used + 1 < sizeof line; k++) {
+        for (size_t i = 0; i < n; i++) {
+            if (v[i].pid != tree[k])
+                continue;
+            if (shown++ < 20)
+                used += (size_t)snprintf(line + used, sizeof line - used, "%s%d (%s)",
+                                         used ? ", " : "", (int)v[i].pid, v[i].comm);
+            break;
+        }
+    }
+    char name[256];
+    textsafe_escape(f->name, strlen(f->name), 0, name, sizeof name);
+    if (shown > 20 && used < sizeof line)
+        snprintf(line + used, sizeof line - used, " and %zu more", shown - 20);
+    if (shown)
+        fprintf(stderr, "fanotop: %s exited; still running: %s\n", name, line);
+    free(tree);
+    free(v);
 }

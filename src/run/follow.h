@@ -38,13 +38,15 @@ bool follow_reap(struct follow *f, int *status);
 /* The end of a followed COMMAND, for the loops that stop with it (record,
  * batch): reaped, when, and the capture sync asked for then. */
 struct follow_end {
-    bool done;
+    bool reaped; /* the COMMAND has exited */
+    bool done;   /* ... and the processes it started too (unless --stop-at-exit) */
     int64_t at;
     uint64_t ticket;
 };
 
-/* Reap F's COMMAND (follow_reap into *STATUS); once it has ended, ask SRC to
- * catch up with the kernel. NOW: clock_real_ns(). */
+/* Reap F's COMMAND (follow_reap into *STATUS); once it has ended, and every
+ * process it started too (a double-forked daemon included; not with
+ * --stop-at-exit), ask SRC to catch up with the kernel. NOW: clock_real_ns(). */
 void follow_end_reap(struct follow *f, struct source *src, struct follow_end *e, int *status,
                      int64_t now);
 
@@ -52,6 +54,14 @@ void follow_end_reap(struct follow *f, struct source *src, struct follow_end *e,
  * (or, failing an answer, have ten seconds passed)? Ask before draining the
  * ring: an empty ring after a true answer holds nothing of COMMAND's. */
 bool follow_end_caught_up(const struct follow_end *e, const struct source *src, int64_t now);
+
+/* Reap what has exited of the followed tree; true once no process of it is
+ * left (call it after the COMMAND is reaped). */
+bool follow_descendants_gone(struct follow *f);
+
+/* With --stop-at-exit, once COMMAND has exited: one line on stderr naming
+ * the processes it started that still run. Safe on NULL. */
+void follow_tell_running(const struct follow *f);
 
 /* Forward SIG to the COMMAND (Ctrl-C goes to it first). */
 void follow_signal(struct follow *f, int sig);

@@ -83,6 +83,7 @@ int main(int argc, char **argv)
 
     status = run_mode(&app);
     source_stop(app.src);
+    follow_tell_running(app.follow);
     err[0] = '\0'; /* from here on the same clean-up as a failure, without its message */
 
 fail:

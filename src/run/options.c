@@ -35,6 +35,7 @@ enum {
     OPT_LOG_DEPTH,
     OPT_VERSION,
     OPT_HELP_KEYS,
+    OPT_STOP_AT_EXIT,
 };
 
 static const struct option long_options[] = {
@@ -46,6 +47,7 @@ static const struct option long_options[] = {
     {"verbose", no_argument, NULL, OPT_VERBOSE},
     {"user", required_argument, NULL, 'u'},
     {"pid", required_argument, NULL, 'p'},
+    {"stop-at-exit", no_argument, NULL, OPT_STOP_AT_EXIT},
     {"record", required_argument, NULL, OPT_RECORD},
     {"format", required_argument, NULL, OPT_FORMAT},
     {"duration", required_argument, NULL, OPT_DURATION},
@@ -84,7 +86,10 @@ void options_usage(FILE *out)
           "                           close_nowrite,open_exec,attrib,create,delete,\n"
           "                           moved_from,moved_to,delete_self,move_self;\n"
           "                           groups: read,write,dir,close,move,exec,all\n"
-          "  -- COMMAND [ARG...]      run COMMAND; show only it and its descendants\n"
+          "  -- COMMAND [ARG...]      run COMMAND; show only it and its descendants;\n"
+          "                           --record and --batch end when all have exited\n"
+          "      --stop-at-exit       end when COMMAND itself exits (its daemons may\n"
+          "                           still run: the last line names them)\n"
           "  -u, --user=USER          run COMMAND as USER (default: sudo's user)\n"
           "  -p, --pid=PID[,PID...]   follow running processes and their children\n"
           "      --unlimited-queue    no limit on the kernel's event queue\n"
@@ -220,6 +225,9 @@ static int parse_one(struct options *opt, int c, const char *arg)
                                arg);
         opt->ring_bytes = (size_t)u << 20;
         break;
+    case OPT_STOP_AT_EXIT:
+        opt->stop_at_exit = true;
+        break;
     case OPT_VERBOSE:
         opt->verbose = true;
         break;
@@ -332,6 +340,8 @@ static int check(struct options *opt)
         return usage_error("-- COMMAND and --pid cannot be combined");
     if (opt->run_user && !opt->command)
         return usage_error("--user needs a COMMAND after --");
+    if (opt->stop_at_exit && !opt->command)
+        return usage_error("--stop-at-exit needs a COMMAND after --");
     if (opt->replay_speed > 0 && !opt->replay)
         return usage_error("--replay-speed needs --replay");
     if (opt->format_given && !opt->record && !opt->batch)

@@ -28,6 +28,7 @@ struct options {
     const char *run_user;
     pid_t *follow_pids;
     size_t nfollow;
+    bool stop_at_exit; /* end with COMMAND, not with its last descendant */
 
     /* sources and outputs */
     const char *record; /* --record FILE or "-" */

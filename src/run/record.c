@@ -89,6 +89,13 @@ static void summary(const struct record_state *rs)
             " lost in the ring, %" PRIu64 " not selected by the filter, %" PRIu64
             " past --count or a write error\n",
             st.events, rs->run.counted, ring_losses(app->ring), rs->unselected, rs->beyond);
+    /* What the kernel delivered that no one asked for: a narrow PATH costs
+     * the rest of its filesystem nothing only when this stays small. */
+    fprintf(stderr,
+            "fanotop: %" PRIu64 " events read were outside the scope (PATH, followed "
+            "processes) or fanotop's own; %" PRIu64 " per-event errors (a process gone, a "
+            "file, mount or descriptor not to be had)\n",
+            st.filtered, st.errors);
 }
 
 int record_run(struct app *app)

@@ -24,7 +24,7 @@ enum run_state run_end_check(struct run_end *e, size_t drained, uint64_t counted
     const struct app *app = e->app;
     if (e->count && counted >= e->count)
         return RUN_STOP;
-    enum follow_stop st = follow_check_stop(app->follow, e->child.done);
+    enum follow_stop st = follow_check_stop(app->follow, e->child.reaped);
     if (st == FOLLOW_STOP)
         return RUN_STOP;
     if (e->deadline && now >= e->deadline)
