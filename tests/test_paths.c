@@ -77,6 +77,37 @@ static void links_build_paths_and_follow_a_move(void **state)
     dirlink_free(&t);
 }
 
+static void a_move_out_of_sight_unplaces_the_directory(void **state)
+{
+    (void)state;
+    struct dirlink t;
+    dirlink_init(&t, 100);
+    struct handle hr, ha, hb;
+    uint32_t root = dirlink_get(&t, mk(&hr, 1), true);
+    uint32_t a = dirlink_get(&t, mk(&ha, 2), true);
+    uint32_t b = dirlink_get(&t, mk(&hb, 3), true);
+    dirlink_set_root(&t, root, "/", 1);
+    dirlink_set_link(&t, a, root, "in", 2);
+    dirlink_set_link(&t, b, a, "d", 1);
+    dirlink_set_memo(&t, b, "/host/in/d", 10);
+    /* in -> somewhere no mark tells of: its old place names it no more */
+    dirlink_unplace(&t, &ha.fid);
+    size_t len;
+    assert_null(dirlink_memo(&t, b, &len));
+    struct buf out = {0};
+    uint32_t stop;
+    path_of(&t, b, &out, &stop);
+    assert_int_equal(stop, a);
+    /* a root stays one; an unknown handle is ignored */
+    dirlink_unplace(&t, &hr.fid);
+    assert_int_equal(t.v[root].kind, DIRLINK_ROOT);
+    struct handle hq;
+    dirlink_unplace(&t, mk(&hq, 9));
+    assert_int_equal(dirlink_get(&t, &hq.fid, false), DIRLINK_NONE);
+    buf_free(&out);
+    dirlink_free(&t);
+}
+
 static void unknown_parent_stops_the_walk(void **state)
 {
     (void)state;
@@ -287,6 +318,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(links_build_paths_and_follow_a_move),
+        cmocka_unit_test(a_move_out_of_sight_unplaces_the_directory),
         cmocka_unit_test(unknown_parent_stops_the_walk),
         cmocka_unit_test(root_of_a_bind_mount_and_unsure_links),
         cmocka_unit_test(a_loop_or_a_long_chain_is_too_long),

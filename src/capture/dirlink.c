@@ -144,6 +144,15 @@ void dirlink_moved(struct dirlink *t, const struct decode_fid *moved, const stru
     }
 }
 
+void dirlink_unplace(struct dirlink *t, const struct decode_fid *moved)
+{
+    uint32_t i = dirlink_get(t, moved, false);
+    if (i == DIRLINK_NONE || t->v[i].kind != DIRLINK_LINK)
+        return;
+    t->v[i].kind = DIRLINK_UNKNOWN;
+    t->gen++; /* every memo may name it */
+}
+
 const char *dirlink_memo(const struct dirlink *t, uint32_t i, size_t *len)
 {
     const struct dirlink_node *e = &t->v[i];

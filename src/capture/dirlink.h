@@ -84,6 +84,10 @@ bool dirlink_set_root(struct dirlink *t, uint32_t i, const char *path, size_t le
 void dirlink_moved(struct dirlink *t, const struct decode_fid *moved, const struct decode_fid *to,
                    const char *name, size_t len);
 
+/* A directory moved to a place not told (out of what is watched): it is
+ * placed again when next needed. */
+void dirlink_unplace(struct dirlink *t, const struct decode_fid *moved);
+
 /* Node I's memo, or NULL when there is none for the current links. */
 const char *dirlink_memo(const struct dirlink *t, uint32_t i, size_t *len);
 void dirlink_set_memo(struct dirlink *t, uint32_t i, const char *path, size_t len);

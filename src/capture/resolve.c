@@ -559,7 +559,7 @@ struct change {
     bool renames;  /* moves say what moved: one that does not is not ours */
     bool found;    /* DIR and NAME: where it was before */
     bool linked;   /* it was given a name (a file made with O_TMPFILE) */
-    bool blind;    /* a directory moved without saying which (before Linux 5.17) */
+    bool blind;    /* a directory moved without saying which (before Linux 5.17), or from where */
     bool overflow; /* events were lost: what they said is not known */
     struct decode_fid dir;
     const char *name;
@@ -586,6 +586,8 @@ static bool visit_change(const struct decode_event *ev, uint64_t index, void *ct
         c->name_len = ev->old_name_len;
         return c->found = true;
     }
+    if (m & FAN_RENAME) /* moved in from where no mark of ours is: not told */
+        return c->blind = true;
     if ((m & (FAN_DELETE | FAN_MOVED_FROM)) && ev->has_dfid && ev->name) {
         c->dir = ev->dfid;
         c->name = ev->name;
@@ -961,6 +963,10 @@ void resolve_track(struct resolver *r, const struct decode_event *ev)
             dirlink_moved(&r->dirs, &ev->fid, &ev->new_dfid, ev->new_name, ev->new_name_len);
         else if (r->gone.used)
             file_named(r, &ev->fid, &ev->new_dfid, ev->new_name, ev->new_name_len);
+    } else if (r->renames && (m & FAN_RENAME) && dir && ev->has_fid) {
+        /* Moved where no mark of ours is (out of a PATH watched by inode
+         * marks): the kernel tells only where it was. */
+        dirlink_unplace(&r->dirs, &ev->fid);
     } else if (!r->renames && dir && (m & (FAN_MOVED_FROM | FAN_MOVED_TO))) {
         /* which directory moved is not said: start over */
         dirlink_clear(&r->dirs);
