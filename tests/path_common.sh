@@ -5,9 +5,9 @@ PATHOPS=$top_builddir/tests/pathops
 # check CHECK RECORD ARGS...: a per-event check of tests/path_check.py.
 check() { "$PY" "$TESTS_DIR/path_check.py" "$@" || fail "$*"; }
 
-# wait_for RECORD STRING: until RECORD holds STRING (fanotop stops at once
+# wait_recorded RECORD STRING: until RECORD holds STRING (fanotop stops at once
 # when told to; naming a long path may take it a while), a minute at most.
-wait_for() {
+wait_recorded() {
     n=0
     until grep -qF -- "$2" "$1" 2>/dev/null; do
         n=$((n + 1))

@@ -38,7 +38,7 @@ rec="$SCRATCH/fuse.csv"
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" fanotop_start "$rec" "$fuse" "$tmp"
 # While the daemon answers, its events are named (by the worker) like any.
 cat "$fuse/hello" >/dev/null || fail "cannot read the FUSE file"
-wait_for "$rec" "$fuse/hello"
+wait_recorded "$rec" "$fuse/hello"
 "$PY" "$TESTS_DIR/path_check.py" has "$rec" "$fuse/hello" open,access,close_nowrite ||
     fail "the FUSE file's events are missing"
 stop_all "$FPID"

@@ -6,7 +6,11 @@
  *                                  move OUT/oK to IN/oK GAP_US later, odd
  *                                  rounds write IN/iK/f and move IN/iK to
  *                                  OUT/iK; prints "in DIR/f" or "out DIR/f"
- *                                  for the directory where each write was
+ *                                  for the directory where each write was.
+ *                                  A round's directory is made just before
+ *                                  its write, unless it is there already
+ *   pathops race-dirs IN OUT N     make the directories of those N rounds
+ *                                  (for a watcher to see them first)
  *   pathops deep DIR DEPTH LEN     DEPTH nested directories of LEN-byte names
  *                                  below DIR, made with mkdirat/openat (no
  *                                  path is ever longer than one name), then
@@ -66,14 +70,32 @@ static char *join(const char *dir, const char *name)
     return p;
 }
 
+/* Round K's directory, in IN or OUT, allocated. */
+static char *round_dir(const char *in, const char *out, long k)
+{
+    char name[32];
+    snprintf(name, sizeof name, "%c%ld", k % 2 ? 'i' : 'o', k);
+    return join(k % 2 ? in : out, name);
+}
+
+static int race_dirs(const char *in, const char *out, long n)
+{
+    for (long k = 0; k < n; k++) {
+        char *d = round_dir(in, out, k);
+        if (mkdir(d, 0755) < 0 && errno != EEXIST)
+            die("mkdir", d);
+        free(d);
+    }
+    return 0;
+}
+
 static int race(const char *in, const char *out, long n, long gap_us)
 {
     for (long k = 0; k < n; k++) {
-        const char *src = k % 2 ? in : out, *dst = k % 2 ? out : in;
-        char name[32];
-        snprintf(name, sizeof name, "%c%ld", k % 2 ? 'i' : 'o', k);
-        char *from = join(src, name), *to = join(dst, name), *file = join(from, "f");
-        if (mkdir(from, 0755) < 0)
+        const char *dst = k % 2 ? out : in;
+        char *from = round_dir(in, out, k), *file = join(from, "f");
+        char *to = join(dst, strrchr(from, '/') + 1);
+        if (mkdir(from, 0755) < 0 && errno != EEXIST)
             die("mkdir", from);
         write_at(AT_FDCWD, file, "x");
         if (gap_us)
@@ -157,6 +179,8 @@ int main(int argc, char **argv)
 {
     if (argc == 6 && strcmp(argv[1], "race") == 0)
         return race(argv[2], argv[3], atol(argv[4]), atol(argv[5]));
+    if (argc == 5 && strcmp(argv[1], "race-dirs") == 0)
+        return race_dirs(argv[2], argv[3], atol(argv[4]));
     if (argc == 5 && strcmp(argv[1], "deep") == 0)
         return deep(argv[2], atol(argv[3]), atol(argv[4]));
     if (argc == 4 && strcmp(argv[1], "tmpfile") == 0)
@@ -170,7 +194,8 @@ int main(int argc, char **argv)
             die("unlink", argv[2]);
         return 0;
     }
-    fprintf(stderr, "usage: pathops race IN OUT N GAP_US | pathops deep DIR DEPTH LEN | "
+    fprintf(stderr, "usage: pathops race IN OUT N GAP_US | pathops race-dirs IN OUT N | "
+                    "pathops deep DIR DEPTH LEN | "
                     "pathops tmpfile DIR NAME | pathops write FILE | pathops unlink FILE\n");
     return 2;
 }
