@@ -1,6 +1,7 @@
 /* mountinfo parsing: fields, optional fields, octal escapes in mount points,
  * malformed lines skipped; pseudo filesystems recognised; path prefixes
- * respect component boundaries; the mount of a live path is found. */
+ * respect component boundaries; the mount of a live path is found; which
+ * mounts are reachable, and which holds a path, told from the table alone. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -95,6 +96,36 @@ static void live_root_is_found(void **state)
     mounts_free(&t);
 }
 
+/* 27 is "/"; 50 a tmpfs on /mnt/a with a bind mount 51 of its /sub on
+ * /mnt/b; 52, mounted on top of /mnt/a later, hides 50 and what was
+ * mounted in it (53 on /mnt/a/in), not itself; 54 on /srv is in plain
+ * sight; 56 on /opt/x is hidden by 57, mounted on /opt later (its parent
+ * is then "/" too). */
+static const char layered[] = "27 1 254:0 / / rw - ext4 /dev/vda rw\n"
+                              "50 27 0:50 / /mnt/a rw - tmpfs a rw\n"
+                              "51 27 0:50 /sub /mnt/b rw - tmpfs a rw\n"
+                              "53 50 0:53 / /mnt/a/in rw - tmpfs c rw\n"
+                              "52 50 0:52 / /mnt/a rw - tmpfs b rw\n"
+                              "54 27 0:54 / /srv rw - tmpfs d rw\n"
+                              "56 27 0:56 / /opt/x rw - tmpfs e rw\n"
+                              "57 27 0:57 / /opt rw - tmpfs f rw\n";
+
+static void reachable_mounts_from_the_table(void **state)
+{
+    (void)state;
+    struct mount_table t;
+    assert_int_equal(mounts_parse(layered, strlen(layered), &t), 0);
+    assert_int_equal(t.n, 8);
+    bool want[] = {true, false, true, false, true, true, false, true};
+    for (size_t i = 0; i < t.n; i++)
+        assert_int_equal(mounts_reachable(&t, &t.v[i]), want[i]);
+    /* by name alone: the longest mount point, the later of equals */
+    assert_int_equal(mounts_by_name(&t, "/mnt/a/x")->id, 52);
+    assert_int_equal(mounts_by_name(&t, "/mnt/bee")->id, 27);
+    assert_int_equal(mounts_by_name(&t, "/opt/x/y")->id, 56);
+    mounts_free(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -103,6 +134,7 @@ int main(void)
         cmocka_unit_test(pseudo_filesystems_are_recognised),
         cmocka_unit_test(prefixes_stop_at_component_boundaries),
         cmocka_unit_test(live_root_is_found),
+        cmocka_unit_test(reachable_mounts_from_the_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

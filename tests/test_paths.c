@@ -237,6 +237,16 @@ static void host_names_through_mounts(void **state)
     assert_string_equal(out.p, "/etc");
     assert_non_null(hostpath_by_id(&h, 33));
     assert_null(hostpath_by_id(&h, 99));
+    /* filesystem 7's mounts change (/srv/r is unmounted): the others stay */
+    hostpath_drop(&h, 7);
+    assert_false(hostpath_name(&h, 7, "/s2/k", 5, &out));
+    assert_true(hostpath_add(&h, 7, 32, "/s2", "/mnt/b"));
+    assert_true(hostpath_name(&h, 7, "/s2/k", 5, &out));
+    assert_string_equal(out.p, "/mnt/b/k");
+    assert_false(hostpath_name(&h, 7, "/other/h", 8, &out));
+    assert_true(hostpath_name(&h, 8, "/sub/a", 6, &out));
+    assert_string_equal(out.p, "/x/a");
+    assert_non_null(hostpath_by_id(&h, 34));
     buf_free(&out);
     hostpath_free(&h);
 }

@@ -288,13 +288,15 @@ const struct mount_entry *mounts_by_name(const struct mount_table *t, const char
 
 /* Is X covered: by a mount on top of it, at its own mount point (whose
  * parent it is), or by one mounted later over a directory above its mount
- * point (which then has X's parent for its own)? */
-static bool covered(const struct mount_table *t, const struct mount_entry *x)
+ * point (which then has X's parent for its own)? CHILD, the mount the look
+ * came up from, is not one. */
+static bool covered(const struct mount_table *t, const struct mount_entry *x,
+                    const struct mount_entry *child)
 {
     size_t xl = strlen(x->point);
     for (size_t i = 0; i < t->n; i++) {
         const struct mount_entry *o = &t->v[i];
-        if (o == x)
+        if (o == x || o == child)
             continue;
         size_t ol = strlen(o->point);
         if (o->parent == x->id && ol == xl && memcmp(o->point, x->point, xl) == 0)
@@ -308,14 +310,15 @@ static bool covered(const struct mount_table *t, const struct mount_entry *x)
 
 bool mounts_reachable(const struct mount_table *t, const struct mount_entry *m)
 {
-    const struct mount_entry *x = m;
+    const struct mount_entry *x = m, *child = NULL;
     for (size_t steps = 0; x && steps < t->n; steps++) {
-        if (covered(t, x))
+        if (covered(t, x, child))
             return false;
         const struct mount_entry *up = NULL;
         for (size_t i = 0; i < t->n && !up; i++)
             if (t->v[i].id == x->parent && &t->v[i] != x)
                 up = &t->v[i];
+        child = x;
         x = up;
     }
     return true;
