@@ -2,7 +2,9 @@
 # sibling directory, each see their own events, in either order; --filesystem
 # and --mount on a bind mount name files by paths that exist on the host
 # (a file outside the bound subdirectory is named through a mount that shows
-# it). On a scratch tmpfs and on a directory of the root filesystem.
+# it). On a scratch tmpfs and on a directory of the root filesystem. Once
+# the mount of the whole filesystem is unmounted while fanotop runs, its
+# files are named through the bind mount that is left.
 . "$TESTS_DIR/lib.sh"
 need_root
 . "$TESTS_DIR/capture_common.sh"
@@ -54,4 +56,32 @@ binds() { # binds BASE
 
 binds "$(mount_tmpfs)"
 binds "$(rootfs_dir)"
+
+# named_through_part: files written through the bind mount left are named
+# through it (N counts the tries: the mount table is taken in a moment
+# after the unmount).
+named_through_part() {
+    n=$((n + 1))
+    "$PATHOPS" write "$part/late$n"
+    sleep 0.1
+    grep -qF ",$part/late" "$rec"
+}
+whole=$SCRATCH/whole
+part=$SCRATCH/part
+mkdir -p "$whole" "$part"
+mount -t tmpfs fanotop-whole "$whole" || fail "cannot mount a tmpfs"
+echo "umount -l '$whole' 2>/dev/null" >>"$_cleanup_file"
+mkdir -p "$whole/s2"
+mount --bind "$whole/s2" "$part" || fail "cannot bind-mount $whole/s2"
+echo "umount -l '$part' 2>/dev/null" >>"$_cleanup_file"
+rec="$SCRATCH/gone.csv"
+fanotop_start "$rec" --filesystem "$part"
+"$PATHOPS" write "$part/early"
+wait_recorded "$rec" "$whole/s2/early"
+umount "$whole" || fail "cannot unmount $whole while fanotop runs"
+n=0
+wait_for named_through_part
+fanotop_stop
+check has "$rec" "$whole/s2/early" open,modify,close_write
+check has "$rec" "$part/late$n" open,modify,close_write
 exit 0
