@@ -35,6 +35,8 @@ grep -qE '^fanotop: sh exited; still running: [0-9]+ \(sh\)' "$SCRATCH/err" ||
     fail "no line naming the daemon: $(cat "$SCRATCH/err")"
 tail -n 1 "$SCRATCH/err" | grep -q 'still running' || fail "not the last line: $(cat "$SCRATCH/err")"
 : >"$dir/go"
+# the daemon ends before this test does (and its scratch tmpfs goes)
+wait_for [ -e "$dir/X" ]
 ! grep -q "$dir/X" "$SCRATCH/s.csv" || fail "--stop-at-exit recorded past the command's exit"
 
 expect_status 2 "$FANOTOP" --stop-at-exit --record=/dev/null "$dir"
