@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "capture/mounts.h"
+#include "capture/slowfs.h"
 
 #include <string.h>
 
@@ -126,6 +127,23 @@ static void reachable_mounts_from_the_table(void **state)
     mounts_free(&t);
 }
 
+static void paths_reached_through_a_daemon(void **state)
+{
+    (void)state;
+    const char text[] = "27 1 254:0 / / rw - ext4 /dev/vda rw\n"
+                        "60 27 0:60 / /mnt/f rw - fuse.sshfs host:/ rw\n"
+                        "61 60 0:61 / /mnt/f/t rw - tmpfs t rw\n"
+                        "62 27 0:62 / /mnt/fx rw - tmpfs u rw\n";
+    struct mount_table t;
+    assert_int_equal(mounts_parse(text, strlen(text), &t), 0);
+    assert_true(slowfs_reached_through(&t, "/mnt/f"));
+    assert_true(slowfs_reached_through(&t, "/mnt/f/a/b"));
+    assert_true(slowfs_reached_through(&t, "/mnt/f/t/x")); /* a tmpfs, but past the daemon */
+    assert_false(slowfs_reached_through(&t, "/mnt/fx/y"));
+    assert_false(slowfs_reached_through(&t, "/mnt"));
+    mounts_free(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -135,6 +153,7 @@ int main(void)
         cmocka_unit_test(prefixes_stop_at_component_boundaries),
         cmocka_unit_test(live_root_is_found),
         cmocka_unit_test(reachable_mounts_from_the_table),
+        cmocka_unit_test(paths_reached_through_a_daemon),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

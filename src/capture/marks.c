@@ -274,13 +274,15 @@ void marks_widen(struct marks *m, struct target *t, int e)
 }
 
 /* The user's PATHs on T get inode marks; false (T to be watched whole)
- * when one of them cannot, with a notice. */
-static bool watch_paths(struct marks *m, struct target *t)
+ * when one of them cannot, with a notice. A PATH reached through a
+ * filesystem served by a daemon (in MT, when given) is not looked at: it is
+ * not on T, which is watched by inode marks. */
+static bool watch_paths(struct marks *m, struct target *t, const struct mount_table *mt)
 {
     for (size_t k = 0; k < m->npaths; k++) {
         struct stat st;
-        if (stat(m->real[k], &st) < 0 || major(st.st_dev) != t->major ||
-            minor(st.st_dev) != t->minor)
+        if ((mt && slowfs_reached_through(mt, m->real[k])) || stat(m->real[k], &st) < 0 ||
+            major(st.st_dev) != t->major || minor(st.st_dev) != t->minor)
             continue;
         if (scope_watch(m->sc, m->real[k], t->fsid) < 0) {
             marks_widen(m, t, errno);
@@ -329,7 +331,10 @@ int marks_mark_one(struct marks *m, struct target *t, const struct mount_table *
     uint64_t fd_user = fan_mask_of(m->types & FA_FD_TYPES);
     uint64_t fid_user = fan_mask_of(m->types & FA_FID_TYPES);
     uint64_t fsid = 0;
-    t->slow = slowfs_is_slow(t->fstype);
+    /* also a filesystem mounted below one served by a daemon: reaching it
+     * goes through that daemon */
+    if (mt)
+        t->slow = slowfs_is_slow(t->fstype) || slowfs_reached_through(mt, t->shown);
     bool fast = !t->slow && m->fid_group >= 0 && !t->mount_scope && handles_open(t, &fsid);
     t->fsid = fsid;
     /* following new directories needs their handles to open */
@@ -399,7 +404,7 @@ int marks_mark_one(struct marks *m, struct target *t, const struct mount_table *
         }
         how = "mount";
     }
-    if (t->inode && !watch_paths(m, t))
+    if (t->inode && !watch_paths(m, t, mt))
         return marks_mark_one(m, t, mt, root, err, errlen);
     if (t->user && t->inode) {
         struct scope_stats st;
@@ -543,7 +548,7 @@ static bool plan_path(struct marks *m, size_t i, struct target *t, const struct 
     case CAPTURE_SCOPE_PATH:
         if (!scope_add_prefix(m->sc, real))
             return false;
-        if (!slowfs_is_slow(e->fstype)) /* whose daemon is not asked */
+        if (!slowfs_reached_through(mt, real)) /* whose daemon is not asked */
             add_anchor(m, real);
         if (strcmp(real, e->point) == 0) {
             t->root_path = true;

@@ -70,7 +70,11 @@ static void mark_new(struct marks *m, struct target *t, const struct mount_table
     } else if (m->scope == CAPTURE_SCOPE_PATH && !t->ns_pid) {
         for (size_t k = 0; k < m->npaths && !t->user; k++) {
             const char *real = m->real[k];
-            const struct mount_entry *e = mounts_find(mt, real);
+            /* A PATH reached through a filesystem served by a daemon is
+             * placed from the table alone: its daemon is not asked. */
+            bool via_slow = slowfs_reached_through(mt, real);
+            const struct mount_entry *e =
+                via_slow ? mounts_by_name(mt, real) : mounts_find(mt, real);
             struct stat st;
             if (mounts_path_under(t->shown, strlen(t->shown), real, strlen(real))) {
                 t->user = marks_set_why(t, real); /* mounted below a PATH: all of it */
@@ -79,7 +83,7 @@ static void mark_new(struct marks *m, struct target *t, const struct mount_table
                 /* A PATH on it (a disk mounted again): by inode marks if it
                  * is there already, else the whole of it, to see it made.
                  * One served by a daemon is not asked (and watched whole). */
-                bool slow = slowfs_is_slow(t->fstype);
+                bool slow = via_slow || slowfs_is_slow(t->fstype);
                 t->user = marks_set_why(t, real);
                 t->inode = !slow && !m->follow && m->fid_group >= 0 && stat(real, &st) == 0;
                 t->root_path = !t->inode;
@@ -134,6 +138,15 @@ static bool shown_in(const struct mount_table *mt, const struct target *t)
     return false;
 }
 
+/* Is mount E of MT (under ROOT) reachable at its mount point? A mount point
+ * reached through a filesystem served by a daemon is told from the table
+ * alone, as its daemon may not answer. */
+static bool visible(const struct mount_table *mt, const struct mount_entry *e, const char *root)
+{
+    return slowfs_reached_through(mt, e->point) ? mounts_reachable(mt, e)
+                                                : mounts_visible(mt, e, root);
+}
+
 /* Take in the mount table MT of the namespace under ROOT (of PID; "" and 0
  * for ours): OWN tells which flag it sets. Only a new filesystem, or one
  * whose mount is gone, is looked up on disk (statx of its mount point):
@@ -157,12 +170,12 @@ static void take_table(struct marks *m, const struct mount_table *mt, const char
                 own ? t->ns_pid != 0 || !shown_in(mt, t)
                     : !t->seen_own && (!t->ns_pid || (t->ns_pid != pid && kill(t->ns_pid, 0) < 0 &&
                                                       errno == ESRCH));
-            if (repoint && mounts_visible(mt, e, root) && marks_set_point(t, e, root, ns))
+            if (repoint && visible(mt, e, root) && marks_set_point(t, e, root, ns))
                 t->mounts_sig = 0; /* named through the mounts of this table now */
             *seen = true;
             continue;
         }
-        if (t || !mounts_visible(mt, e, root))
+        if (t || !visible(mt, e, root))
             continue;
         if (!(t = marks_target_of(m, e, root, ns)))
             continue; /* out of memory: found again by the next look */

@@ -88,10 +88,10 @@ static bool add_dev(dev_t **v, size_t *n, dev_t d)
 static bool add_dir(struct overlays *o, const struct mount_table *mt, const char *path,
                     uint32_t ovl, uint8_t kind)
 {
-    /* A directory on a filesystem served by a daemon is not looked up: its
-     * daemon may not answer (fanotop reads the table on its capture thread). */
-    const struct mount_entry *holder = mounts_by_name(mt, path);
-    if (holder && slowfs_is_slow(holder->fstype))
+    /* A directory reached through a filesystem served by a daemon is not
+     * looked up: its daemon may not answer (fanotop reads the table on its
+     * capture thread). */
+    if (slowfs_reached_through(mt, path))
         return true;
     char *real = realpath(path, NULL);
     if (!real)

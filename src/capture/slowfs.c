@@ -70,6 +70,17 @@ bool slowfs_is_slow(const char *fstype)
     return false;
 }
 
+bool slowfs_reached_through(const struct mount_table *mt, const char *path)
+{
+    size_t n = strlen(path);
+    for (size_t i = 0; i < mt->n; i++) {
+        const struct mount_entry *e = &mt->v[i];
+        if (slowfs_is_slow(e->fstype) && mounts_path_under(path, n, e->point, strlen(e->point)))
+            return true;
+    }
+    return false;
+}
+
 int slowfs_exec_followers(int fd)
 {
     unsigned char head[EXEC_HEAD];

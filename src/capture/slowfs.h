@@ -11,6 +11,8 @@
 #ifndef FANOTOP_SLOWFS_H
 #define FANOTOP_SLOWFS_H
 
+#include "capture/mounts.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -23,6 +25,11 @@
 /* Is a filesystem of type FSTYPE ("fuse.sshfs", "nfs4") served by a daemon
  * or a network? */
 bool slowfs_is_slow(const char *fstype);
+
+/* Does a look at PATH (canonical) go through such a filesystem of table MT:
+ * does PATH lie on one, or on a mount reached through one? From the table
+ * alone: nothing is asked of the filesystems. */
+bool slowfs_reached_through(const struct mount_table *mt, const char *path);
 
 /* The interpreter execs that an exec of the file open at FD makes the
  * kernel do too (proc_exec_followers of its first bytes; reading them
