@@ -1,6 +1,7 @@
 /* Live capture: fanotify groups and marks, and the thread that reads events,
- * resolves path and process, and feeds the ring. With marks.c, scope.c and
- * resolve.c, the only modules that talk to fanotify. */
+ * resolves path and process, and feeds the ring. Its modules (capture.c and
+ * events.c, marks, scope, resolve, fidq, slowfs) are the only ones that
+ * talk to fanotify. */
 #ifndef FANOTOP_CAPTURE_H
 #define FANOTOP_CAPTURE_H
 
