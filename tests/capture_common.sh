@@ -68,3 +68,28 @@ stop_all() {
         sleep 0.01
     done
 }
+
+# no_fd_on MOUNT: no descriptor of fanotop ($FPID) is on a file or
+# directory of MOUNT.
+no_fd_on() {
+    for l in /proc/"$FPID"/fd/*; do
+        t=$(readlink "$l") || continue
+        case "$t" in "$1" | "$1"/*) fail "fanotop holds $l -> $t" ;; esac
+    done
+}
+
+# unmount DIR WHAT: umount succeeds while fanotop runs. Another program
+# may hold the mount for a while (an older monitor that keeps a descriptor
+# on every mount): that one is waited for, never fanotop.
+unmount() {
+    n=0
+    until umount "$1" 2>"$SCRATCH/umount.err"; do
+        no_fd_on "$1"
+        n=$((n + 1))
+        if [ $n -ge 300 ]; then
+            holders=$(ls -l /proc/[0-9]*/fd 2>/dev/null | grep -F -- "-> $1" || true)
+            fail "umount of $2 failed while recording: $(cat "$SCRATCH/umount.err"); held by: $holders"
+        fi
+        sleep 0.1
+    done
+}

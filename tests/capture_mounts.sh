@@ -28,28 +28,6 @@ has() { grep -qE ",[^,]*$2[^,]*,$3\$" "$1" || fail "no $2 of $3 in $(cat "$1")";
 # when its filesystem goes is read after it: it keeps its place, but its
 # path can no longer be looked up ("?/NAME"), so the tests wait for theirs.
 recorded() { wait_for grep -qF ",$2" "$1"; }
-# No descriptor of fanotop is on a file or directory of MOUNT.
-no_fd_on() {
-    for l in /proc/"$FPID"/fd/*; do
-        t=$(readlink "$l") || continue
-        case "$t" in "$1" | "$1"/*) fail "fanotop holds $l -> $t" ;; esac
-    done
-}
-# unmount DIR WHAT: umount succeeds while fanotop runs. Another program
-# may hold the mount for a while (an older monitor that keeps a descriptor
-# on every mount): that one is waited for, never fanotop.
-unmount() {
-    n=0
-    until umount "$1" 2>"$SCRATCH/umount.err"; do
-        no_fd_on "$1"
-        n=$((n + 1))
-        if [ $n -ge 300 ]; then
-            holders=$(ls -l /proc/[0-9]*/fd 2>/dev/null | grep -F -- "-> $1" || true)
-            fail "umount of $2 failed while recording: $(cat "$SCRATCH/umount.err"); held by: $holders"
-        fi
-        sleep 0.1
-    done
-}
 
 # PATH scope: one watched tmpfs, one other that is only named by execs.
 mnt watched

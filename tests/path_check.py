@@ -29,6 +29,9 @@ def race(rows, manifest, inside, present_share=99):
         other = base[: -len(os.path.basename(base))]
         went = other + ("out" if where == "in" else "in")
         truth[os.path.basename(d)] = (d, os.path.join(went, os.path.basename(d)))
+    # the rounds' directories lie in INSIDE's parent: others of the same
+    # names elsewhere (another test's, watched as a filesystem) are not theirs
+    base = os.path.dirname(inside)
     wrong, marked, inside_ok = [], 0, set()
     for r in rows:
         p, t = r["path"], types(r)
@@ -36,6 +39,8 @@ def race(rows, manifest, inside, present_share=99):
             continue
         sure = not p.startswith("?")
         q = p if sure else p[1:]
+        if not q.startswith(base + "/"):
+            continue
         name = None
         for part in q.split("/"):
             if part in truth:

@@ -78,7 +78,7 @@ rec="$SCRATCH/gone.csv"
 fanotop_start "$rec" --filesystem "$part"
 "$PATHOPS" write "$part/early"
 wait_recorded "$rec" "$whole/s2/early"
-umount "$whole" || fail "cannot unmount $whole while fanotop runs"
+unmount "$whole" "the mount of the whole filesystem"
 n=0
 wait_for named_through_part
 fanotop_stop
