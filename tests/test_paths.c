@@ -104,6 +104,12 @@ static void a_move_out_of_sight_unplaces_the_directory(void **state)
     struct handle hq;
     dirlink_unplace(&t, mk(&hq, 9));
     assert_int_equal(dirlink_get(&t, &hq.fid, false), DIRLINK_NONE);
+    /* its filesystem gone: every directory of it is placed again */
+    dirlink_forget_fs(&t, 8);
+    assert_int_equal(t.v[root].kind, DIRLINK_ROOT);
+    dirlink_forget_fs(&t, 7);
+    assert_int_equal(t.v[root].kind, DIRLINK_UNKNOWN);
+    assert_int_equal(t.v[b].kind, DIRLINK_UNKNOWN);
     buf_free(&out);
     dirlink_free(&t);
 }

@@ -31,6 +31,14 @@ void dirlink_forget_memos(struct dirlink *t)
     t->gen++;
 }
 
+void dirlink_forget_fs(struct dirlink *t, uint64_t fsid)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (t->v[i].fsid == fsid)
+            t->v[i].kind = DIRLINK_UNKNOWN;
+    t->gen++;
+}
+
 void dirlink_free(struct dirlink *t)
 {
     dirlink_clear(t);

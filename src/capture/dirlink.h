@@ -61,6 +61,10 @@ void dirlink_clear(struct dirlink *t);
  * stay. */
 void dirlink_forget_memos(struct dirlink *t);
 
+/* Filesystem FSID is gone (another may take its id): its directories are
+ * placed again when next needed. */
+void dirlink_forget_fs(struct dirlink *t, uint64_t fsid);
+
 /* Start over if the table is over its size: call only where no node index
  * is held. */
 void dirlink_trim(struct dirlink *t);

@@ -260,7 +260,7 @@ void resolve_drop_fs(struct resolver *r, uint64_t fsid)
     /* The next filesystem mounted may take its id (tmpfs takes it from a
      * device number given again): nothing known of this one may name its
      * files. */
-    dirlink_clear(&r->dirs);
+    dirlink_forget_fs(&r->dirs, fsid);
     table_clear(&r->gone);
 }
 
