@@ -10,8 +10,9 @@ dir=$(mount_tmpfs)
 # The daemon waits for $dir/go, which the test makes once the command
 # (sh) has exited; it then writes $dir/X and ends. It gives up after 30 s
 # and keeps no descriptor of the test's (the capture tests' lock, fd 9):
-# one left behind must not hold up other tests.
-daemon="(setsid sh -c 'i=0; while [ ! -e $dir/go ] && [ \$i -lt 600 ]; do sleep 0.05; i=\$((i + 1)); done; echo d >$dir/X' 9>&- &)"
+# one left behind must not hold up other tests. The command ends once the
+# daemon runs as sh (it made $dir/up), so that it is named sh, not setsid.
+daemon="(setsid sh -c ': >$dir/up; i=0; while [ ! -e $dir/go ] && [ \$i -lt 600 ]; do sleep 0.05; i=\$((i + 1)); done; echo d >$dir/X' 9>&- &); until [ -e $dir/up ]; do sleep 0.01; done"
 at_exit ": >'$dir/go'"
 
 "$FANOTOP" --record="$SCRATCH/d.csv" "$dir" -- sh -c "$daemon" 2>"$SCRATCH/err" &
@@ -30,7 +31,7 @@ grep -qE ",[^,]*close_write[^,]*,$dir/X(,[^,]*)*\$" "$SCRATCH/d.csv" ||
 [ -e "$dir/X" ] || fail "the daemon did not run"
 
 # --stop-at-exit: fanotop ends with sh, and says the daemon still runs.
-rm -f "$dir/go" "$dir/X"
+rm -f "$dir/go" "$dir/X" "$dir/up"
 "$FANOTOP" --stop-at-exit --record="$SCRATCH/s.csv" "$dir" -- sh -c "$daemon" \
     >"$SCRATCH/out" 2>"$SCRATCH/err" || fail "--stop-at-exit: exit $?: $(cat "$SCRATCH/err")"
 grep -qE '^fanotop: sh exited; still running: [0-9]+ \(sh\)' "$SCRATCH/err" ||
