@@ -36,7 +36,7 @@ struct capture {
     struct proc_cache *procs;
     struct resolver *res;
     struct nspath *views; /* paths as processes in containers see them */
-    struct fidq *fidq; /* the FID group's events as read */
+    struct fidq *fidq;    /* the FID group's events as read */
     /* the FID group's read whose events are being named, for the process
      * cache (fid_span: its fidq_span seq, 0 when none) */
     struct proc_batch fid_batch;

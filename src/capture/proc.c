@@ -451,8 +451,7 @@ static void build(struct proc_cache *c, struct entry *e, bool exec, int64_t now,
     uint32_t uid = early_uid ? e->uid_then : pi ? pi->uid : PROC_UID_UNKNOWN;
     const char *comm = early_comm ? e->comm_then : pi ? pi->comm : "?";
     if (pi)
-        ident_set(c, e, e->fork_parent, uid, comm, pi->exe, pi->cmdline, pi->unit,
-                  pi->container);
+        ident_set(c, e, e->fork_parent, uid, comm, pi->exe, pi->cmdline, pi->unit, pi->container);
     else
         ident_set(c, e, e->fork_parent, uid, comm, "", "", "", "");
 }
