@@ -74,13 +74,18 @@ recorded() {
     done
 }
 
-# run_in CGROUP FILE: a shell moved into CGROUP writes FILE, and stays until
-# the event is recorded: a process is named from /proc while it lives.
+# run_in CGROUP FILE: a shell moved into CGROUP execs the one that writes
+# FILE (as a runtime starts a container: a cgroup move is named from the
+# next exec on, within half a second otherwise), which stays until the
+# event is recorded: a process is named from /proc while it lives.
+cat >"$SCRATCH/writer.sh" <<'EOF'
+echo x >"$1" || exit 1
+i=0
+until grep -qF "$1," "$2" || [ $i -ge 200 ]; do sleep 0.05; i=$((i + 1)); done
+EOF
 run_in() {
-    sh -c 'echo $$ >"$1/cgroup.procs" && echo x >"$2" || exit 1
-        i=0
-        until grep -qF "$2," "$3" || [ $i -ge 200 ]; do sleep 0.05; i=$((i + 1)); done' \
-        sh "$base/$1" "$dir/$2" "$rec" || fail "cannot run in cgroup $1"
+    sh -c 'echo $$ >"$1/cgroup.procs" && exec sh "$2" "$3" "$4"' \
+        sh "$base/$1" "$SCRATCH/writer.sh" "$dir/$2" "$rec" || fail "cannot run in cgroup $1"
 }
 run_in "docker-$DID.scope" docker-file
 run_in "libpod-$PID64.scope" podman-file

@@ -714,6 +714,44 @@ static void exec_through_a_link_is_reread_in_its_batch(void **state)
     rmdir(dir);
 }
 
+/* A program exec'd through a symlink of another name: the kernel names it
+ * after the link (nap), its exe is the file (sleep). The exec event met at
+ * the open shows that very file running: it names the program there, with
+ * its command line, as the kernel names it. */
+static void exec_through_a_symlink_is_named_as_the_kernel_names_it(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/fanotop-proc.XXXXXX", link[64], file[PATH_MAX];
+    assert_non_null(mkdtemp(dir));
+    snprintf(link, sizeof link, "%s/nap", dir);
+    assert_non_null(realpath("/bin/sleep", file));
+    assert_int_equal(symlink(file, link), 0);
+    struct proc_cache *c = proc_cache_create(getpid());
+    int64_t t0 = mono();
+    proc_queue_polled(c, 0, false, t0);
+    int go = -1;
+    char *argv[] = {"nap", "30", NULL};
+    pid_t kid = spawn_exec(link, argv, &go);
+    proc_lookup(c, kid, FAN_OPEN, t0);
+    assert_int_equal(write(go, "g", 1), 1);
+    close(go);
+    wait_comm(kid, "nap");
+    feed(c, PROC_EVENT_EXEC, t0 + 1000, kid, kid, 0, NULL, t0 + 3000);
+    struct fake_batch fb;
+    fake_batch(&fb, t0 + 2000, t0 + 2100, true, &kid, 1);
+    proc_batch_begin(c, 0, &fb.b);
+    struct proc_info *p = proc_lookup(c, kid, FAN_OPEN_EXEC, t0 + 2100);
+    proc_exec(c, p, file, strlen(file), &fb.b, fb.b.len);
+    assert_string_equal(p->ident.comm, "nap");
+    assert_string_equal(p->ident.cmdline, "nap 30");
+    assert_string_equal(p->ident.exe, file);
+    proc_batch_end(c, 0, &fb.b);
+    reap(kid);
+    unlink(link);
+    rmdir(dir);
+    proc_cache_destroy(c);
+}
+
 /* A command the caller started that dropped root before the kernel's
  * process events were read, then execs: at its exec open, a copy of its
  * parent, it has the user /proc showed when its fork was noted. */
@@ -1028,6 +1066,7 @@ int main(void)
         cmocka_unit_test(a_queue_behind_holds_changes_back),
         cmocka_unit_test(exec_event_names_the_program_at_its_open),
         cmocka_unit_test(exec_through_a_link_is_reread_in_its_batch),
+        cmocka_unit_test(exec_through_a_symlink_is_named_as_the_kernel_names_it),
         cmocka_unit_test(a_batch_named_inside_another_keeps_the_exec_at_its_open),
         cmocka_unit_test(a_change_before_the_first_event_is_kept_for_the_copy),
         cmocka_unit_test(a_program_named_at_its_open_is_read_again_in_its_batch),

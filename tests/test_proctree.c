@@ -1,7 +1,7 @@
 /* Process lineage: the proctab links identities to their parents (by pid
  * and start time, late when a parent comes after its child, never in a
- * loop) and lets a command line read late complete an identity; the
- * process tree nests processes under them with own and subtree counts,
+ * loop) and let a name and command line read late complete an identity;
+ * the process tree nests processes under them with own and subtree counts,
  * keeps ancestors without rows, dims what only the filter's matches need,
  * opens and closes; the processes view groups by comm, exe or unit; extra
  * columns; the processes behind a row. */

@@ -657,6 +657,13 @@ static bool snap_is_program(const struct proc_snap *s, const char *base, size_t 
     return same_base(s->exe, base, bl) && sl < bl && memcmp(s->comm, base, sl) == 0;
 }
 
+/* Or S runs that very file, under the name it was exec'd by (sh for dash,
+ * no part of the file's name): for the exec of an open, which S follows. */
+static bool snap_runs(const struct proc_snap *s, const char *base, size_t bl)
+{
+    return snap_is_program(s, base, bl) || same_base(s->exe, base, bl);
+}
+
 /* Or the interpreter of the script of comm COMM that S shows (its exe)? */
 static bool snap_is_interp(const struct proc_snap *s, const char *base, size_t bl, const char *comm)
 {
@@ -678,14 +685,14 @@ static void exec_program(struct proc_cache *c, struct entry *e, struct proc_chan
      * then what /proc showed after it fits. */
     if (next)
         proc_meet_exec(c, e, next, e->seen);
-    e->open_met = next || (path && e->snap && snap_is_program(e->snap, base, bl));
+    e->open_met = next || (path && e->snap && snap_runs(e->snap, base, bl));
     e->awaiting = !e->open_met;
     char exe[PROC_FIELD_MAX + 1];
     size_t el = !path ? 0 : len < PROC_FIELD_MAX ? len : PROC_FIELD_MAX;
     memcpy(exe, path ? path : "", el);
     exe[el] = '\0';
     const struct fa_proc *id = &e->info.ident;
-    if (path && e->snap && snap_is_program(e->snap, base, bl)) {
+    if (path && e->snap && snap_runs(e->snap, base, bl)) {
         /* as /proc showed it after its exec; an exec applied already keeps
          * the name of its file (an overlay's exec opens it twice: the
          * lower file, then its own) */
@@ -820,7 +827,7 @@ void proc_exec_late(struct proc_cache *c, struct entry *e, struct proc_snap *s)
     size_t bl;
     const char *base = base_of(id->exe, strlen(id->exe), &bl);
     if (!s || !e->built ||
-        !(snap_is_program(s, base, bl) || snap_is_interp(s, base, bl, id->comm))) {
+        !(snap_runs(s, base, bl) || snap_is_interp(s, base, bl, id->comm))) {
         free(s);
         return;
     }

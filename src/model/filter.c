@@ -63,8 +63,7 @@ struct filter {
     size_t ntype_terms; /* type: terms only leave their mark in type_mask */
     uint32_t type_mask;
     bool path_only;
-    bool cmdline; /* a cmd: term */
-    bool jit;     /* every regex runs JIT code */
+    bool jit; /* every regex runs JIT code */
     pcre2_match_data *md;
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit_stack;
@@ -493,8 +492,6 @@ struct filter *filter_compile(const char *expr, struct filter_error *err)
         for (size_t i = 0; i < f->nterms; i++) {
             if (f->terms[i].field != FIELD_PATH)
                 f->path_only = false;
-            if (f->terms[i].field == FIELD_CMD)
-                f->cmdline = true;
             if (f->terms[i].re && !f->terms[i].jit)
                 f->jit = false;
         }
@@ -626,11 +623,6 @@ bool filter_match_subject(const struct filter *f, const char *path, size_t path_
 bool filter_path_only(const struct filter *f)
 {
     return f->path_only;
-}
-
-bool filter_on_cmdline(const struct filter *f)
-{
-    return f->cmdline;
 }
 
 bool filter_match_event(const struct filter *f, const struct fa_event *ev)

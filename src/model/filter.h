@@ -58,10 +58,6 @@ bool filter_match_subject(const struct filter *f, const char *path, size_t path_
  * then a path's result holds for every process, which lets views cache it. */
 bool filter_path_only(const struct filter *f);
 
-/* True when the filter has a cmd: term: its result for a process with no
- * command line yet may change once the line is read (proctab.h). */
-bool filter_on_cmdline(const struct filter *f);
-
 /* Whole-event match: subject terms and types (ev->types & mask non-zero). */
 bool filter_match_event(const struct filter *f, const struct fa_event *ev);
 

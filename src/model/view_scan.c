@@ -131,7 +131,6 @@ bool view_scan(struct view *v, const struct store_view *sv, struct view_scan_wan
     const struct filter *f = view_filter_active(v);
     struct view_type_sel sel = view_type_sel(v);
     bool path_only = f && filter_path_only(f);
-    bool on_cmdline = f && filter_on_cmdline(f);
     double per_s = sv->interval_s > 0 ? 1.0 / sv->interval_s : 0;
     scan_reset(v, w);
     v->match_events = 0;
@@ -173,8 +172,8 @@ bool view_scan(struct view *v, const struct store_view *sv, struct view_scan_wan
                 bool m = cached(&v->qcache[q], p->gen, &hit);
                 if (!hit) {
                     m = filter_match_subject(f, path->str, path->len, p->proc);
-                    /* a command line read late (proctab.h) may change it */
-                    if (p->proc->cmdline[0] || !on_cmdline)
+                    /* a name and command line read late (proctab.h) may change it */
+                    if (p->proc->cmdline[0])
                         cache_put(&v->qcache[q], p->gen, m);
                 }
                 if (!m)

@@ -19,14 +19,16 @@ struct entry {
  * one is not linked further (real trees are a few dozen deep). */
 #define MAX_DEPTH 256
 
-/* An identity that only gave an earlier one its command line: its id
- * names that one from then on, which shows the line (kept here). */
-struct late_cmdline {
+#define COMM_MAX 15 /* the kernel's names: TASK_COMM_LEN - 1 bytes */
+
+/* An identity that only completed an earlier one (its name and command
+ * line): its id names that one from then on, which shows them (kept here). */
+struct completion {
     struct entry *to;
-    char cmdline[];
+    char strings[]; /* comm, then cmdline */
 };
 
-/* The maps hold struct entry pointers, but completed (struct late_cmdline). */
+/* The maps hold struct entry pointers, but completed (struct completion). */
 struct proctab {
     struct u64map by_id;
     struct u64map placeholder_by_pid;
@@ -153,19 +155,30 @@ static void link_new(struct proctab *t, struct entry *e)
         u64multi_add(&t->waiting, (uint32_t)p->ppid, self);
 }
 
-/* ---- command lines read late ---- */
+/* ---- identities completed late ---- */
 
 static bool same_str(const char *a, const char *b)
 {
     return strcmp(a ? a : "", b ? b : "") == 0;
 }
 
+/* Is COMM what a capture names a program after at the open of its file
+ * EXE: the file's name, cut as the kernel cuts a name? */
+static bool named_from_file(const char *comm, const char *exe)
+{
+    const char *base = strrchr(exe, '/');
+    base = base ? base + 1 : exe;
+    size_t n = strlen(comm);
+    return n && strncmp(comm, base, n) == 0 && (base[n] == '\0' || n == COMM_MAX);
+}
+
 /* The identity held that P only completes, or NULL: the latest of P's
- * process (same pid and start), alike in all but the command line, which
- * it lacks and P has. A capture names an exec at the open of its file,
- * before the new program's arguments can be read: the same program, told
- * in full a moment later, is one identity, as a replay (which has no
- * command lines) makes it. */
+ * process (same pid and start), which lacks the command line P has, and is
+ * alike in all else but a name taken from the file it runs. A capture
+ * names an exec at the open of its file, before the new program's
+ * arguments (and the name the kernel gives it: sh for dash run as sh) can
+ * be read: the same program, told in full a moment later, is one identity,
+ * as a replay (which has no command lines) makes it. */
 static struct entry *completes(const struct proctab *t, const struct fa_proc *p)
 {
     if (!p->cmdline || !p->cmdline[0])
@@ -176,17 +189,18 @@ static struct entry *completes(const struct proctab *t, const struct fa_proc *p)
     struct entry *e = (struct entry *)(uintptr_t)v;
     const struct fa_proc *q = &e->proc;
     bool alike = q->start_ns == p->start_ns && q->ppid == p->ppid && q->uid == p->uid &&
-                 same_str(q->user, p->user) && same_str(q->comm, p->comm) &&
-                 same_str(q->exe, p->exe) && same_str(q->unit, p->unit) &&
-                 same_str(q->container, p->container);
+                 same_str(q->user, p->user) && same_str(q->exe, p->exe) &&
+                 same_str(q->unit, p->unit) && same_str(q->container, p->container) &&
+                 (same_str(q->comm, p->comm) || named_from_file(q->comm, q->exe));
     return alike && !q->cmdline[0] ? e : NULL;
 }
 
-/* File P's id under E, which takes P's command line; false when out of memory. */
+/* File P's id under E, which takes P's name and command line; false when
+ * out of memory. */
 static bool complete(struct proctab *t, struct entry *e, const struct fa_proc *p)
 {
-    size_t len = strlen(p->cmdline);
-    struct late_cmdline *l = malloc(sizeof *l + len + 1);
+    size_t cl = strlen(p->comm ? p->comm : ""), ml = strlen(p->cmdline);
+    struct completion *l = malloc(sizeof *l + cl + ml + 2);
     bool added;
     uint64_t *slot = l ? u64map_slot(&t->completed, p->id, 0, &added) : NULL;
     if (!slot) {
@@ -194,9 +208,11 @@ static bool complete(struct proctab *t, struct entry *e, const struct fa_proc *p
         return false;
     }
     l->to = e;
-    memcpy(l->cmdline, p->cmdline, len + 1);
+    memcpy(l->strings, p->comm ? p->comm : "", cl + 1);
+    memcpy(l->strings + cl + 1, p->cmdline, ml + 1);
     *slot = (uintptr_t)l;
-    e->proc.cmdline = l->cmdline;
+    e->proc.comm = l->strings;
+    e->proc.cmdline = l->strings + cl + 1;
     return true;
 }
 
@@ -223,7 +239,7 @@ void proctab_destroy(struct proctab *t)
     size_t pos = 0;
     uint64_t key, l;
     while (u64map_next(&t->completed, &pos, &key, &l))
-        free((struct late_cmdline *)(uintptr_t)l);
+        free((struct completion *)(uintptr_t)l);
     u64map_free(&t->completed);
     u64multi_free(&t->by_pid);
     u64multi_free(&t->waiting);
@@ -250,7 +266,7 @@ const struct fa_proc *proctab_get(const struct proctab *t, uint32_t id)
     const struct fa_proc *e = map_get(&t->by_id, id);
     uint64_t l;
     if (!e && u64map_get(&t->completed, id, &l))
-        e = &((const struct late_cmdline *)(uintptr_t)l)->to->proc;
+        e = &((const struct completion *)(uintptr_t)l)->to->proc;
     return e;
 }
 
