@@ -301,61 +301,82 @@ static void proctree_merges_a_process_identities_across_exec(void **state)
     proctab_destroy(t);
 }
 
-/* An exec named at the open of its file, its arguments read a moment
- * later: one identity (as a replay, which has no command lines, makes it);
- * any other difference is a new one. */
-static void a_command_line_read_late_completes_the_identity(void **state)
+/* An exec named at the open of its file, its arguments (and the kernel's
+ * name for it) read a moment later: one identity (as a replay, which has
+ * no command lines, makes it); any other difference is a new one. */
+static void a_name_and_command_line_read_late_complete_the_identity(void **state)
 {
     (void)state;
     struct proctab *t = proctab_create();
-    const struct fa_proc *named = put(t, 1, 300, 200, "sleep", T0);
-    struct fa_proc full = ident(2, 300, 200, "sleep", T0);
-    full.cmdline = "sleep 600";
-    assert_ptr_equal(proctab_add(t, &full), named);
-    assert_ptr_equal(proctab_get(t, 2), named);
-    assert_string_equal(named->cmdline, "sleep 600");
+    struct fa_proc named = ident(1, 300, 200, "sleep", T0);
+    named.exe = "/usr/bin/sleep";
+    const struct fa_proc *e = proctab_add(t, &named);
+    struct fa_proc full = named;
+    full.id = 2, full.cmdline = "sleep 600";
+    assert_ptr_equal(proctab_add(t, &full), e);
+    assert_ptr_equal(proctab_get(t, 2), e);
+    assert_string_equal(e->cmdline, "sleep 600");
     assert_int_equal(proctab_count(t), 1);
     /* Known already: the same answer again (a re-sent identity). */
-    assert_ptr_equal(proctab_add(t, &full), named);
+    assert_ptr_equal(proctab_add(t, &full), e);
     /* A new user, or another command line of a process that has one, is
      * a new identity. */
     struct fa_proc dropped = full;
     dropped.id = 3, dropped.uid = 65534, dropped.user = "nobody";
-    const struct fa_proc *e = proctab_add(t, &dropped);
-    assert_ptr_not_equal(e, named);
+    const struct fa_proc *d = proctab_add(t, &dropped);
+    assert_ptr_not_equal(d, e);
     struct fa_proc other = dropped;
     other.id = 4, other.cmdline = "sleep 5";
-    assert_ptr_not_equal(proctab_add(t, &other), e);
+    assert_ptr_not_equal(proctab_add(t, &other), d);
+    /* dash run as sh: named after its file, then as the kernel names it. */
+    struct fa_proc dash = ident(5, 400, 200, "dash", T0);
+    dash.exe = "/usr/bin/dash";
+    const struct fa_proc *sh = proctab_add(t, &dash);
+    struct fa_proc as_sh = dash;
+    as_sh.id = 6, as_sh.comm = "sh", as_sh.cmdline = "sh -c x";
+    assert_ptr_equal(proctab_add(t, &as_sh), sh);
+    assert_string_equal(sh->comm, "sh");
+    assert_string_equal(proctab_get(t, 6)->cmdline, "sh -c x");
+    /* A name of its own (not its file's) that changes is a rename. */
+    struct fa_proc worker = ident(7, 500, 200, "worker", T0);
+    worker.exe = "/usr/bin/python3.11";
+    const struct fa_proc *w = proctab_add(t, &worker);
+    struct fa_proc renamed = worker;
+    renamed.id = 8, renamed.comm = "other", renamed.cmdline = "python3 w.py";
+    assert_ptr_not_equal(proctab_add(t, &renamed), w);
+    assert_string_equal(w->comm, "worker");
     /* The pid reused: another process, even alike. */
-    put(t, 5, 400, 200, "cat", T0);
-    struct fa_proc reused = ident(6, 400, 200, "cat", T0 + SEC);
+    put(t, 9, 600, 200, "cat", T0);
+    struct fa_proc reused = ident(10, 600, 200, "cat", T0 + SEC);
     reused.cmdline = "cat f";
     assert_string_equal(proctab_add(t, &reused)->cmdline, "cat f");
-    assert_string_equal(proctab_get(t, 5)->cmdline, "");
-    assert_int_equal(proctab_count(t), 5); /* id 2 names id 1 */
+    assert_string_equal(proctab_get(t, 9)->cmdline, "");
+    assert_int_equal(proctab_count(t), 8); /* ids 2 and 6 name ids 1 and 5 */
     proctab_destroy(t);
 }
 
-/* A cmd: filter typed before a process's command line was read matches
- * its events once it is. */
-static void a_cmd_filter_sees_a_command_line_read_late(void **state)
+/* A filter typed before a process's name and command line were read
+ * matches its events once they are. */
+static void a_filter_sees_a_name_and_command_line_read_late(void **state)
 {
     (void)state;
     struct proctab *t = proctab_create();
     struct store *st = store_create(NULL);
-    const struct fa_proc *p = put(t, 1, 300, 200, "sleep", T0);
-    store_events_add(st, p, 300, "/bin/sleep", FA_BIT(FA_OPEN_EXEC), T0);
+    struct fa_proc dash = ident(1, 300, 200, "dash", T0);
+    dash.exe = "/usr/bin/dash";
+    const struct fa_proc *p = proctab_add(t, &dash);
+    store_events_add(st, p, 300, "/bin/dash", FA_BIT(FA_OPEN_EXEC), T0);
     struct view *v = view_create(st, VIEW_PROCS);
     struct filter_error err;
-    struct filter *flt = filter_compile("cmd:600", &err);
+    struct filter *flt = filter_compile("comm:^sh$ cmd:600", &err);
     assert_non_null(flt);
     view_set_filter(v, flt);
     view_refresh(v, T0 + SEC);
     assert_int_equal(view_nrows(v), 0);
-    struct fa_proc full = ident(2, 300, 200, "sleep", T0);
-    full.cmdline = "sleep 600";
+    struct fa_proc full = dash;
+    full.id = 2, full.comm = "sh", full.cmdline = "sh -c 'sleep 600'";
     assert_ptr_equal(proctab_add(t, &full), p);
-    store_events_add(st, p, 300, "/bin/sleep", FA_BIT(FA_ACCESS), T0 + SEC);
+    store_events_add(st, p, 300, "/bin/dash", FA_BIT(FA_ACCESS), T0 + SEC);
     view_refresh(v, T0 + 2 * SEC);
     assert_int_equal(view_nrows(v), 1);
     assert_string_equal(cell(v, 0, "events"), "2");
@@ -476,8 +497,8 @@ int main(void)
         cmocka_unit_test(proctree_filter_keeps_ancestors_dimmed),
         cmocka_unit_test(proctree_opens_and_closes),
         cmocka_unit_test(proctree_merges_a_process_identities_across_exec),
-        cmocka_unit_test(a_command_line_read_late_completes_the_identity),
-        cmocka_unit_test(a_cmd_filter_sees_a_command_line_read_late),
+        cmocka_unit_test(a_name_and_command_line_read_late_complete_the_identity),
+        cmocka_unit_test(a_filter_sees_a_name_and_command_line_read_late),
         cmocka_unit_test(processes_group_by_comm_exe_unit),
         cmocka_unit_test(extra_columns_show_lineage_and_start),
     };
