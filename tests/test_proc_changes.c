@@ -156,46 +156,6 @@ static void exec_event_names_the_program_at_its_open(void **state)
     proc_cache_destroy(c);
 }
 
-/* A program run through a link of another name (sh for dash): what /proc
- * shows after its exec (comm "nap", exe sleep) does not fit the file
- * opened, so the exec open names it by the file; its next event, in the
- * same batch, reads /proc again and takes the kernel's comm and cmdline. */
-static void exec_through_a_link_is_reread_in_its_batch(void **state)
-{
-    (void)state;
-    char dir[] = "/tmp/test_proc.XXXXXX", link[64], real[4096];
-    assert_non_null(mkdtemp(dir));
-    snprintf(link, sizeof link, "%s/nap", dir);
-    assert_int_equal(symlink("/bin/sleep", link), 0);
-    assert_non_null(realpath("/bin/sleep", real));
-    struct proc_cache *c = proc_cache_create(getpid());
-    int64_t t0 = mono();
-    proc_queue_polled(c, 0, false, t0);
-    int go = -1;
-    char *argv[] = {"nap", "30", NULL};
-    pid_t kid = spawn_exec(link, argv, &go);
-    proc_lookup(c, kid, FAN_OPEN, t0);
-    assert_int_equal(write(go, "g", 1), 1);
-    close(go);
-    wait_comm(kid, "nap");
-    feed(c, PROC_EVENT_EXEC, t0 + 1000, kid, kid, 0, NULL, t0 + 3000);
-    struct fake_batch fb;
-    fake_batch(&fb, t0 + 2000, t0 + 2100, true, &kid, 1);
-    proc_batch_begin(c, 0, &fb.b);
-    struct proc_info *p = proc_lookup(c, kid, FAN_OPEN_EXEC, t0 + 2100);
-    proc_exec(c, p, real, strlen(real), &fb.b, fb.b.len);
-    assert_string_equal(p->ident.exe, real);
-    p = proc_lookup(c, kid, FAN_MODIFY, t0 + 2100);
-    assert_string_equal(p->ident.comm, "nap");
-    assert_string_equal(p->ident.cmdline, "nap 30");
-    assert_string_equal(p->ident.exe, real);
-    proc_batch_end(c, 0, &fb.b);
-    reap(kid);
-    proc_cache_destroy(c);
-    unlink(link);
-    rmdir(dir);
-}
-
 /* A command the caller started that dropped root before the kernel's
  * process events were read, then execs: at its exec open, a copy of its
  * parent, it has the user /proc showed when its fork was noted. */
@@ -377,7 +337,6 @@ int main(void)
         cmocka_unit_test(user_and_name_changes_apply_at_their_place),
         cmocka_unit_test(a_queue_behind_holds_changes_back),
         cmocka_unit_test(exec_event_names_the_program_at_its_open),
-        cmocka_unit_test(exec_through_a_link_is_reread_in_its_batch),
         cmocka_unit_test(a_batch_named_inside_another_keeps_the_exec_at_its_open),
         cmocka_unit_test(a_change_before_the_first_event_is_kept_for_the_copy),
         cmocka_unit_test(a_program_named_at_its_open_is_read_again_in_its_batch),
